@@ -1,0 +1,131 @@
+/**
+ * What an actor is: a definition (name, optional config schema, `init`, synchronous `receive`,
+ * optional lifecycle hooks, mailbox and supervision settings, static children) spawned into an
+ * actor system, and the `ActorContext` through which it has every effect. `receive(state, msg,
+ * ctx)` returns the next state; it never awaits. I/O goes through `ctx.pipe`, whose outcome comes
+ * back as a message, so an actor handles one message at a time (DESIGN.md, Runtime contract).
+ *
+ * A supervisor is an actor too: any definition may list `children` (started in order after it
+ * starts, stopped in reverse order) and a `supervision` policy for them. `defineSupervisor` is
+ * the shorthand for one that does nothing else.
+ */
+import type { Logger } from './logger.js';
+import type { MailboxConfig } from './mailbox.js';
+import type { Random } from './random.js';
+import type { RestartType, SupervisionPolicy } from './supervision.js';
+
+/** A handle to send messages to an actor. Stays valid across restarts. */
+export interface ActorRef<M = unknown> {
+  /** Unique slash-separated path, e.g. `pipeline/bars`. */
+  readonly path: string;
+  /** Sends a message. Never refused: it is queued, or counted under the mailbox policy, or dead-lettered. */
+  tell(message: M, sender?: ActorRef<never>): void;
+  /**
+   * Sends a message and waits for the reply the actor gives with `ctx.reply`. Rejects with
+   * `ASK_TIMEOUT` after `timeout` microseconds of engine time (default 5 s), and at once with
+   * `ASK_TARGET_STOPPED` when the actor is stopped or stops before replying.
+   */
+  ask<R = unknown>(message: M, options?: { timeout?: number }): Promise<R>;
+}
+
+/** Engine time and timers for an actor. Timer messages arrive through the mailbox. */
+export interface ActorClock<M> {
+  /** Engine time, integer microseconds since the epoch. */
+  now(): number;
+  /** Sends `message` to self after `delayUs`, or every `delayUs` when `periodic`. Replaces a timer with the same key. */
+  startTimer(key: string, delayUs: number, message: M, periodic?: boolean): void;
+  /** Sends `message` to self at engine time `atUs` (at once if it has passed). Replaces a timer with the same key. */
+  startTimerAt(key: string, atUs: number, message: M): void;
+  /** Cancels the timer with this key, if any. */
+  cancelTimer(key: string): void;
+}
+
+/** The outcome of a piped promise. */
+export type PipeOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+/** Everything an actor may do, passed to `receive` and the hooks. One object per actor, reused. */
+export interface ActorContext<M> {
+  readonly self: ActorRef<M>;
+  /** Sender of the message being processed, when it came from an actor or an `ask`. */
+  readonly sender: ActorRef<never> | undefined;
+  readonly clock: ActorClock<M>;
+  /** This actor's seeded random stream. */
+  readonly random: Random;
+  readonly log: Logger;
+  /** Sends to another actor, with self as sender. Never refused (DESIGN.md, backpressure). */
+  send<T>(to: ActorRef<T>, message: T): void;
+  /** Replies to the sender of the current message (or the pending `ask`); dropped when there is none. */
+  reply(message: unknown): void;
+  /** Publishes on the bus: every subscriber whose prefix matches gets it, in publish order. */
+  publish(topic: string, message: unknown): void;
+  /** Subscribes self to topics starting with `prefix` by whole segments (`md.binance` matches `md.binance.X.trade`). */
+  subscribe(prefix: string): void;
+  unsubscribe(prefix: string): void;
+  /** Spawns a child of this actor, supervised by this actor's `supervision` policy. */
+  spawn<C, S, N>(definition: ActorDefinition<C, S, N>, options?: SpawnOptions<C>): ActorRef<N>;
+  /** Stops a child (draining it), or self when no ref is given (after the current message; the rest is dead-lettered). */
+  stop(ref?: ActorRef<never>): void;
+  /** Runs I/O off the actor: the outcome comes back to self as `toMessage(outcome)`. */
+  pipe<T>(promise: Promise<T>, toMessage: (outcome: PipeOutcome<T>) => M): void;
+}
+
+/** Anything with zod's `parse`, so the kernel does not depend on a schema library. */
+export interface ConfigSchema<C> {
+  parse(input: unknown): C;
+}
+
+/** An actor definition: data plus functions. Create with `defineActor`. */
+export interface ActorDefinition<C, S, M> {
+  readonly name: string;
+  readonly config?: ConfigSchema<C>;
+  /** Fresh state, at spawn and at every restart. */
+  init(config: C, ctx: ActorContext<M>): S;
+  receive(state: S, message: M, ctx: ActorContext<M>): S;
+  /** After `init`, before the first message: subscribe, start timers. Returns the state. */
+  onStart?(state: S, ctx: ActorContext<M>): S;
+  /** When stopping, after the mailbox drained. A returned promise (a flush) is awaited up to the shutdown deadline. */
+  onStop?(state: S, ctx: ActorContext<M>): void | Promise<void>;
+  /** Before a restart, with the failed state and the error. */
+  beforeRestart?(state: S, error: unknown, ctx: ActorContext<M>): void;
+  readonly mailbox?: Partial<MailboxConfig>;
+  /** Policy for this actor's children. */
+  readonly supervision?: Partial<SupervisionPolicy>;
+  /** Children started in order after this actor starts. */
+  readonly children?: readonly ChildSpec[];
+}
+
+/** Options for spawning an actor or declaring a child. */
+export interface SpawnOptions<C> {
+  /** Unique among siblings; defaults to the definition's name (suffixed if taken). */
+  readonly name?: string;
+  readonly config?: C;
+  readonly mailbox?: Partial<MailboxConfig>;
+  readonly restart?: RestartType;
+  /** How long a graceful stop may take before it is forced (default 5 s). */
+  readonly shutdownUs?: number;
+}
+
+/** A static child of a supervisor. */
+export interface ChildSpec<C = any, S = any, M = any> extends SpawnOptions<C> {
+  readonly actor: ActorDefinition<C, S, M>;
+}
+
+/** Defines an actor. Identity at run time; exists for type inference. */
+export function defineActor<C = void, S = undefined, M = unknown>(definition: ActorDefinition<C, S, M>): ActorDefinition<C, S, M> {
+  return definition;
+}
+
+/** Defines a supervisor: an actor whose only job is its children under `supervision`. */
+export function defineSupervisor(options: {
+  readonly name: string;
+  readonly supervision?: Partial<SupervisionPolicy>;
+  readonly children: readonly ChildSpec[];
+}): ActorDefinition<void, undefined, never> {
+  return {
+    name: options.name,
+    supervision: options.supervision ?? {},
+    children: options.children,
+    init: () => undefined,
+    receive: (state) => state,
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * Inspection: a snapshot per actor of its status, mailbox and counters, and percentiles of its
+ * sampled processing latency. Built only when asked for; the counters it reads are plain fields
+ * the cells bump anyway.
+ */
+import type { ActorCell, ActorCounters, ActorStatus } from './actor-cell.js';
+import type { OverflowPolicy } from './mailbox.js';
+
+/** One actor's state as seen from outside. Latencies in nanoseconds. */
+export interface ActorSnapshot {
+  readonly path: string;
+  readonly status: ActorStatus;
+  readonly mailboxDepth: number;
+  readonly capacity: number;
+  readonly overflow: OverflowPolicy;
+  readonly stashed: number;
+  readonly counters: Readonly<ActorCounters>;
+  readonly latencyNs: { readonly samples: number; readonly p50: number; readonly p99: number; readonly max: number };
+}
+
+/** Snapshot of one cell. */
+export function snapshotOf(cell: ActorCell): ActorSnapshot {
+  return {
+    path: cell.path,
+    status: cell.status,
+    mailboxDepth: cell.mailbox.size,
+    capacity: cell.mailbox.capacity,
+    overflow: cell.mailbox.overflow,
+    stashed: cell.stash.length,
+    counters: { ...cell.counters },
+    latencyNs: {
+      samples: cell.latency.count,
+      p50: cell.latency.percentile(50),
+      p99: cell.latency.percentile(99),
+      max: cell.latency.max,
+    },
+  };
+}
