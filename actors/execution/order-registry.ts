@@ -1,0 +1,213 @@
+/**
+ * The book of orders by client order id: the one place their state lives. Pure logic, no actor; the
+ * execution actor owns one and feeds it events.
+ *
+ * - Idempotent creation: a client order id seen before never makes a second order; `create` returns
+ *   the existing one with `created: false` and counts a duplicate (whatever the second request said).
+ * - Every event goes through the transition table (`applyOrderEvent`); refusals leave the order
+ *   unchanged and are counted by code (`illegalTransitions` counts `ILLEGAL_TRANSITION` alone).
+ * - Open orders are indexed per symbol so the planner can ask what they still cover
+ *   (`openCoverage`: target − position − coverage is what is left to order).
+ * - Closed orders are kept for idempotency and reports, up to `retainClosed` (default unbounded);
+ *   past it the oldest closed are forgotten, and so is their id. Counts by status include them.
+ */
+import type { Instrument } from '../../src/model/instrument.js';
+import {
+  applyOrderEvent,
+  createOrder,
+  validateNewOrder,
+  type NewOrder,
+  type Order,
+  type OrderEvent,
+  type OrderRefusalCode,
+  type OrderTransition,
+} from '../../src/model/order.js';
+import { ORDER_STATUSES, isTerminalStatus, type OrderStatus } from '../../src/model/order-transitions.js';
+
+/** Outcome of `create`. */
+export type CreateOrderResult =
+  | { readonly ok: true; readonly order: Order; readonly created: boolean }
+  | { readonly ok: false; readonly code: 'INVALID_ORDER'; readonly reason: string };
+
+/** Counters, cumulative since the registry was made. */
+export interface OrderRegistryCounters {
+  created: number;
+  duplicates: number;
+  invalid: number;
+  applied: number;
+  illegalTransitions: number;
+  refused: Record<OrderRefusalCode, number>;
+}
+
+/** Options for `OrderRegistry`. */
+export interface OrderRegistryOptions {
+  /** How many closed orders to keep (oldest forgotten first). Default: all. */
+  readonly retainClosed?: number;
+}
+
+/** Orders by client order id, with the transition table enforced. */
+export class OrderRegistry {
+  readonly counters: OrderRegistryCounters;
+  private readonly byId: Map<string, Order>;
+  private readonly openBySymbol: Map<string, Map<string, Order>>;
+  private readonly statusCounts: Record<OrderStatus, number>;
+  private readonly closedIds: string[];
+  private closedHead: number;
+  private readonly retainClosed: number;
+
+  constructor(options: OrderRegistryOptions = {}) {
+    // Fields in a fixed order (one hidden class).
+    this.counters = {
+      created: 0,
+      duplicates: 0,
+      invalid: 0,
+      applied: 0,
+      illegalTransitions: 0,
+      refused: { ILLEGAL_TRANSITION: 0, OVERFILL: 0, INVALID_FILL: 0, UNKNOWN_ORDER: 0 },
+    };
+    this.byId = new Map();
+    this.openBySymbol = new Map();
+    const counts = {} as Record<OrderStatus, number>;
+    for (const s of ORDER_STATUSES) counts[s] = 0;
+    this.statusCounts = counts;
+    this.closedIds = [];
+    this.closedHead = 0;
+    this.retainClosed = options.retainClosed ?? Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Creates an order in `INITIALIZED`, or returns the one already holding this client order id
+   * (`created: false`, counted as a duplicate). An invalid request (see `validateNewOrder`) is
+   * refused with `INVALID_ORDER`, counted, and not stored.
+   */
+  create(spec: NewOrder, instrument: Instrument): CreateOrderResult {
+    const existing = this.byId.get(spec.clientOrderId);
+    if (existing !== undefined) {
+      this.counters.duplicates++;
+      return { ok: true, order: existing, created: false };
+    }
+    const invalid = validateNewOrder(spec, instrument);
+    if (invalid !== undefined) {
+      this.counters.invalid++;
+      return { ok: false, code: 'INVALID_ORDER', reason: invalid };
+    }
+    const order = createOrder(spec, instrument);
+    this.byId.set(order.clientOrderId, order);
+    this.counters.created++;
+    this.statusCounts[order.status]++;
+    this.indexOpen(order);
+    return { ok: true, order, created: true };
+  }
+
+  /** Applies an event to the order with this id; refusals are counted and change nothing. */
+  apply(clientOrderId: string, event: OrderEvent): OrderTransition {
+    const order = this.byId.get(clientOrderId);
+    if (order === undefined) {
+      this.counters.refused.UNKNOWN_ORDER++;
+      return { ok: false, order: undefined, code: 'UNKNOWN_ORDER', reason: `no order ${clientOrderId}`, event };
+    }
+    const result = applyOrderEvent(order, event);
+    if (!result.ok) {
+      this.counters.refused[result.code]++;
+      if (result.code === 'ILLEGAL_TRANSITION') this.counters.illegalTransitions++;
+      return result;
+    }
+    const next = result.order;
+    this.counters.applied++;
+    this.byId.set(clientOrderId, next);
+    this.statusCounts[order.status]--;
+    this.statusCounts[next.status]++;
+    if (isTerminalStatus(next.status)) {
+      this.unindexOpen(next);
+      this.retire(clientOrderId);
+    } else {
+      this.indexOpen(next);
+    }
+    return result;
+  }
+
+  /** The current version of an order, if known. */
+  get(clientOrderId: string): Order | undefined {
+    return this.byId.get(clientOrderId);
+  }
+
+  /** True when this client order id is held (open, or closed and still retained). */
+  has(clientOrderId: string): boolean {
+    return this.byId.has(clientOrderId);
+  }
+
+  /** Number of orders held. */
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Every held order, in creation order (deterministic, for reports). */
+  orders(): IterableIterator<Order> {
+    return this.byId.values();
+  }
+
+  /** Open (non-terminal) orders of a symbol, in creation order. */
+  openOrders(symbol: string): Order[] {
+    const open = this.openBySymbol.get(symbol);
+    return open === undefined ? [] : [...open.values()];
+  }
+
+  /** Number of open orders, for one symbol or all. */
+  openCount(symbol?: string): number {
+    if (symbol !== undefined) return this.openBySymbol.get(symbol)?.size ?? 0;
+    let n = 0;
+    for (const open of this.openBySymbol.values()) n += open.size;
+    return n;
+  }
+
+  /**
+   * Lots the open orders of a symbol still cover, signed: remaining buy quantity minus remaining
+   * sell quantity. Orders in `INITIALIZED`, `PENDING_APPROVAL` and `PENDING_CANCEL` count, since each
+   * may still fill.
+   */
+  openCoverage(symbol: string): bigint {
+    const open = this.openBySymbol.get(symbol);
+    if (open === undefined) return 0n;
+    let cover = 0n;
+    for (const o of open.values()) {
+      const remaining = o.quantity - o.filledQuantity;
+      cover += o.side === 'buy' ? remaining : -remaining;
+    }
+    return cover;
+  }
+
+  /** Orders by current status, including closed orders no longer retained. Every status listed. */
+  countByStatus(): Record<OrderStatus, number> {
+    return { ...this.statusCounts };
+  }
+
+  private indexOpen(order: Order): void {
+    let open = this.openBySymbol.get(order.symbol);
+    if (open === undefined) {
+      open = new Map();
+      this.openBySymbol.set(order.symbol, open);
+    }
+    open.set(order.clientOrderId, order);
+  }
+
+  private unindexOpen(order: Order): void {
+    const open = this.openBySymbol.get(order.symbol);
+    if (open === undefined) return;
+    open.delete(order.clientOrderId);
+    if (open.size === 0) this.openBySymbol.delete(order.symbol);
+  }
+
+  private retire(clientOrderId: string): void {
+    if (this.retainClosed === Number.POSITIVE_INFINITY) return;
+    this.closedIds.push(clientOrderId);
+    while (this.closedIds.length - this.closedHead > this.retainClosed) {
+      const oldest = this.closedIds[this.closedHead++] as string;
+      this.byId.delete(oldest);
+    }
+    // Compact once the consumed head dominates, so the queue stays bounded.
+    if (this.closedHead > 1024 && this.closedHead * 2 > this.closedIds.length) {
+      this.closedIds.splice(0, this.closedHead);
+      this.closedHead = 0;
+    }
+  }
+}

@@ -1,0 +1,370 @@
+/**
+ * Positions, cash and PnL, exact. Pure logic, no actor; the execution actor owns one and applies
+ * fills to it.
+ *
+ * Netting: one signed position per symbol (lots at the instrument's size precision). Money (cash,
+ * cost basis, realized PnL, fees) is one `bigint` each, at the portfolio's `quotePrecision`.
+ *
+ * Exactness. A fill's notional (`price × quantity`) is brought to the quote precision half-even once
+ * (exact when the instrument's decimals fit), and cash moves by exactly that notional plus the fee.
+ * The cost basis is the signed sum of the notionals that opened the open position. Where a division
+ * is unavoidable it is rounded half-even at the quote precision and the remainder stays in the cost
+ * basis, so nothing is created or lost:
+ * - a partial close removes `round(costBasis × closed / position)` from the cost basis;
+ * - a fill that flips the position splits its notional into `round(price × closed)` for the closing
+ *   part and the rest for the new position;
+ * - the average price is `costBasis / position` (derived on demand, never stored).
+ * So at every moment: initialCash + realizedPnl − fees − Σ costBasis = cash, exactly.
+ *
+ * Realized PnL is gross (fees are counted apart). A position with no mark is valued at its cost
+ * basis (unrealized 0).
+ */
+import { TickflowError } from '../../src/runtime/errors.js';
+import type { Fill } from '../../src/model/fill.js';
+import type { Instrument } from '../../src/model/instrument.js';
+import { decimalOfNumber, divHalfEven, divToScale, formatUnits, mulUnits, parseDecimal, toUnits, type Decimal } from '../../src/model/money.js';
+
+/** The parts of a fill the portfolio needs (a `Fill` fits). */
+export type PortfolioFill = Pick<Fill, 'symbol' | 'side' | 'quantity' | 'price' | 'fee'>;
+
+/** Options for `Portfolio`. */
+export interface PortfolioOptions {
+  /** Decimals money is counted at; use the largest `quotePrecision` of the instruments traded. */
+  readonly quotePrecision: number;
+  /** Starting cash as a decimal (`"10000"`); must fit the quote precision exactly. */
+  readonly initialCash: string | number;
+}
+
+/** What one fill did to its position. */
+export interface FillOutcome {
+  readonly symbol: string;
+  /** Signed lots before and after. */
+  readonly before: bigint;
+  readonly after: bigint;
+  /** Realized PnL of this fill (gross of its fee), quote units. */
+  readonly realizedPnl: bigint;
+  /** The fill's notional, quote units (what cash moved by, fee apart). */
+  readonly notional: bigint;
+  /** True when the position went through zero to the other side. */
+  readonly flipped: boolean;
+}
+
+/** One position, exact. Money at the portfolio's quote precision. */
+export interface PositionView {
+  readonly symbol: string;
+  /** Signed lots: positive long, negative short. */
+  readonly quantity: bigint;
+  readonly sizePrecision: number;
+  readonly pricePrecision: number;
+  /** Signed: what the open lots cost (negative for a short: what selling them brought in). */
+  readonly costBasis: bigint;
+  /** `costBasis / quantity` at the quote precision, half-even; `undefined` when flat. */
+  readonly avgPrice: bigint | undefined;
+  readonly realizedPnl: bigint;
+  readonly fees: bigint;
+  readonly fillCount: number;
+}
+
+/** A position as decimal strings. */
+export interface PositionSnapshot {
+  readonly quantity: string;
+  readonly avgPrice: string | undefined;
+  readonly costBasis: string;
+  readonly markPrice: string | undefined;
+  readonly marketValue: string;
+  readonly realizedPnl: string;
+  readonly unrealizedPnl: string;
+  readonly fees: string;
+  readonly fills: number;
+}
+
+/** The portfolio as decimal strings, symbols sorted (stable across runs for reports). */
+export interface PortfolioSnapshot {
+  readonly quotePrecision: number;
+  readonly initialCash: string;
+  readonly cash: string;
+  readonly realizedPnl: string;
+  readonly unrealizedPnl: string;
+  readonly fees: string;
+  readonly equity: string;
+  readonly grossExposure: string;
+  readonly positions: Readonly<Record<string, PositionSnapshot>>;
+}
+
+// Mutable state of one position. Every field set in the constructor, in one order (hidden class).
+class PositionState {
+  quantity: bigint;
+  costBasis: bigint;
+  realizedPnl: bigint;
+  fees: bigint;
+  fillCount: number;
+  mark: Decimal | undefined;
+  // Market value at the mark for the current quantity; dropped when either changes.
+  markValue: bigint | undefined;
+
+  constructor(
+    readonly symbol: string,
+    readonly pricePrecision: number,
+    readonly sizePrecision: number,
+  ) {
+    this.quantity = 0n;
+    this.costBasis = 0n;
+    this.realizedPnl = 0n;
+    this.fees = 0n;
+    this.fillCount = 0;
+    this.mark = undefined;
+    this.markValue = undefined;
+  }
+}
+
+/** Cash and netted positions, in exact quote units. */
+export class Portfolio {
+  readonly quotePrecision: number;
+  readonly initialCash: bigint;
+  private cashUnits: bigint;
+  private feeUnits: bigint;
+  private realizedUnits: bigint;
+  private readonly positions: Map<string, PositionState>;
+  private readonly earlyMarks: Map<string, Decimal>;
+
+  constructor(options: PortfolioOptions) {
+    this.quotePrecision = options.quotePrecision;
+    this.initialCash = toUnits(options.initialCash, options.quotePrecision, 'strict');
+    this.cashUnits = this.initialCash;
+    this.feeUnits = 0n;
+    this.realizedUnits = 0n;
+    this.positions = new Map();
+    this.earlyMarks = new Map();
+  }
+
+  /** Cash, quote units. */
+  get cash(): bigint {
+    return this.cashUnits;
+  }
+
+  /** Fees paid (negative part: rebates), quote units. */
+  get fees(): bigint {
+    return this.feeUnits;
+  }
+
+  /** Realized PnL over all symbols, gross of fees, quote units. */
+  get realizedPnl(): bigint {
+    return this.realizedUnits;
+  }
+
+  /**
+   * Applies a fill: cash moves by the notional and the fee; the position grows, shrinks, closes or
+   * flips. Throws `MONEY_INVALID` for a non-positive quantity or an instrument whose precisions
+   * differ from the ones the position was opened with (both programming errors, not market events).
+   */
+  applyFill(fill: PortfolioFill, instrument: Instrument): FillOutcome {
+    if (fill.quantity <= 0n) {
+      throw new TickflowError('MONEY_INVALID', `${fill.symbol}: fill quantity must be positive`, { symbol: fill.symbol });
+    }
+    const p = this.positionFor(fill.symbol, instrument);
+    const qp = this.quotePrecision;
+    const buy = fill.side === 'buy';
+    const notional = mulUnits(fill.price, p.pricePrecision, fill.quantity, p.sizePrecision, qp);
+    const signedQty = buy ? fill.quantity : -fill.quantity;
+    const signedNotional = buy ? notional : -notional;
+
+    this.cashUnits -= signedNotional + fill.fee;
+    this.feeUnits += fill.fee;
+    p.fees += fill.fee;
+    p.fillCount++;
+
+    const before = p.quantity;
+    let realized = 0n;
+    if (before === 0n || before > 0n === buy) {
+      p.costBasis += signedNotional;
+    } else {
+      const held = before < 0n ? -before : before;
+      if (fill.quantity < held) {
+        // Partial close: the closed share of the cost basis, rounded; the remainder stays open.
+        const removed = divHalfEven(p.costBasis * fill.quantity, held);
+        realized = -(signedNotional + removed);
+        p.costBasis -= removed;
+      } else {
+        // Full close, or a flip: the closing part's notional, rounded; the rest opens the new side.
+        const closing = fill.quantity === held ? notional : mulUnits(fill.price, p.pricePrecision, held, p.sizePrecision, qp);
+        const signedClosing = buy ? closing : -closing;
+        realized = -(signedClosing + p.costBasis);
+        p.costBasis = signedNotional - signedClosing;
+      }
+    }
+    p.quantity = before + signedQty;
+    p.markValue = undefined;
+    p.realizedPnl += realized;
+    this.realizedUnits += realized;
+    return {
+      symbol: fill.symbol,
+      before,
+      after: p.quantity,
+      realizedPnl: realized,
+      notional,
+      flipped: (before > 0n && p.quantity < 0n) || (before < 0n && p.quantity > 0n),
+    };
+  }
+
+  /**
+   * Sets the price a symbol is marked at (last mid, last trade or bar close, as the caller decides).
+   * A market number is read as its shortest decimal, exactly; nothing is computed until asked.
+   */
+  mark(symbol: string, price: number | string): void {
+    const mark = typeof price === 'number' ? decimalOfNumber(price) : parseDecimal(price);
+    const p = this.positions.get(symbol);
+    if (p === undefined) {
+      // Not traded yet: kept until the first fill opens the position.
+      this.earlyMarks.set(symbol, mark);
+      return;
+    }
+    p.mark = mark;
+    p.markValue = undefined;
+  }
+
+  /** Signed lots held in a symbol (0 when never traded). */
+  positionQuantity(symbol: string): bigint {
+    return this.positions.get(symbol)?.quantity ?? 0n;
+  }
+
+  /** One position, exact, or `undefined` when the symbol was never traded. */
+  position(symbol: string): PositionView | undefined {
+    const p = this.positions.get(symbol);
+    if (p === undefined) return undefined;
+    return {
+      symbol: p.symbol,
+      quantity: p.quantity,
+      sizePrecision: p.sizePrecision,
+      pricePrecision: p.pricePrecision,
+      costBasis: p.costBasis,
+      avgPrice: this.avgPriceOf(p),
+      realizedPnl: p.realizedPnl,
+      fees: p.fees,
+      fillCount: p.fillCount,
+    };
+  }
+
+  /** Symbols ever traded, sorted. */
+  symbols(): string[] {
+    return [...this.positions.keys()].sort();
+  }
+
+  /**
+   * True when an order of `side` and `quantity` lots only reduces the position (opposite side, no
+   * larger than it): what `REDUCING` lets through.
+   */
+  wouldReduce(symbol: string, side: 'buy' | 'sell', quantity: bigint): boolean {
+    const q = this.positionQuantity(symbol);
+    if (quantity <= 0n) return false;
+    return side === 'buy' ? q < 0n && quantity <= -q : q > 0n && quantity <= q;
+  }
+
+  /** Signed market value of a position at its mark (its cost basis when unmarked), quote units. */
+  marketValue(symbol: string): bigint {
+    const p = this.positions.get(symbol);
+    return p === undefined ? 0n : this.valueOf(p);
+  }
+
+  /** Unrealized PnL of one symbol, or of all when omitted, quote units. */
+  unrealizedPnl(symbol?: string): bigint {
+    if (symbol !== undefined) {
+      const p = this.positions.get(symbol);
+      return p === undefined ? 0n : this.valueOf(p) - p.costBasis;
+    }
+    let total = 0n;
+    for (const p of this.positions.values()) total += this.valueOf(p) - p.costBasis;
+    return total;
+  }
+
+  /** Cash plus every position at its mark, quote units. */
+  equity(): bigint {
+    let total = this.cashUnits;
+    for (const p of this.positions.values()) total += this.valueOf(p);
+    return total;
+  }
+
+  /** Σ |market value| over positions, quote units (for the gross-exposure check). */
+  grossExposure(): bigint {
+    let total = 0n;
+    for (const p of this.positions.values()) {
+      const v = this.valueOf(p);
+      total += v < 0n ? -v : v;
+    }
+    return total;
+  }
+
+  /** Everything as decimal strings at the quote precision (prices at it too), symbols sorted. */
+  snapshot(): PortfolioSnapshot {
+    const qp = this.quotePrecision;
+    const positions: Record<string, PositionSnapshot> = {};
+    let unrealized = 0n;
+    let gross = 0n;
+    for (const symbol of this.symbols()) {
+      const p = this.positions.get(symbol) as PositionState;
+      const value = this.valueOf(p);
+      const avg = this.avgPriceOf(p);
+      unrealized += value - p.costBasis;
+      gross += value < 0n ? -value : value;
+      positions[symbol] = {
+        quantity: formatUnits(p.quantity, p.sizePrecision),
+        avgPrice: avg === undefined ? undefined : formatUnits(avg, qp),
+        costBasis: formatUnits(p.costBasis, qp),
+        markPrice: p.mark === undefined ? undefined : formatUnits(p.mark.units, p.mark.scale),
+        marketValue: formatUnits(value, qp),
+        realizedPnl: formatUnits(p.realizedPnl, qp),
+        unrealizedPnl: formatUnits(value - p.costBasis, qp),
+        fees: formatUnits(p.fees, qp),
+        fills: p.fillCount,
+      };
+    }
+    return {
+      quotePrecision: qp,
+      initialCash: formatUnits(this.initialCash, qp),
+      cash: formatUnits(this.cashUnits, qp),
+      realizedPnl: formatUnits(this.realizedUnits, qp),
+      unrealizedPnl: formatUnits(unrealized, qp),
+      fees: formatUnits(this.feeUnits, qp),
+      equity: formatUnits(this.cashUnits + this.costBasisTotal() + unrealized, qp),
+      grossExposure: formatUnits(gross, qp),
+      positions,
+    };
+  }
+
+  /** Σ cost basis of open positions, quote units (the books: see the class comment). */
+  costBasisTotal(): bigint {
+    let total = 0n;
+    for (const p of this.positions.values()) total += p.costBasis;
+    return total;
+  }
+
+  private positionFor(symbol: string, instrument: Instrument): PositionState {
+    let p = this.positions.get(symbol);
+    if (p === undefined) {
+      p = new PositionState(symbol, instrument.pricePrecision, instrument.sizePrecision);
+      p.mark = this.earlyMarks.get(symbol);
+      this.earlyMarks.delete(symbol);
+      this.positions.set(symbol, p);
+    } else if (p.pricePrecision !== instrument.pricePrecision || p.sizePrecision !== instrument.sizePrecision) {
+      throw new TickflowError('MONEY_INVALID', `${symbol}: instrument precisions changed after the position opened`, {
+        symbol,
+        pricePrecision: instrument.pricePrecision,
+        sizePrecision: instrument.sizePrecision,
+      });
+    }
+    return p;
+  }
+
+  private valueOf(p: PositionState): bigint {
+    if (p.quantity === 0n) return 0n;
+    if (p.mark === undefined) return p.costBasis;
+    if (p.markValue === undefined) {
+      p.markValue = mulUnits(p.mark.units, p.mark.scale, p.quantity, p.sizePrecision, this.quotePrecision);
+    }
+    return p.markValue;
+  }
+
+  private avgPriceOf(p: PositionState): bigint | undefined {
+    if (p.quantity === 0n) return undefined;
+    return divToScale(p.costBasis, this.quotePrecision, p.quantity, p.sizePrecision, this.quotePrecision);
+  }
+}

@@ -1,0 +1,276 @@
+/**
+ * Instruments: the grid that prices and sizes live on, and the precision money is counted at.
+ *
+ * Units. A price is held as **ticks**: a `bigint` count of `10^-pricePrecision` (so `pricePrecision`
+ * is the number of decimals of the price increment, and the increment is `priceIncrementTicks`
+ * ticks, usually 1). A size is held as **lots**: a count of `10^-sizePrecision`, the increment being
+ * `sizeIncrementLots` lots. Money (notional, fees, cash, PnL) is a count of `10^-quotePrecision`.
+ * Holding prices at a power-of-ten scale, not as multiples of an increment such as 0.5, keeps every
+ * product a plain scaled integer; the increment is enforced on conversion.
+ *
+ * Instruments come from config; where none is configured they are inferred from the decimals seen
+ * in market data (`createPrecisionTracker`, `inferInstrument`) and marked `source: 'inferred'`, so
+ * the report can say so.
+ */
+import { TickflowError } from '../runtime/errors.js';
+import { decimalOfNumber, decimalsOf, divRound, formatUnits, parseDecimal, pow10, unitsToNumber, type Decimal, type Rounding } from './money.js';
+import type { MarketRecord } from './records.js';
+
+/** Where an instrument's figures came from. */
+export type InstrumentSource = 'config' | 'inferred';
+
+/** A tradable instrument's grid and precisions. Immutable once created. */
+export interface Instrument {
+  readonly symbol: string;
+  readonly exchange: string | undefined;
+  /** Smallest price step as a decimal string (`"0.01"`). */
+  readonly priceIncrement: string;
+  /** Smallest size step as a decimal string (`"0.00001"`). */
+  readonly sizeIncrement: string;
+  /** Decimals of a price (scale of ticks). */
+  readonly pricePrecision: number;
+  /** Decimals of a size (scale of lots). */
+  readonly sizePrecision: number;
+  /** Decimals money in the quote currency is counted at (cash, fees, PnL, average prices). */
+  readonly quotePrecision: number;
+  /** The price increment in ticks (1 unless the increment is e.g. 0.5 or 5). */
+  readonly priceIncrementTicks: bigint;
+  /** The size increment in lots. */
+  readonly sizeIncrementLots: bigint;
+  readonly source: InstrumentSource;
+  /** For inferred instruments: how many prices and sizes were seen, and how many exceeded the cap. */
+  readonly inferredFrom: InferenceStats | undefined;
+}
+
+/** What an inference saw. */
+export interface InferenceStats {
+  readonly prices: number;
+  readonly sizes: number;
+  /** Samples with more decimals than the cap (float noise, or a venue finer than the cap). */
+  readonly overCap: number;
+}
+
+/** Figures for `createInstrument`, as config gives them. */
+export interface InstrumentSpec {
+  readonly symbol: string;
+  readonly exchange?: string | undefined;
+  readonly priceIncrement: string | number;
+  readonly sizeIncrement: string | number;
+  /** Defaults to `pricePrecision + sizePrecision`, which makes every notional exact. */
+  readonly quotePrecision?: number | undefined;
+  readonly source?: InstrumentSource | undefined;
+  readonly inferredFrom?: InferenceStats | undefined;
+}
+
+/** Decimals above which an inferred precision is capped. */
+export const MAX_INFERRED_PRECISION = 12;
+
+/** Size precision assumed when the data holds no sizes at all (bar files): common crypto lot. */
+export const DEFAULT_SIZE_PRECISION = 8;
+
+function positiveIncrement(value: string | number, field: string, symbol: string): Decimal {
+  const d = typeof value === 'string' ? parseDecimal(value) : decimalOfNumber(value);
+  if (d.units <= 0n) {
+    throw new TickflowError('MONEY_INVALID', `${symbol}: ${field} must be positive, got ${String(value)}`, { symbol, field, value });
+  }
+  return d;
+}
+
+/**
+ * Builds an instrument from its increments. Precisions are the increments' decimals; throws
+ * `MONEY_INVALID` on a non-positive increment or a quote precision below zero.
+ */
+export function createInstrument(spec: InstrumentSpec): Instrument {
+  const price = positiveIncrement(spec.priceIncrement, 'priceIncrement', spec.symbol);
+  const size = positiveIncrement(spec.sizeIncrement, 'sizeIncrement', spec.symbol);
+  const quotePrecision = spec.quotePrecision ?? price.scale + size.scale;
+  if (!Number.isInteger(quotePrecision) || quotePrecision < 0) {
+    throw new TickflowError('MONEY_INVALID', `${spec.symbol}: quotePrecision must be a whole number >= 0`, {
+      symbol: spec.symbol,
+      quotePrecision,
+    });
+  }
+  return {
+    symbol: spec.symbol,
+    exchange: spec.exchange,
+    priceIncrement: formatUnits(price.units, price.scale),
+    sizeIncrement: formatUnits(size.units, size.scale),
+    pricePrecision: price.scale,
+    sizePrecision: size.scale,
+    quotePrecision,
+    priceIncrementTicks: price.units,
+    sizeIncrementLots: size.units,
+    source: spec.source ?? 'config',
+    inferredFrom: spec.inferredFrom,
+  };
+}
+
+/**
+ * `value` on a grid of `step` units at `precision`, rounded once from the exact decimal (two
+ * roundings, to the precision and then to the step, could round twice).
+ */
+function toGrid(
+  value: string | number,
+  precision: number,
+  step: bigint,
+  rounding: Rounding,
+  field: 'price' | 'size',
+  instrument: Instrument,
+): bigint {
+  const d = typeof value === 'string' ? parseDecimal(value) : decimalOfNumber(value);
+  const num = d.scale <= precision ? d.units * pow10(precision - d.scale) : d.units;
+  const den = d.scale <= precision ? step : step * pow10(d.scale - precision);
+  if (rounding === 'strict' && num % den !== 0n) {
+    const finer = d.scale > precision;
+    throw new TickflowError(
+      'MONEY_INVALID',
+      `${instrument.symbol}: ${field} ${String(value)} is ${finer ? `finer than ${precision} decimals` : 'not a multiple of the increment'} (increment ${field === 'price' ? instrument.priceIncrement : instrument.sizeIncrement})`,
+      { symbol: instrument.symbol, field, value },
+    );
+  }
+  return divRound(num, den, rounding) * step;
+}
+
+/**
+ * A price (market number or decimal string) as ticks on the instrument's grid. `strict` (default)
+ * throws `MONEY_INVALID` for a price off the increment; `halfEven`, `floor` (a buy limit that must
+ * not pay more) and `ceil` (a sell limit) snap it to the increment.
+ */
+export function priceToTicks(instrument: Instrument, price: string | number, rounding: Rounding = 'strict'): bigint {
+  return toGrid(price, instrument.pricePrecision, instrument.priceIncrementTicks, rounding, 'price', instrument);
+}
+
+/**
+ * A size as lots on the grid. `strict` (default) throws `MONEY_INVALID` off the increment; `down`
+ * (towards zero) is what a planner wants for a signed size that must never exceed its target,
+ * `halfEven` the nearest.
+ */
+export function sizeToLots(instrument: Instrument, size: string | number, rounding: Rounding = 'strict'): bigint {
+  return toGrid(size, instrument.sizePrecision, instrument.sizeIncrementLots, rounding, 'size', instrument);
+}
+
+/** Ticks as a decimal string at the instrument's price precision. */
+export function formatPrice(instrument: Instrument, ticks: bigint): string {
+  return formatUnits(ticks, instrument.pricePrecision);
+}
+
+/** Lots as a decimal string at the instrument's size precision. */
+export function formatSize(instrument: Instrument, lots: bigint): string {
+  return formatUnits(lots, instrument.sizePrecision);
+}
+
+/** Ticks as the nearest JavaScript number (for risk checks against market numbers, not for sums). */
+export function ticksToNumber(instrument: Instrument, ticks: bigint): number {
+  return unitsToNumber(ticks, instrument.pricePrecision);
+}
+
+/** Lots as the nearest JavaScript number. */
+export function lotsToNumber(instrument: Instrument, lots: bigint): number {
+  return unitsToNumber(lots, instrument.sizePrecision);
+}
+
+/** Accumulates the decimals seen in market data for one symbol; cheap enough to call per record. */
+export interface PrecisionTracker {
+  observePrice(price: number): void;
+  observeSize(size: number): void;
+  /** Prices and sizes of a record; bars give prices only (their volume is a float sum). */
+  observeRecord(record: MarketRecord): void;
+  /** The instrument these samples imply, `source: 'inferred'`. */
+  toInstrument(symbol: string, exchange?: string): Instrument;
+}
+
+/**
+ * A tracker of the maximum decimals of prices and sizes, each capped at `maxPrecision`
+ * (default `MAX_INFERRED_PRECISION`; samples beyond it are counted in `overCap`). With no sizes
+ * seen, `sizePrecision` is `DEFAULT_SIZE_PRECISION`; with no prices, 0. The inferred increments are
+ * one unit at each precision and the quote precision is their sum (every notional exact).
+ */
+export function createPrecisionTracker(maxPrecision: number = MAX_INFERRED_PRECISION): PrecisionTracker {
+  let priceDecimals = 0;
+  let sizeDecimals = 0;
+  let prices = 0;
+  let sizes = 0;
+  let overCap = 0;
+  const price = (x: number): void => {
+    if (!Number.isFinite(x)) return;
+    prices++;
+    const d = decimalsOf(x);
+    if (d > maxPrecision) overCap++;
+    if (d > priceDecimals) priceDecimals = Math.min(d, maxPrecision);
+  };
+  const size = (x: number): void => {
+    if (!Number.isFinite(x)) return;
+    sizes++;
+    const d = decimalsOf(x);
+    if (d > maxPrecision) overCap++;
+    if (d > sizeDecimals) sizeDecimals = Math.min(d, maxPrecision);
+  };
+  const levels = (list: readonly { price: number; amount: number }[]): void => {
+    for (const level of list) {
+      price(level.price);
+      if (level.amount !== 0) size(level.amount);
+    }
+  };
+  return {
+    observePrice: price,
+    observeSize: size,
+    observeRecord(record: MarketRecord): void {
+      switch (record.type) {
+        case 'trade':
+          price(record.price);
+          size(record.amount);
+          break;
+        case 'book_ticker':
+          price(record.bidPrice);
+          price(record.askPrice);
+          size(record.bidAmount);
+          size(record.askAmount);
+          break;
+        case 'book_change':
+        case 'depth_snapshot':
+          levels(record.bids);
+          levels(record.asks);
+          break;
+        case 'trade_bar':
+          price(record.open);
+          price(record.high);
+          price(record.low);
+          price(record.close);
+          break;
+      }
+    },
+    toInstrument(symbol: string, exchange?: string): Instrument {
+      const sizePrecision = sizes === 0 ? DEFAULT_SIZE_PRECISION : sizeDecimals;
+      return createInstrument({
+        symbol,
+        exchange,
+        priceIncrement: formatUnits(1n, priceDecimals),
+        sizeIncrement: formatUnits(1n, sizePrecision),
+        quotePrecision: priceDecimals + sizePrecision,
+        source: 'inferred',
+        inferredFrom: { prices, sizes, overCap },
+      });
+    },
+  };
+}
+
+/** Sample numbers for `inferInstrument`. */
+export interface InstrumentSamples {
+  readonly prices: Iterable<number>;
+  readonly sizes?: Iterable<number> | undefined;
+}
+
+/**
+ * Infers an instrument from sample prices and sizes: each precision is the largest number of
+ * decimals in the samples' shortest representations, capped (see `createPrecisionTracker`).
+ */
+export function inferInstrument(
+  symbol: string,
+  samples: InstrumentSamples,
+  options: { exchange?: string; maxPrecision?: number } = {},
+): Instrument {
+  const tracker = createPrecisionTracker(options.maxPrecision);
+  for (const p of samples.prices) tracker.observePrice(p);
+  if (samples.sizes !== undefined) for (const s of samples.sizes) tracker.observeSize(s);
+  return tracker.toInstrument(symbol, options.exchange);
+}

@@ -1,0 +1,27 @@
+/**
+ * What strategies emit: a target position per symbol, not orders. Turning a target into orders
+ * (target minus position minus what open orders already cover) is the order planner's job, so a
+ * strategy stays a few lines of signal logic. Published on the bus as `signal.<exchange>.<symbol>`.
+ */
+
+/** A strategy's wish: hold `target` (signed, base units; negative is short) of `symbol`. */
+export interface TargetPosition {
+  readonly type: 'target';
+  readonly exchange: string;
+  readonly symbol: string;
+  /** Engine time (µs) the decision was made. */
+  readonly ts: number;
+  /** Name of the strategy instance that decided. */
+  readonly strategy: string;
+  /** Signed target quantity in base units; the planner rounds it to the size increment (half-even). */
+  readonly target: number;
+  /** How the planner should trade toward it. */
+  readonly orderType: 'market' | 'limit';
+  /** Limit price for `limit` orders; `undefined` for market orders. */
+  readonly limitPrice: number | undefined;
+}
+
+/** Bus topic of a target: `signal.<exchange>.<symbol>`. */
+export function signalTopic(exchange: string, symbol: string): string {
+  return `signal.${exchange}.${symbol}`;
+}

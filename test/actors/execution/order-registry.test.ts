@@ -1,0 +1,187 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { OrderRegistry } from '../../../actors/execution/order-registry.js';
+import { createInstrument, type Instrument } from '../../../src/model/instrument.js';
+import type { NewOrder, OrderEvent, OrderSide } from '../../../src/model/order.js';
+import { ORDER_EVENT_TYPES, ORDER_TRANSITIONS, isTerminalStatus, type OrderEventType } from '../../../src/model/order-transitions.js';
+
+const instruments: Record<string, Instrument> = {
+  BTCUSDT: createInstrument({ symbol: 'BTCUSDT', priceIncrement: '0.01', sizeIncrement: '0.001' }),
+  ETHUSDT: createInstrument({ symbol: 'ETHUSDT', priceIncrement: '0.01', sizeIncrement: '0.0001' }),
+};
+
+function spec(id: string, symbol: string, side: OrderSide, quantity: bigint, ts = 1): NewOrder {
+  return { clientOrderId: id, symbol, side, type: 'market', quantity, ts };
+}
+
+function create(reg: OrderRegistry, s: NewOrder) {
+  return reg.create(s, instruments[s.symbol] as Instrument);
+}
+
+describe('OrderRegistry', () => {
+  it('returns the existing order for a duplicate client order id and counts it', () => {
+    const reg = new OrderRegistry();
+    const first = create(reg, spec('a', 'BTCUSDT', 'buy', 1000n));
+    const again = create(reg, spec('a', 'BTCUSDT', 'sell', 5000n, 2));
+    expect(first.ok && first.created).toBe(true);
+    expect(again.ok && !again.created).toBe(true);
+    if (first.ok && again.ok) expect(again.order).toBe(first.order);
+    expect(reg.size).toBe(1);
+    expect(reg.counters.duplicates).toBe(1);
+    expect(reg.counters.created).toBe(1);
+  });
+
+  it('stays idempotent after the order closed', () => {
+    const reg = new OrderRegistry();
+    create(reg, spec('a', 'BTCUSDT', 'buy', 1000n));
+    reg.apply('a', { type: 'deny', ts: 2, reason: 'HALTED' });
+    const again = create(reg, spec('a', 'BTCUSDT', 'buy', 1000n));
+    expect(again.ok && again.order.status).toBe('DENIED');
+    expect(reg.counters.duplicates).toBe(1);
+  });
+
+  it('refuses an invalid request without storing it', () => {
+    const reg = new OrderRegistry();
+    const bad = create(reg, spec('a', 'BTCUSDT', 'buy', 0n));
+    expect(bad.ok ? 'ok' : bad.code).toBe('INVALID_ORDER');
+    expect(reg.has('a')).toBe(false);
+    expect(reg.counters.invalid).toBe(1);
+  });
+
+  it('counts illegal transitions and events for unknown orders', () => {
+    const reg = new OrderRegistry();
+    create(reg, spec('a', 'BTCUSDT', 'buy', 1000n));
+    expect(reg.apply('a', { type: 'accept', ts: 2 }).ok).toBe(false);
+    expect(reg.apply('zz', { type: 'cancel', ts: 2 }).ok).toBe(false);
+    expect(reg.counters.illegalTransitions).toBe(1);
+    expect(reg.counters.refused).toEqual({ ILLEGAL_TRANSITION: 1, OVERFILL: 0, INVALID_FILL: 0, UNKNOWN_ORDER: 1 });
+    expect(reg.get('a')?.status).toBe('INITIALIZED');
+  });
+
+  it('lists open orders per symbol and the signed quantity they still cover', () => {
+    const reg = new OrderRegistry();
+    create(reg, spec('b1', 'BTCUSDT', 'buy', 3000n));
+    create(reg, spec('s1', 'BTCUSDT', 'sell', 1000n));
+    create(reg, spec('e1', 'ETHUSDT', 'buy', 7n));
+    reg.apply('b1', { type: 'submit', ts: 2 });
+    reg.apply('b1', { type: 'fill', ts: 3, quantity: 1200n, price: 100n });
+    expect(reg.openCoverage('BTCUSDT')).toBe(1800n - 1000n);
+    reg.apply('s1', { type: 'deny', ts: 4, reason: 'MAX_POSITION' });
+    expect(reg.openCoverage('BTCUSDT')).toBe(1800n);
+    expect(reg.openOrders('BTCUSDT').map((o) => o.clientOrderId)).toEqual(['b1']);
+    expect(reg.openCount()).toBe(2);
+    reg.apply('b1', { type: 'requestCancel', ts: 5 });
+    expect(reg.openCoverage('BTCUSDT')).toBe(1800n); // a pending cancel may still fill
+    reg.apply('b1', { type: 'cancel', ts: 6 });
+    expect(reg.openCoverage('BTCUSDT')).toBe(0n);
+    expect(reg.openOrders('BTCUSDT')).toEqual([]);
+    expect(reg.openCoverage('ETHUSDT')).toBe(7n);
+    expect(reg.countByStatus()).toMatchObject({ CANCELED: 1, DENIED: 1, INITIALIZED: 1 });
+  });
+
+  it('forgets the oldest closed orders past retainClosed but keeps their counts', () => {
+    const reg = new OrderRegistry({ retainClosed: 2 });
+    for (const id of ['a', 'b', 'c']) {
+      create(reg, spec(id, 'BTCUSDT', 'buy', 1000n));
+      reg.apply(id, { type: 'deny', ts: 2 });
+    }
+    create(reg, spec('open', 'BTCUSDT', 'buy', 1000n));
+    expect(reg.has('a')).toBe(false);
+    expect(reg.has('b') && reg.has('c') && reg.has('open')).toBe(true);
+    expect(reg.countByStatus().DENIED).toBe(3);
+  });
+});
+
+// Commands over a small pool of ids, so duplicates and events for unknown ids are common.
+type Command =
+  | { kind: 'create'; id: string; symbol: string; side: OrderSide; quantity: bigint }
+  | { kind: 'event'; id: string; event: OrderEvent };
+
+const ids = ['o1', 'o2', 'o3', 'o4', 'o5'];
+const commandArb: fc.Arbitrary<Command> = fc.oneof(
+  fc.record({
+    kind: fc.constant('create' as const),
+    id: fc.constantFrom(...ids),
+    symbol: fc.constantFrom('BTCUSDT', 'ETHUSDT'),
+    side: fc.constantFrom<OrderSide>('buy', 'sell'),
+    quantity: fc.bigInt({ min: 1n, max: 5000n }),
+  }),
+  fc.record({
+    kind: fc.constant('event' as const),
+    id: fc.constantFrom(...ids),
+    event: fc.oneof(
+      fc.record({
+        type: fc.constantFrom(...ORDER_EVENT_TYPES.filter((e): e is Exclude<OrderEventType, 'fill'> => e !== 'fill')),
+        ts: fc.nat(1000),
+      }),
+      fc.record({
+        type: fc.constant('fill' as const),
+        ts: fc.nat(1000),
+        quantity: fc.bigInt({ min: 0n, max: 3000n }),
+        price: fc.bigInt({ min: 1n, max: 1_000_000n }),
+      }),
+    ),
+  }),
+);
+
+describe('OrderRegistry (property)', () => {
+  it('never applies an illegal transition, counts every refusal, and never makes a second order for an id', () => {
+    fc.assert(
+      fc.property(fc.array(commandArb, { maxLength: 80 }), (commands) => {
+        const reg = new OrderRegistry();
+        const firstSpec = new Map<string, NewOrder>();
+        let illegal = 0;
+        let duplicates = 0;
+        for (const c of commands) {
+          if (c.kind === 'create') {
+            const s = spec(c.id, c.symbol, c.side, c.quantity);
+            const result = create(reg, s);
+            expect(result.ok).toBe(true);
+            if (!result.ok) continue;
+            expect(result.created).toBe(!firstSpec.has(c.id));
+            if (result.created) firstSpec.set(c.id, s);
+            else duplicates++;
+            const first = firstSpec.get(c.id) as NewOrder;
+            expect(result.order.side).toBe(first.side);
+            expect(result.order.quantity).toBe(first.quantity);
+            continue;
+          }
+          const before = reg.get(c.id);
+          const result = reg.apply(c.id, c.event);
+          if (before === undefined) {
+            expect(result.ok ? 'ok' : result.code).toBe('UNKNOWN_ORDER');
+            continue;
+          }
+          const entry = ORDER_TRANSITIONS[before.status][c.event.type];
+          if (entry === undefined) {
+            illegal++;
+            expect(result.ok).toBe(false);
+            expect(reg.get(c.id)).toBe(before);
+          } else if (result.ok) {
+            expect(isTerminalStatus(before.status)).toBe(false);
+            expect(result.from).toBe(before.status);
+            expect(reg.get(c.id)).toBe(result.order);
+          } else {
+            expect(c.event.type).toBe('fill'); // a legal event is refused only for its quantity
+            expect(reg.get(c.id)).toBe(before);
+          }
+        }
+        expect(reg.size).toBe(firstSpec.size);
+        expect(reg.counters.created).toBe(firstSpec.size);
+        expect(reg.counters.duplicates).toBe(duplicates);
+        expect(reg.counters.illegalTransitions).toBe(illegal);
+        const counts = reg.countByStatus();
+        expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(firstSpec.size);
+        for (const symbol of ['BTCUSDT', 'ETHUSDT']) {
+          let cover = 0n;
+          for (const o of reg.orders()) {
+            if (o.symbol !== symbol || isTerminalStatus(o.status)) continue;
+            cover += (o.side === 'buy' ? 1n : -1n) * (o.quantity - o.filledQuantity);
+          }
+          expect(reg.openCoverage(symbol)).toBe(cover);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -1,0 +1,260 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Portfolio, type PortfolioFill } from '../../../actors/execution/portfolio.js';
+import { feeFor, fillNotional, parseFeeRate } from '../../../src/model/fill.js';
+import { createInstrument, type Instrument } from '../../../src/model/instrument.js';
+import { isTickflowError } from '../../../src/runtime/errors.js';
+
+// Prices 0.01, sizes 0.001, money in cents: notionals have 5 decimals, so cents force rounding.
+const usd = createInstrument({ symbol: 'ABC', priceIncrement: '0.01', sizeIncrement: '0.001', quotePrecision: 2 });
+
+function fill(side: 'buy' | 'sell', quantity: bigint, price: bigint, fee = 0n, symbol = 'ABC'): PortfolioFill {
+  return { symbol, side, quantity, price, fee };
+}
+
+function books(p: Portfolio): bigint {
+  return p.initialCash + p.realizedPnl - p.fees - p.costBasisTotal();
+}
+
+describe('Portfolio (worked examples)', () => {
+  it('opens, partially closes with a remainder, and closes, losing nothing', () => {
+    const p = new Portfolio({ quotePrecision: 2, initialCash: '1000' });
+    p.applyFill(fill('buy', 1000n, 1001n, 3n), usd); // 1.000 @ 10.01, fee 0.03
+    p.applyFill(fill('buy', 2000n, 1000n), usd); // 2.000 @ 10.00
+    expect(p.position('ABC')).toMatchObject({ quantity: 3000n, costBasis: 3001n, avgPrice: 1000n }); // 30.01 / 3 = 10.0033 -> 10.00
+    expect(p.cash).toBe(100000n - 3001n - 3n);
+
+    // Sell 1.000 @ 11.00: the closed third of 30.01 is 10.0033… -> 10.00; 20.01 stays.
+    const first = p.applyFill(fill('sell', 1000n, 1100n), usd);
+    expect(first.realizedPnl).toBe(100n);
+    expect(p.position('ABC')).toMatchObject({ quantity: 2000n, costBasis: 2001n, realizedPnl: 100n, avgPrice: 1000n }); // 10.005 -> 10.00
+
+    // Sell 2.000 @ 9.00: 18.00 - 20.01 = -2.01. In all: 29.00 - 30.01 = -1.01.
+    const second = p.applyFill(fill('sell', 2000n, 900n), usd);
+    expect(second.realizedPnl).toBe(-201n);
+    expect(p.realizedPnl).toBe(-101n);
+    expect(p.position('ABC')).toMatchObject({ quantity: 0n, costBasis: 0n, avgPrice: undefined });
+    expect(p.cash).toBe(100000n - 101n - 3n);
+    expect(books(p)).toBe(p.cash);
+  });
+
+  it('rounds the removed cost basis half-even on a tie', () => {
+    const p = new Portfolio({ quotePrecision: 2, initialCash: '100' });
+    p.applyFill(fill('buy', 1000n, 500n), usd); // 5.00
+    p.applyFill(fill('buy', 1000n, 501n), usd); // 5.01 -> basis 10.01, avg 5.005 -> 5.00
+    expect(p.position('ABC')?.avgPrice).toBe(500n);
+    expect(p.applyFill(fill('sell', 1000n, 600n), usd).realizedPnl).toBe(100n); // removes 5.005 -> 5.00
+    expect(p.position('ABC')?.costBasis).toBe(501n);
+    expect(p.applyFill(fill('sell', 1000n, 600n), usd).realizedPnl).toBe(99n);
+    expect(p.realizedPnl).toBe(199n); // 12.00 - 10.01
+  });
+
+  it('flips from long to short through zero in one fill', () => {
+    const p = new Portfolio({ quotePrecision: 2, initialCash: '1000' });
+    p.applyFill(fill('buy', 1000n, 10000n), usd); // long 1.000 @ 100.00
+    const flip = p.applyFill(fill('sell', 3000n, 10150n), usd); // sell 3.000 @ 101.50
+    expect(flip).toMatchObject({ before: 1000n, after: -2000n, realizedPnl: 150n, notional: 30450n, flipped: true });
+    expect(p.position('ABC')).toMatchObject({ quantity: -2000n, costBasis: -20300n, avgPrice: 10150n });
+    const cover = p.applyFill(fill('buy', 2000n, 10000n), usd); // buy back 2.000 @ 100.00
+    expect(cover.realizedPnl).toBe(300n);
+    expect(p.realizedPnl).toBe(450n);
+    expect(p.cash).toBe(100000n + 450n);
+  });
+
+  it('rounds a flip’s closing notional and gives the rest to the new side', () => {
+    const p = new Portfolio({ quotePrecision: 2, initialCash: '0' });
+    p.applyFill(fill('buy', 1n, 301n), usd); // 0.001 @ 3.01 -> 0.00301 -> 0.00
+    expect(p.position('ABC')?.costBasis).toBe(0n);
+    p.applyFill(fill('sell', 3n, 301n), usd); // 0.003 @ 3.01 = 0.00903 -> 0.01; closing 0.001 -> 0.00
+    expect(p.position('ABC')).toMatchObject({ quantity: -2n, costBasis: -1n });
+    expect(p.realizedPnl).toBe(0n);
+    expect(books(p)).toBe(p.cash);
+  });
+
+  it('marks positions for unrealized PnL and equity, half-even at the quote precision', () => {
+    const p = new Portfolio({ quotePrecision: 2, initialCash: '100' });
+    p.applyFill(fill('buy', 2000n, 500n, 1n), usd); // 2.000 @ 5.00, fee 0.01
+    expect(p.unrealizedPnl()).toBe(0n); // unmarked: valued at cost
+    expect(p.equity()).toBe(9999n);
+    p.mark('ABC', 5.125);
+    expect(p.marketValue('ABC')).toBe(1025n);
+    expect(p.unrealizedPnl('ABC')).toBe(25n);
+    expect(p.equity()).toBe(10024n);
+    p.mark('ABC', 5.0025); // 10.005 -> 10.00
+    expect(p.marketValue('ABC')).toBe(1000n);
+    p.mark('ABC', '4.5');
+    expect(p.grossExposure()).toBe(900n);
+    expect(p.snapshot()).toEqual({
+      quotePrecision: 2,
+      initialCash: '100.00',
+      cash: '89.99',
+      realizedPnl: '0.00',
+      unrealizedPnl: '-1.00',
+      fees: '0.01',
+      equity: '98.99',
+      grossExposure: '9.00',
+      positions: {
+        ABC: {
+          quantity: '2.000',
+          avgPrice: '5.00',
+          costBasis: '10.00',
+          markPrice: '4.5',
+          marketValue: '9.00',
+          realizedPnl: '0.00',
+          unrealizedPnl: '-1.00',
+          fees: '0.01',
+          fills: 1,
+        },
+      },
+    });
+  });
+
+  it('values a short position negatively and keeps a mark set before the first fill', () => {
+    const p = new Portfolio({ quotePrecision: 2, initialCash: '100' });
+    p.mark('ABC', 9);
+    p.applyFill(fill('sell', 1000n, 1000n), usd); // short 1.000 @ 10.00
+    expect(p.marketValue('ABC')).toBe(-900n);
+    expect(p.unrealizedPnl()).toBe(100n);
+    expect(p.equity()).toBe(10000n + 1000n - 900n);
+  });
+
+  it('says which orders only reduce the position', () => {
+    const p = new Portfolio({ quotePrecision: 2, initialCash: '100' });
+    p.applyFill(fill('buy', 2000n, 500n), usd);
+    expect(p.wouldReduce('ABC', 'sell', 2000n)).toBe(true);
+    expect(p.wouldReduce('ABC', 'sell', 2001n)).toBe(false);
+    expect(p.wouldReduce('ABC', 'buy', 1n)).toBe(false);
+    expect(p.wouldReduce('XYZ', 'sell', 1n)).toBe(false);
+  });
+
+  it('refuses a non-positive fill and a change of precisions', () => {
+    const p = new Portfolio({ quotePrecision: 2, initialCash: '100' });
+    expect(() => p.applyFill(fill('buy', 0n, 500n), usd)).toThrow(/positive/);
+    p.applyFill(fill('buy', 1n, 500n), usd);
+    const other = createInstrument({ symbol: 'ABC', priceIncrement: '0.1', sizeIncrement: '0.001' });
+    let caught: unknown;
+    try {
+      p.applyFill(fill('buy', 1n, 50n), other);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isTickflowError(caught, 'MONEY_INVALID')).toBe(true);
+  });
+});
+
+describe('fill helpers', () => {
+  it('computes notionals and fees half-even at the quote precision', () => {
+    expect(fillNotional(usd, 301n, 3n, 2)).toBe(1n); // 0.00903 -> 0.01
+    expect(fillNotional(usd, 301n, 3n, 5)).toBe(903n);
+    const taker = parseFeeRate('0.001');
+    expect(feeFor(3001n, taker, 2)).toBe(3n); // 3.001 cents -> 3
+    expect(feeFor(2500n, taker, 2)).toBe(2n); // 2.5 cents -> 2 (tie to even)
+    expect(feeFor(3500n, taker, 2)).toBe(4n); // 3.5 cents -> 4
+    expect(feeFor(10000n, parseFeeRate(-0.0001), 2)).toBe(-1n); // a maker rebate
+  });
+});
+
+// ---- property: the books balance exactly over random fills -------------------------------------
+
+// Reference rounding, written differently from the implementation (floor first, then adjust).
+function refHalfEven(n: bigint, d: bigint): bigint {
+  let q = n / d;
+  if (n < 0n && q * d !== n) q -= 1n; // floor
+  const twice = (n - q * d) * 2n;
+  if (twice > d || (twice === d && q % 2n !== 0n)) q += 1n;
+  return q;
+}
+
+function refNotional(price: bigint, qty: bigint, inst: Instrument, qp: number): bigint {
+  const k = inst.pricePrecision + inst.sizePrecision;
+  const raw = price * qty;
+  return qp >= k ? raw * 10n ** BigInt(qp - k) : refHalfEven(raw, 10n ** BigInt(k - qp));
+}
+
+// Exact average-cost accounting with fractions, at scale pp + sp (every notional exact there).
+interface Frac {
+  n: bigint;
+  d: bigint;
+}
+const frac = (n: bigint, d = 1n): Frac => (d < 0n ? { n: -n, d: -d } : { n, d });
+const add = (a: Frac, b: Frac): Frac => frac(a.n * b.d + b.n * a.d, a.d * b.d);
+const mulQ = (a: Frac, num: bigint, den: bigint): Frac => frac(a.n * num, a.d * den);
+
+interface FillSpec {
+  sym: number;
+  side: 'buy' | 'sell';
+  quantity: bigint;
+  price: bigint;
+  fee: bigint;
+}
+
+const fillArb: fc.Arbitrary<FillSpec> = fc.record({
+  sym: fc.integer({ min: 0, max: 1 }),
+  side: fc.constantFrom<'buy' | 'sell'>('buy', 'sell'),
+  quantity: fc.oneof(fc.bigInt({ min: 1n, max: 20n }), fc.bigInt({ min: 1n, max: 1_000_000n })),
+  price: fc.bigInt({ min: 1n, max: 100_000_000n }),
+  fee: fc.bigInt({ min: -50n, max: 5_000n }),
+});
+
+describe('Portfolio (property)', () => {
+  it('keeps initial cash + realized - fees - open cost basis = cash, exactly, and the position = signed fills', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 4, maxLength: 4 }),
+        fc.integer({ min: 0, max: 9 }),
+        fc.array(fillArb, { maxLength: 60 }),
+        ([pp0, sp0, pp1, sp1], qp, fills) => {
+          const insts = [
+            createInstrument({ symbol: 'A', priceIncrement: `1e-${pp0}`, sizeIncrement: `1e-${sp0}` }),
+            createInstrument({ symbol: 'B', priceIncrement: `1e-${pp1}`, sizeIncrement: `1e-${sp1}` }),
+          ];
+          const p = new Portfolio({ quotePrecision: qp, initialCash: '1000000' });
+          const signed = [0n, 0n];
+          const ref: { q: bigint; c: Frac; realized: Frac; fills: number }[] = insts.map(() => ({ q: 0n, c: frac(0n), realized: frac(0n), fills: 0 }));
+          let expectedCash = p.initialCash;
+          for (const f of fills) {
+            const inst = insts[f.sym] as Instrument;
+            const sign = f.side === 'buy' ? 1n : -1n;
+            p.applyFill({ symbol: inst.symbol, side: f.side, quantity: f.quantity, price: f.price, fee: f.fee }, inst);
+            signed[f.sym] = (signed[f.sym] as bigint) + sign * f.quantity;
+            expectedCash -= sign * refNotional(f.price, f.quantity, inst, qp) + f.fee;
+
+            // Exact average cost at scale pp + sp.
+            const r = ref[f.sym] as (typeof ref)[number];
+            const sN = frac(sign * f.price * f.quantity);
+            if (r.q === 0n || r.q > 0n === sign > 0n) {
+              r.c = add(r.c, sN);
+            } else {
+              const held = r.q < 0n ? -r.q : r.q;
+              const closed = f.quantity < held ? f.quantity : held;
+              const removed = mulQ(r.c, closed, held);
+              const closing = mulQ(sN, closed, f.quantity);
+              r.realized = add(r.realized, frac(-(closing.n * removed.d + removed.n * closing.d), closing.d * removed.d));
+              r.c = add(add(r.c, frac(-removed.n, removed.d)), add(sN, frac(-closing.n, closing.d)));
+            }
+            r.q += sign * f.quantity;
+            r.fills++;
+
+            expect(p.cash).toBe(expectedCash);
+            expect(books(p)).toBe(p.cash);
+            for (let i = 0; i < insts.length; i++) {
+              const inst = insts[i] as Instrument;
+              expect(p.positionQuantity(inst.symbol)).toBe(signed[i]);
+              const pos = p.position(inst.symbol);
+              if (pos === undefined) continue;
+              if (pos.quantity === 0n) expect(pos.costBasis).toBe(0n);
+              else expect(pos.costBasis * (pos.quantity > 0n ? 1n : -1n) >= 0n).toBe(true);
+              // Realized PnL stays within the rounding allowance of exact average-cost accounting.
+              const ri = ref[i] as (typeof ref)[number];
+              const k = BigInt(inst.pricePrecision + inst.sizePrecision);
+              const diff = pos.realizedPnl * 10n ** k * ri.realized.d - ri.realized.n * 10n ** BigInt(qp);
+              const allowance = BigInt(2 * ri.fills + 2) * 10n ** k * ri.realized.d;
+              expect((diff < 0n ? -diff : diff) <= allowance, `realized ${pos.realizedPnl} vs ${ri.realized.n}/${ri.realized.d}`).toBe(true);
+            }
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_SIZE_PRECISION,
+  createInstrument,
+  createPrecisionTracker,
+  formatPrice,
+  formatSize,
+  inferInstrument,
+  lotsToNumber,
+  priceToTicks,
+  sizeToLots,
+  ticksToNumber,
+} from '../../src/model/instrument.js';
+import type { BookTicker, TradeBar, Trade } from '../../src/model/records.js';
+import { isTickflowError } from '../../src/runtime/errors.js';
+
+function throwsMoney(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(isTickflowError(error, 'MONEY_INVALID')).toBe(true);
+    return (error as Error).message;
+  }
+  throw new Error('expected MONEY_INVALID');
+}
+
+describe('createInstrument', () => {
+  it('takes precisions from the increments and makes notionals exact by default', () => {
+    const btc = createInstrument({ symbol: 'BTCUSDT', exchange: 'binance', priceIncrement: '0.01', sizeIncrement: 0.00001 });
+    expect(btc.pricePrecision).toBe(2);
+    expect(btc.sizePrecision).toBe(5);
+    expect(btc.quotePrecision).toBe(7);
+    expect(btc.priceIncrementTicks).toBe(1n);
+    expect(btc.sizeIncrementLots).toBe(1n);
+    expect(btc.sizeIncrement).toBe('0.00001');
+    expect(btc.source).toBe('config');
+  });
+
+  it('keeps a configured quote precision and a non-unit increment', () => {
+    const fut = createInstrument({ symbol: 'ES', priceIncrement: '0.25', sizeIncrement: '1', quotePrecision: 2 });
+    expect(fut.pricePrecision).toBe(2);
+    expect(fut.priceIncrementTicks).toBe(25n);
+    expect(fut.quotePrecision).toBe(2);
+  });
+
+  it('refuses a non-positive increment', () => {
+    throwsMoney(() => createInstrument({ symbol: 'X', priceIncrement: '0', sizeIncrement: '1' }));
+    throwsMoney(() => createInstrument({ symbol: 'X', priceIncrement: '0.01', sizeIncrement: '-1' }));
+  });
+});
+
+describe('priceToTicks and sizeToLots', () => {
+  const btc = createInstrument({ symbol: 'BTCUSDT', priceIncrement: '0.01', sizeIncrement: '0.00001' });
+  const half = createInstrument({ symbol: 'HALF', priceIncrement: '0.5', sizeIncrement: '0.02' });
+
+  it('converts on-grid market numbers exactly', () => {
+    expect(priceToTicks(btc, 61234.56)).toBe(6123456n);
+    expect(priceToTicks(btc, '61234.5')).toBe(6123450n);
+    expect(sizeToLots(btc, 0.00123)).toBe(123n);
+    expect(priceToTicks(half, 101.5)).toBe(1015n);
+    expect(formatPrice(btc, 6123456n)).toBe('61234.56');
+    expect(formatSize(btc, 123n)).toBe('0.00123');
+    expect(ticksToNumber(btc, 6123456n)).toBe(61234.56);
+    expect(lotsToNumber(btc, 123n)).toBe(0.00123);
+  });
+
+  it('refuses off-increment values in strict mode with a message naming the symbol', () => {
+    expect(throwsMoney(() => priceToTicks(btc, 61234.567))).toMatch(/BTCUSDT: price 61234.567 is finer than 2 decimals/);
+    expect(throwsMoney(() => priceToTicks(half, 101.3))).toMatch(/HALF: price 101.3 is not a multiple of the increment \(increment 0.5\)/);
+    throwsMoney(() => sizeToLots(btc, 0.000001));
+  });
+
+  it('snaps to the increment where asked', () => {
+    expect(priceToTicks(half, 101.3, 'halfEven')).toBe(1015n);
+    expect(priceToTicks(half, 101.3, 'floor')).toBe(1010n);
+    expect(priceToTicks(half, 101.1, 'ceil')).toBe(1015n);
+    expect(priceToTicks(half, 101.25, 'halfEven')).toBe(1010n); // tie: 202.5 increments -> 202
+    expect(priceToTicks(btc, 61234.567, 'floor')).toBe(6123456n);
+    expect(priceToTicks(btc, -1.005, 'floor')).toBe(-101n);
+    expect(sizeToLots(btc, 0.123456789, 'floor')).toBe(12345n);
+    expect(sizeToLots(btc, -0.123456789, 'down')).toBe(-12345n);
+    expect(sizeToLots(half, -0.05, 'down')).toBe(-4n); // -0.04 on a 0.02 grid, towards zero
+  });
+
+  it('rounds once from the exact value, never twice', () => {
+    // 1.0149 on a 0.02 grid is 50.745 increments -> 51 -> 1.02. Rounding first to 1.01 would make a
+    // tie (50.5) and give 1.00.
+    expect(sizeToLots(half, '1.0149', 'halfEven')).toBe(102n);
+  });
+});
+
+describe('inferInstrument', () => {
+  it('takes the largest decimals seen and says it was inferred', () => {
+    const inst = inferInstrument('ETHUSDT', { prices: [2500.5, 2500.25, 2499, 2501.1], sizes: [0.001, 1.5, 12] }, { exchange: 'binance' });
+    expect(inst.pricePrecision).toBe(2);
+    expect(inst.sizePrecision).toBe(3);
+    expect(inst.quotePrecision).toBe(5);
+    expect(inst.priceIncrement).toBe('0.01');
+    expect(inst.sizeIncrement).toBe('0.001');
+    expect(inst.exchange).toBe('binance');
+    expect(inst.source).toBe('inferred');
+    expect(inst.inferredFrom).toEqual({ prices: 4, sizes: 3, overCap: 0 });
+  });
+
+  it('reads exponent-form numbers and caps float noise', () => {
+    const tiny = inferInstrument('SHIBUSDT', { prices: [1e-7, 0.00001234], sizes: [1000000] });
+    expect(tiny.pricePrecision).toBe(8);
+    expect(tiny.sizePrecision).toBe(0);
+    const noisy = inferInstrument('X', { prices: [0.1 + 0.2, 1.5], sizes: [1] }, { maxPrecision: 10 });
+    expect(noisy.pricePrecision).toBe(10);
+    expect(noisy.inferredFrom?.overCap).toBe(1);
+  });
+
+  it('assumes the default size precision when no size was seen (bar files)', () => {
+    const inst = inferInstrument('BTC-PERP', { prices: [46000.5, 46001] });
+    expect(inst.sizePrecision).toBe(DEFAULT_SIZE_PRECISION);
+    expect(inst.pricePrecision).toBe(1);
+  });
+
+  it('observes records: trades, quotes and bar prices (not bar volumes)', () => {
+    const tracker = createPrecisionTracker();
+    const base = { exchange: 'binance', symbol: 'BTCUSDT', ts: 1, tsRecv: 1 };
+    const trade: Trade = { ...base, type: 'trade', id: '1', price: 61000.1, amount: 0.00042, side: 'buy' };
+    const quote: BookTicker = { ...base, type: 'book_ticker', bidPrice: 61000.01, bidAmount: 1.2, askPrice: 61000.02, askAmount: 0.5 };
+    const bar: TradeBar = {
+      ...base,
+      type: 'trade_bar',
+      interval: '1m',
+      open: 61000,
+      high: 61000.5,
+      low: 60999,
+      close: 61000.25,
+      volume: 0.1 + 0.2,
+      buyVolume: 0.1,
+      sellVolume: 0.2,
+      trades: 2,
+      vwap: 61000.123456789,
+      openTs: 0,
+      closeTs: 60_000_000,
+    };
+    tracker.observeRecord(trade);
+    tracker.observeRecord(quote);
+    tracker.observeRecord(bar);
+    const inst = tracker.toInstrument('BTCUSDT', 'binance');
+    expect(inst.pricePrecision).toBe(2);
+    expect(inst.sizePrecision).toBe(5);
+    expect(inst.inferredFrom).toEqual({ prices: 7, sizes: 3, overCap: 0 });
+  });
+});
