@@ -37,11 +37,11 @@ export interface ActorSystemOptions {
   /** Seed of every random stream in the system (default 1). */
   readonly seed?: number | string;
   readonly logger?: Logger;
-  /** Messages one actor may process per turn (default 128). */
+  /** Messages one actor may process per turn (default 256). */
   readonly throughput?: number;
   /** Supervision of the top-level actors. */
   readonly supervision?: Partial<SupervisionPolicy>;
-  /** Processing latency is sampled on one message in this many per actor (default 128). */
+  /** Processing latency is sampled on one message in this many per actor (default 256). */
   readonly sampleEvery?: number;
 }
 
@@ -87,8 +87,8 @@ export class ActorSystem implements SupervisorHost {
     this.simulated = this.clock instanceof SimulatedClock;
     this.log = options.logger ?? silentLogger;
     this.random = createRandom(options.seed ?? 1);
-    this.sampleEvery = Math.max(1, Math.floor(options.sampleEvery ?? 128));
-    this.throughput = Math.max(1, Math.floor(options.throughput ?? 64));
+    this.sampleEvery = Math.max(1, Math.floor(options.sampleEvery ?? 256));
+    this.throughput = Math.max(1, Math.floor(options.throughput ?? 256));
     this.terminated = new Promise((resolve) => (this.resolveTerminated = resolve));
     const rootDefinition: ActorDefinition<void, undefined, never> = { name: 'root', init: () => undefined, receive: (s) => s };
     this.root = new ActorCell(this, undefined, '', rootDefinition, {}, defaultMailbox, supervisionPolicy(options.supervision), this.random.fork('root'));
@@ -145,6 +145,11 @@ export class ActorSystem implements SupervisorHost {
     if (!(ref instanceof ActorCell)) throw new TickflowError('ACTOR_FAILED', `${ref.path} is not an actor of this system`);
     ref.subscriptions.add(prefix);
     this.bus.subscribe(prefix, ref);
+  }
+
+  /** Stops one actor gracefully (draining it, its children first), as its parent would. */
+  stopActor(ref: ActorRef<never>): void {
+    if (ref instanceof ActorCell) beginStop(this, ref, 'shutdown');
   }
 
   /** Per-actor status, mailbox depth, counters and sampled latency. Costs nothing until called. */
