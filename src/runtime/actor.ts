@@ -98,7 +98,11 @@ export interface ActorDefinition<C, S, M> {
 export interface SpawnOptions<C> {
   /** Unique among siblings; defaults to the definition's name (suffixed if taken). */
   readonly name?: string;
-  readonly config?: C;
+  /**
+   * Validated by the definition's `config` schema at spawn, so fields the schema defaults may be
+   * left out (hence `Partial` at the top level).
+   */
+  readonly config?: C extends object ? Partial<C> : C;
   readonly mailbox?: Partial<MailboxConfig>;
   readonly restart?: RestartType;
   /** How long a graceful stop may take before it is forced (default 5 s). */
