@@ -1,0 +1,66 @@
+/**
+ * The types a strategy and its runner share: the handler API (`StrategyApi`), target options, the
+ * validated config, and the inspection request and reply.
+ */
+import type { MarketRecord } from '../../src/model/records.js';
+
+/** How the planner should trade toward a target. Market by default. */
+export interface TargetOptions {
+  readonly orderType?: 'market' | 'limit';
+  /** Required (finite, > 0) for `limit`; must be absent for `market`. */
+  readonly limitPrice?: number;
+}
+
+/**
+ * What a strategy's handlers may do. One object per strategy instance, reused for every record.
+ *
+ * `target(symbol, quantity, options?)` sets the target position of `symbol` on the exchange of the
+ * record being handled. A `TargetPosition` is published, and counted as one signal, only when the
+ * target changes: when `quantity`, the order type or the limit price differs from the last one
+ * published for that instrument. Every instrument starts at target 0 (market), so setting 0 before
+ * anything else was published is no change and no signal. Returns whether a signal was emitted.
+ * A non-finite quantity, or a limit order without a positive limit price, throws `ORDER_INVALID`
+ * (a bug in the strategy: the actor fails and its supervisor decides).
+ */
+export interface StrategyApi<P> {
+  /** The validated parameters, defaults filled in. */
+  readonly params: P;
+  /** Engine time, integer microseconds (the record's receive time during a replay). */
+  now(): number;
+  target(symbol: string, quantity: number, options?: TargetOptions): boolean;
+  /** The last target published for `symbol` on the current exchange (0 before any). */
+  currentTarget(symbol: string): number;
+}
+
+/** The validated config. */
+export interface StrategyConfig<P = Record<string, unknown>> {
+  readonly params: P;
+  readonly symbols: readonly string[] | undefined;
+  readonly exchange: string | undefined;
+  readonly topicPrefix: string;
+  readonly interval: string | undefined;
+}
+
+/** The inspection message: a strategy replies (`ctx.reply`) with its `StrategyStats`. */
+export interface StrategyStatsRequest {
+  readonly type: 'strategy_stats';
+}
+
+/** The inspection message, ready to `ask`. */
+export const STRATEGY_STATS: StrategyStatsRequest = Object.freeze({ type: 'strategy_stats' });
+
+/** A strategy's counters and current targets (instruments sorted by exchange, then symbol). */
+export interface StrategyStats {
+  /** Path of the strategy actor, as in `TargetPosition.strategy`. */
+  readonly strategy: string;
+  /** `TargetPosition`s published (one per change of target). */
+  readonly signals: number;
+  /** Bars and trades handed to the handlers (one that threw included). */
+  readonly bars: number;
+  readonly trades: number;
+  readonly targets: readonly { readonly exchange: string; readonly symbol: string; readonly target: number }[];
+}
+
+/** What a strategy actor receives: market records from the bus, and the inspection request. */
+export type StrategyMessage = MarketRecord | StrategyStatsRequest;
+

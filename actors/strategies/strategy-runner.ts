@@ -1,0 +1,245 @@
+/**
+ * The state of a strategy actor: per-instrument user state, last published targets, counters, and
+ * the `StrategyApi` the handlers call. `defineStrategy` wires it into an actor; it mutates itself
+ * in place (the actor's state is this one object) so the per-record path allocates nothing but the
+ * `TargetPosition` it publishes.
+ */
+import type { Trade, TradeBar } from '../../src/model/records.js';
+import { signalTopic, type TargetPosition } from '../../src/model/signal.js';
+import type { ActorContext, ActorRef } from '../../src/runtime/actor.js';
+import { TickflowError } from '../../src/runtime/errors.js';
+import type { StrategyApi, StrategyConfig, StrategyMessage, StrategyStats, TargetOptions } from './strategy-api.js';
+
+/** The spec's handlers with their types erased (the runner is not generic, to stay monomorphic). */
+export interface StrategyHandlers {
+  readonly name: string;
+  init(params: unknown): unknown;
+  onBar?(state: unknown, bar: TradeBar, api: StrategyApi<unknown>): unknown;
+  onTrade?(state: unknown, trade: Trade, api: StrategyApi<unknown>): unknown;
+}
+
+type OrderType = 'market' | 'limit';
+
+/** One instrument a strategy has seen or targeted. */
+class Instrument {
+  readonly exchange: string;
+  readonly symbol: string;
+  /** `signal.<exchange>.<symbol>`, built once. */
+  readonly topic: string;
+  /** The user's state; created by `init` on the instrument's first record. */
+  state: unknown;
+  started: boolean;
+  target: number;
+  orderType: OrderType;
+  limitPrice: number | undefined;
+
+  constructor(exchange: string, symbol: string) {
+    // Every field set here, in one order, so all instruments share one hidden class.
+    this.exchange = exchange;
+    this.symbol = symbol;
+    this.topic = signalTopic(exchange, symbol);
+    this.state = undefined;
+    this.started = false;
+    this.target = 0;
+    this.orderType = 'market';
+    this.limitPrice = undefined;
+  }
+}
+
+/** What survives a restart (see `defineStrategy`): last targets and counters. */
+interface Carried {
+  readonly signals: number;
+  readonly bars: number;
+  readonly trades: number;
+  readonly targets: readonly { exchange: string; symbol: string; target: number; orderType: OrderType; limitPrice: number | undefined }[];
+}
+
+// Keyed by the actor's ref, which stays the same object across its restarts; weak, so a stopped
+// actor's entry goes with it.
+const carried = new WeakMap<ActorRef<never>, Carried>();
+
+/** A strategy instance's state and its handler API. */
+export class StrategyRunner implements StrategyApi<unknown> {
+  readonly params: unknown;
+  private readonly handlers: StrategyHandlers;
+  private readonly config: StrategyConfig;
+  private readonly ctx: ActorContext<StrategyMessage>;
+  private readonly name: string;
+  private readonly symbols: ReadonlySet<string> | undefined;
+  private readonly byExchange: Map<string, Map<string, Instrument>>;
+  // The instrument of the last lookup: streams of one symbol skip both map lookups.
+  private last: Instrument | undefined;
+  // Exchange of the record being handled: `target(symbol, …)` acts there.
+  private exchange: string;
+  private signals: number;
+  private bars: number;
+  private trades: number;
+
+  constructor(handlers: StrategyHandlers, config: StrategyConfig, ctx: ActorContext<StrategyMessage>) {
+    this.params = config.params;
+    this.handlers = handlers;
+    this.config = config;
+    this.ctx = ctx;
+    this.name = ctx.self.path;
+    this.symbols = config.symbols === undefined ? undefined : new Set(config.symbols);
+    this.byExchange = new Map();
+    this.last = undefined;
+    this.exchange = '';
+    this.signals = 0;
+    this.bars = 0;
+    this.trades = 0;
+    const kept = carried.get(ctx.self as ActorRef<never>);
+    if (kept !== undefined) this.restore(kept);
+  }
+
+  /** Bus prefixes to subscribe to for the given inputs (see `defineStrategy`). */
+  subscriptions(inputs: readonly ('trade_bar' | 'trade')[]): string[] {
+    const { topicPrefix, exchange, symbols } = this.config;
+    if (exchange === undefined) return [topicPrefix];
+    if (symbols === undefined) return [`${topicPrefix}.${exchange}`];
+    return symbols.flatMap((symbol) => inputs.map((type) => `${topicPrefix}.${exchange}.${symbol}.${type}`));
+  }
+
+  /** Handles one message. Records of other types (on a shared prefix) are ignored. */
+  receive(message: StrategyMessage): void {
+    switch (message.type) {
+      case 'trade_bar':
+        if (this.handlers.onBar !== undefined && this.accepts(message.exchange, message.symbol)) {
+          if (this.config.interval !== undefined && message.interval !== this.config.interval) return;
+          const instrument = this.enter(message.exchange, message.symbol);
+          this.bars++;
+          const next = this.handlers.onBar(instrument.state, message, this);
+          if (next !== undefined) instrument.state = next;
+        }
+        return;
+      case 'trade':
+        if (this.handlers.onTrade !== undefined && this.accepts(message.exchange, message.symbol)) {
+          const instrument = this.enter(message.exchange, message.symbol);
+          this.trades++;
+          const next = this.handlers.onTrade(instrument.state, message, this);
+          if (next !== undefined) instrument.state = next;
+        }
+        return;
+      case 'strategy_stats':
+        this.ctx.reply(this.stats());
+        return;
+      default:
+        return;
+    }
+  }
+
+  now(): number {
+    return this.ctx.clock.now();
+  }
+
+  target(symbol: string, quantity: number, options?: TargetOptions): boolean {
+    const orderType = options?.orderType ?? 'market';
+    const limitPrice = options?.limitPrice;
+    if (!Number.isFinite(quantity)) this.invalid(`target quantity must be finite, got ${quantity}`, symbol);
+    if (orderType === 'limit') {
+      const ok = limitPrice !== undefined && Number.isFinite(limitPrice) && limitPrice > 0;
+      if (!ok) this.invalid(`a limit target needs a positive limit price, got ${limitPrice}`, symbol);
+    } else if (limitPrice !== undefined) {
+      this.invalid(`a market target takes no limit price, got ${limitPrice}`, symbol);
+    }
+    const instrument = this.instrument(this.exchange, symbol);
+    const target = quantity + 0; // -0 becomes 0: a target of "minus nothing" is no change
+    if (target === instrument.target && orderType === instrument.orderType && limitPrice === instrument.limitPrice) return false;
+    instrument.target = target;
+    instrument.orderType = orderType;
+    instrument.limitPrice = limitPrice;
+    this.signals++;
+    const position: TargetPosition = {
+      type: 'target',
+      exchange: instrument.exchange,
+      symbol,
+      ts: this.ctx.clock.now(),
+      strategy: this.name,
+      target,
+      orderType,
+      limitPrice,
+    };
+    this.ctx.publish(instrument.topic, position);
+    return true;
+  }
+
+  currentTarget(symbol: string): number {
+    return this.instrument(this.exchange, symbol).target;
+  }
+
+  /** Counters and current targets, instruments sorted by exchange then symbol. */
+  stats(): StrategyStats {
+    const targets: { exchange: string; symbol: string; target: number }[] = [];
+    for (const bySymbol of this.byExchange.values()) {
+      for (const i of bySymbol.values()) targets.push({ exchange: i.exchange, symbol: i.symbol, target: i.target });
+    }
+    targets.sort((a, b) => compare(a.exchange, b.exchange) || compare(a.symbol, b.symbol));
+    return { strategy: this.name, signals: this.signals, bars: this.bars, trades: this.trades, targets };
+  }
+
+  /** Keeps the last targets and counters for the next incarnation of the actor `self`. */
+  carryOver(self: ActorRef<never>): void {
+    const targets: Carried['targets'][number][] = [];
+    for (const bySymbol of this.byExchange.values()) {
+      for (const i of bySymbol.values()) {
+        if (i.target !== 0 || i.orderType !== 'market') {
+          targets.push({ exchange: i.exchange, symbol: i.symbol, target: i.target, orderType: i.orderType, limitPrice: i.limitPrice });
+        }
+      }
+    }
+    carried.set(self, { signals: this.signals, bars: this.bars, trades: this.trades, targets });
+  }
+
+  private restore(kept: Carried): void {
+    this.signals = kept.signals;
+    this.bars = kept.bars;
+    this.trades = kept.trades;
+    for (const t of kept.targets) {
+      const instrument = this.instrument(t.exchange, t.symbol);
+      instrument.target = t.target;
+      instrument.orderType = t.orderType;
+      instrument.limitPrice = t.limitPrice;
+    }
+  }
+
+  private accepts(exchange: string, symbol: string): boolean {
+    const config = this.config;
+    return (config.exchange === undefined || exchange === config.exchange) && (this.symbols === undefined || this.symbols.has(symbol));
+  }
+
+  /** Makes `exchange` current and returns the instrument, its state created on first use. */
+  private enter(exchange: string, symbol: string): Instrument {
+    this.exchange = exchange;
+    const instrument = this.instrument(exchange, symbol);
+    if (!instrument.started) {
+      instrument.state = this.handlers.init(this.params);
+      instrument.started = true;
+    }
+    return instrument;
+  }
+
+  private instrument(exchange: string, symbol: string): Instrument {
+    const last = this.last;
+    if (last !== undefined && last.symbol === symbol && last.exchange === exchange) return last;
+    let bySymbol = this.byExchange.get(exchange);
+    if (bySymbol === undefined) {
+      bySymbol = new Map();
+      this.byExchange.set(exchange, bySymbol);
+    }
+    let instrument = bySymbol.get(symbol);
+    if (instrument === undefined) {
+      instrument = new Instrument(exchange, symbol);
+      bySymbol.set(symbol, instrument);
+    }
+    this.last = instrument;
+    return instrument;
+  }
+
+  private invalid(message: string, symbol: string): never {
+    throw new TickflowError('ORDER_INVALID', `${this.name}: ${message}`, { actor: this.name, exchange: this.exchange, symbol });
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
