@@ -1,0 +1,162 @@
+/**
+ * The order planner, pure logic (the planner actor wraps it): turns a strategy's target position into
+ * orders. What is left to order is
+ *
+ *     delta = round(target) − position − openCoverage
+ *
+ * in lots, where `round` brings the target to the size increment half-even, `position` is the
+ * portfolio's signed lots and `openCoverage` the signed lots open orders may still fill (buys
+ * positive, sells negative: `OrderRegistry.openCoverage`). A zero delta plans nothing; otherwise
+ * one order of `|delta|` lots, a buy when positive.
+ *
+ * - Market orders by default; a limit order when the target asks for one, at its `limitPrice`
+ *   snapped to the tick grid in the **passive** direction (a buy rounds down, a sell up), so the
+ *   rounding never makes the order more aggressive than the strategy asked.
+ * - Client order ids come from the caller's factory (`createClientOrderIdFactory`:
+ *   `${strategy}-${symbol}-${seq}`), called once per planned order, so a replay plans the same ids.
+ * - Opposite open orders. `planOrders` plans only the remaining delta and never cancels: orders
+ *   already open are assumed to fill, so the sum of everything open lands on the target (even when
+ *   it means a sell beside a resting buy). `planWithCancels` instead cancels the open orders that
+ *   work against the target (wrong side, or more than it needs on the right side), leaves them out
+ *   of the coverage, and orders the rest; see there for the race this accepts.
+ *
+ * A target that cannot be planned (not a finite number, a limit order without a positive price, a
+ * symbol that is not the instrument's) is a bug in the strategy, not a market condition: it throws
+ * `TickflowError('ORDER_INVALID')`, and the actor's supervisor decides.
+ */
+import { priceToTicks, sizeToLots, type Instrument } from '../../src/model/instrument.js';
+import type { NewOrder, Order, OrderSide } from '../../src/model/order.js';
+import type { TargetPosition } from '../../src/model/signal.js';
+import { TickflowError } from '../../src/runtime/errors.js';
+
+/** Gives the client order id of the next order planned for a target. Must be deterministic. */
+export type ClientOrderIdFactory = (target: TargetPosition) => string;
+
+/**
+ * Ids `${strategy}-${symbol}-${seq}`, `seq` counting from 1 per strategy and symbol, in the order
+ * orders are planned. One factory per planner, so a replay of the same targets gives the same ids.
+ */
+export function createClientOrderIdFactory(): ClientOrderIdFactory {
+  const seqs = new Map<string, number>();
+  return (target) => {
+    const key = `${target.strategy}-${target.symbol}`;
+    const seq = (seqs.get(key) ?? 0) + 1;
+    seqs.set(key, seq);
+    return `${key}-${seq}`;
+  };
+}
+
+/** Why the planner asks to cancel an open order. */
+export type CancelReason = 'WRONG_SIDE' | 'OVER_COVERED';
+
+/** A request to cancel an open order (the risk guard's `checkCancel` always passes it). */
+export interface CancelRequest {
+  readonly type: 'cancel_request';
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly reason: CancelReason;
+  /** Engine time (µs): the target's. */
+  readonly ts: number;
+}
+
+/** What `planWithCancels` decided. */
+export interface OrderPlan {
+  /** The target in lots, on the size grid (half-even). */
+  readonly targetLots: bigint;
+  /** Signed lots left to order after position and the kept open orders (0: nothing to order). */
+  readonly delta: bigint;
+  readonly orders: NewOrder[];
+  readonly cancels: CancelRequest[];
+}
+
+/** The parts of an open order `planWithCancels` reads (an `Order` fits). */
+export type OpenOrderView = Pick<Order, 'clientOrderId' | 'side' | 'quantity' | 'filledQuantity' | 'status'>;
+
+function invalid(target: TargetPosition, message: string): TickflowError {
+  return new TickflowError('ORDER_INVALID', `${target.strategy} ${target.symbol}: ${message}`, {
+    strategy: target.strategy,
+    symbol: target.symbol,
+  });
+}
+
+/**
+ * The target in lots on the instrument's size grid, rounded half-even. Throws `ORDER_INVALID` for a
+ * non-finite target or one for another symbol.
+ */
+export function targetToLots(target: TargetPosition, instrument: Instrument): bigint {
+  if (target.symbol !== instrument.symbol) throw invalid(target, `target is for ${target.symbol}, instrument is ${instrument.symbol}`);
+  if (!Number.isFinite(target.target)) throw invalid(target, `target must be a finite number, got ${target.target}`);
+  return sizeToLots(instrument, target.target, 'halfEven');
+}
+
+/**
+ * The order for a signed `delta` (none when 0): `|delta|` lots, market or limit as the target says,
+ * a limit price snapped passively (buy: floor, sell: ceil).
+ */
+function orderFor(target: TargetPosition, delta: bigint, instrument: Instrument, nextId: ClientOrderIdFactory): NewOrder[] {
+  if (delta === 0n) return [];
+  const side: OrderSide = delta > 0n ? 'buy' : 'sell';
+  const quantity = delta > 0n ? delta : -delta;
+  if (target.orderType === 'limit') {
+    const price = target.limitPrice;
+    if (price === undefined || !Number.isFinite(price) || !(price > 0)) {
+      throw invalid(target, `a limit target needs a positive limitPrice, got ${String(price)}`);
+    }
+    const limitPrice = priceToTicks(instrument, price, side === 'buy' ? 'floor' : 'ceil');
+    if (limitPrice <= 0n) throw invalid(target, `limitPrice ${price} rounds to zero on the ${instrument.priceIncrement} grid`);
+    return [{ clientOrderId: nextId(target), symbol: target.symbol, side, type: 'limit', quantity, limitPrice, ts: target.ts }];
+  }
+  return [{ clientOrderId: nextId(target), symbol: target.symbol, side, type: 'market', quantity, limitPrice: undefined, ts: target.ts }];
+}
+
+/**
+ * Plans the orders that bring `position` plus `openCoverage` (signed lots) to the target: none
+ * when they already make it, else one order of the remaining delta (see the module comment).
+ */
+export function planOrders(
+  target: TargetPosition,
+  position: bigint,
+  openCoverage: bigint,
+  instrument: Instrument,
+  nextId: ClientOrderIdFactory,
+): NewOrder[] {
+  return orderFor(target, targetToLots(target, instrument) - position - openCoverage, instrument, nextId);
+}
+
+/**
+ * Plans cancels and orders together, so that what stays open and what is ordered all lie on the
+ * side that moves the position toward the target and add up to exactly `target − position`:
+ * - an open order on the wrong side (a sell when the position must grow, or any order when the
+ *   position already equals the target) is cancelled (`WRONG_SIDE`);
+ * - open orders on the right side are kept oldest first while their remaining lots fit in what is
+ *   needed; one that would overshoot is cancelled (`OVER_COVERED`) and the rest is ordered anew;
+ * - orders already in `PENDING_CANCEL` are expected to go away: neither counted nor cancelled again.
+ * Cancelled orders are left out of the coverage at once. If one fills before its cancel lands
+ * (the race every venue has), the position overshoots until the next target is planned.
+ * `openOrders` are the symbol's open orders in creation order (`OrderRegistry.openOrders`).
+ */
+export function planWithCancels(
+  target: TargetPosition,
+  position: bigint,
+  openOrders: readonly OpenOrderView[],
+  instrument: Instrument,
+  nextId: ClientOrderIdFactory,
+): OrderPlan {
+  const targetLots = targetToLots(target, instrument);
+  const need = targetLots - position;
+  const needAbs = need < 0n ? -need : need;
+  const side: OrderSide | undefined = need > 0n ? 'buy' : need < 0n ? 'sell' : undefined;
+  const cancels: CancelRequest[] = [];
+  let kept = 0n;
+  for (const o of openOrders) {
+    if (o.status === 'PENDING_CANCEL') continue;
+    let reason: CancelReason | undefined;
+    const remaining = o.quantity - o.filledQuantity;
+    if (o.side !== side) reason = 'WRONG_SIDE';
+    else if (kept + remaining > needAbs) reason = 'OVER_COVERED';
+    else kept += remaining;
+    if (reason !== undefined) cancels.push({ type: 'cancel_request', clientOrderId: o.clientOrderId, symbol: target.symbol, reason, ts: target.ts });
+  }
+  const delta = side === 'sell' ? need + kept : need - kept;
+  return { targetLots, delta, orders: orderFor(target, delta, instrument, nextId), cancels };
+}

@@ -1,0 +1,125 @@
+/**
+ * What the risk guard knows of a symbol's market: best bid and ask, last trade, last bar close and
+ * the engine time of its last record. `MarketSnapshots` keeps one per symbol, updated in place from
+ * the records the risk actor receives (no allocation per record once a symbol is known).
+ *
+ * Prices stay JavaScript numbers here (market data, DESIGN.md); a check that compares money reads
+ * them exactly as their shortest decimals (`decimalOfNumber`), and a mid is computed exactly.
+ */
+import { decimalOfNumber, pow10, type Decimal } from '../../src/model/money.js';
+import type { OrderSide } from '../../src/model/order.js';
+import type { MarketRecord } from '../../src/model/records.js';
+import type { ReferencePriceSource } from './risk-config.js';
+
+/** One symbol's latest market figures; `undefined` where never seen. Times are engine µs. */
+export interface MarketSnapshot {
+  readonly bid: number | undefined;
+  readonly ask: number | undefined;
+  readonly last: number | undefined;
+  readonly barClose: number | undefined;
+  readonly lastTickTs: number | undefined;
+}
+
+// Mutable, every field set in the constructor in one order (one hidden class for all symbols).
+class SymbolMarket implements MarketSnapshot {
+  bid: number | undefined;
+  ask: number | undefined;
+  last: number | undefined;
+  barClose: number | undefined;
+  lastTickTs: number | undefined;
+
+  constructor() {
+    this.bid = undefined;
+    this.ask = undefined;
+    this.last = undefined;
+    this.barClose = undefined;
+    this.lastTickTs = undefined;
+  }
+}
+
+/**
+ * Latest market figures per symbol. Every record counts as a tick for staleness (its `tsRecv`, the
+ * engine time); trades set `last`, book tickers `bid`/`ask` (a side of 0 or less counts as empty),
+ * bars `barClose`. Book changes and snapshots only move the tick time (no book is kept here).
+ */
+export class MarketSnapshots {
+  private readonly bySymbol: Map<string, SymbolMarket>;
+
+  constructor() {
+    this.bySymbol = new Map();
+  }
+
+  /** Updates the record's symbol. */
+  observe(record: MarketRecord): void {
+    let m = this.bySymbol.get(record.symbol);
+    if (m === undefined) {
+      m = new SymbolMarket();
+      this.bySymbol.set(record.symbol, m);
+    }
+    m.lastTickTs = record.tsRecv;
+    switch (record.type) {
+      case 'trade':
+        m.last = record.price;
+        break;
+      case 'book_ticker':
+        m.bid = record.bidPrice > 0 ? record.bidPrice : undefined;
+        m.ask = record.askPrice > 0 ? record.askPrice : undefined;
+        break;
+      case 'trade_bar':
+        m.barClose = record.close;
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** The symbol's figures, or `undefined` when no record of it was seen. Live view: do not keep. */
+  get(symbol: string): MarketSnapshot | undefined {
+    return this.bySymbol.get(symbol);
+  }
+}
+
+function positive(x: number | undefined): Decimal | undefined {
+  if (x === undefined || !(x > 0) || !Number.isFinite(x)) return undefined;
+  return decimalOfNumber(x);
+}
+
+/** `(bid + ask) / 2`, exact (one more decimal when the sum is odd). */
+export function exactMid(bid: number, ask: number): Decimal {
+  const b = decimalOfNumber(bid);
+  const a = decimalOfNumber(ask);
+  const scale = Math.max(a.scale, b.scale);
+  const sum = b.units * pow10(scale - b.scale) + a.units * pow10(scale - a.scale);
+  return sum % 2n === 0n ? { units: sum / 2n, scale } : { units: sum * 5n, scale: scale + 1 };
+}
+
+/** The first available of `sources` (mid needs both sides), exactly; `undefined` when none is. */
+export function referencePrice(snapshot: MarketSnapshot | undefined, sources: readonly ReferencePriceSource[]): Decimal | undefined {
+  if (snapshot === undefined) return undefined;
+  for (const source of sources) {
+    let d: Decimal | undefined;
+    if (source === 'mid') {
+      d = positive(snapshot.bid) !== undefined && positive(snapshot.ask) !== undefined ? exactMid(snapshot.bid as number, snapshot.ask as number) : undefined;
+    } else if (source === 'last') {
+      d = positive(snapshot.last);
+    } else {
+      d = positive(snapshot.barClose);
+    }
+    if (d !== undefined) return d;
+  }
+  return undefined;
+}
+
+/**
+ * The price a market order of `side` is expected to trade at: the opposite top of book (ask for a
+ * buy, bid for a sell, as the paper venue fills), else the reference price.
+ */
+export function expectedMarketPrice(
+  snapshot: MarketSnapshot | undefined,
+  side: OrderSide,
+  sources: readonly ReferencePriceSource[],
+): Decimal | undefined {
+  if (snapshot === undefined) return undefined;
+  const top = positive(side === 'buy' ? snapshot.ask : snapshot.bid);
+  return top ?? referencePrice(snapshot, sources);
+}

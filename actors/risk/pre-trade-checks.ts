@@ -1,0 +1,143 @@
+/**
+ * The pre-trade checks, one pure function each: given an order's figures and the limit, a
+ * `RiskDenial` or `undefined`. The guard (`risk-guard.ts`) decides which run and in what order.
+ *
+ * Every limit is an exclusive upper bound (deny when the value reaches it) and every comparison
+ * that involves money or size is exact: lots, ticks and quote units are bigints, market prices are
+ * read as their exact decimals, and the two sides are cross-multiplied, never divided. The one
+ * rounding is the order's notional brought to the portfolio's quote precision for the gross-exposure
+ * sum (half-even, as every notional in the engine).
+ *
+ * Position and exposure limits never block an order that lowers the figure they bound: an order
+ * is denied only when the figure after it reaches the limit and is larger than before, so a
+ * position left above a lowered limit can still be reduced.
+ */
+import { divToScale, formatUnits, mulUnits, parseDecimal, pow10, type Decimal } from '../../src/model/money.js';
+import type { Instrument } from '../../src/model/instrument.js';
+import type { NewOrder } from '../../src/model/order.js';
+import { absBig, compareScaled, reachesLimit } from './exact-compare.js';
+import type { MarketSnapshot } from './market-snapshot.js';
+import type { ResolvedRiskConfig } from './risk-config.js';
+import type { RiskDenial, RiskReason } from './risk-reason.js';
+
+/** What the guard reads of the portfolio (`Portfolio` from `actors/execution/portfolio.ts` fits). */
+export interface RiskPortfolio {
+  /** Decimals of the quote units `marketValue` and `grossExposure` are in. */
+  readonly quotePrecision: number;
+  /** Signed lots held (at the instrument's size precision), 0 when never traded. */
+  positionQuantity(symbol: string): bigint;
+  /** Signed market value of the symbol's position at its mark, quote units. */
+  marketValue(symbol: string): bigint;
+  /** Σ |market value| over symbols, quote units. */
+  grossExposure(): bigint;
+}
+
+/** What one check needs beyond the order: engine time, the order's instrument, portfolio, market. */
+export interface RiskContext {
+  /** Engine time now, µs. */
+  readonly now: number;
+  readonly instrument: Instrument;
+  readonly portfolio: RiskPortfolio;
+  /** The order's symbol's market figures (`MarketSnapshots.get(symbol)`), if any record was seen. */
+  readonly market: MarketSnapshot | undefined;
+}
+
+/** One symbol's quantity and notional limits, parsed (top-level values with the symbol's overrides). */
+export interface SymbolLimits {
+  readonly maxOrderQuantity: Decimal | undefined;
+  readonly maxOrderNotional: Decimal | undefined;
+  readonly maxPosition: Decimal | undefined;
+}
+
+function dec(text: string | undefined): Decimal | undefined {
+  return text === undefined ? undefined : parseDecimal(text);
+}
+
+/** The limits that apply to `symbol`: its override where given, else the top-level value. */
+export function resolveSymbolLimits(config: ResolvedRiskConfig, symbol: string): SymbolLimits {
+  const own = config.symbols[symbol];
+  return {
+    maxOrderQuantity: dec(own?.maxOrderQuantity ?? config.maxOrderQuantity),
+    maxOrderNotional: dec(own?.maxOrderNotional ?? config.maxOrderNotional),
+    maxPosition: dec(own?.maxPosition ?? config.maxPosition),
+  };
+}
+
+function deny(reason: RiskReason, detail: string): RiskDenial {
+  return { ok: false, reason, detail };
+}
+
+function text(d: Decimal): string {
+  return formatUnits(d.units, d.scale, true);
+}
+
+/** STALE_MARKET_DATA: no record of the symbol yet, or the last one is `maxAgeUs` old or older. */
+export function checkStaleMarketData(symbol: string, market: MarketSnapshot | undefined, now: number, maxAgeUs: number): RiskDenial | undefined {
+  const last = market?.lastTickTs;
+  if (last === undefined) return deny('STALE_MARKET_DATA', `${symbol}: no market data yet`);
+  const age = now - last;
+  if (age >= maxAgeUs) return deny('STALE_MARKET_DATA', `${symbol}: last tick ${age} µs ago, limit ${maxAgeUs} µs`);
+  return undefined;
+}
+
+/** MAX_ORDER_QUANTITY: the order's size reaches the limit (base units). */
+export function checkOrderQuantity(order: NewOrder, instrument: Instrument, limit: Decimal): RiskDenial | undefined {
+  if (!reachesLimit(order.quantity, instrument.sizePrecision, limit)) return undefined;
+  return deny('MAX_ORDER_QUANTITY', `${order.symbol}: quantity ${formatUnits(order.quantity, instrument.sizePrecision)} reaches the limit ${text(limit)}`);
+}
+
+/**
+ * PRICE_BAND: `|price − reference| / reference` reaches `maxDeviation` (a fraction). The detail
+ * gives the deviation in bps (two decimals, half-even: display only, the test is exact).
+ */
+export function checkPriceBand(symbol: string, price: Decimal, reference: Decimal, maxDeviation: Decimal): RiskDenial | undefined {
+  const scale = Math.max(price.scale, reference.scale);
+  const p = price.units * pow10(scale - price.scale);
+  const r = reference.units * pow10(scale - reference.scale);
+  const diff = absBig(p - r);
+  if (diff * pow10(maxDeviation.scale) < maxDeviation.units * r) return undefined;
+  const bps = formatUnits(divToScale(diff * 10_000n, 0, r, 0, 2), 2);
+  return deny('PRICE_BAND', `${symbol}: price ${text(price)} is ${bps} bps from the reference ${text(reference)}, band ${text(maxDeviation)}`);
+}
+
+/** MAX_ORDER_NOTIONAL: `quantity × price` (exact) reaches the limit (quote currency). */
+export function checkOrderNotional(order: NewOrder, instrument: Instrument, price: Decimal, limit: Decimal): RiskDenial | undefined {
+  const scale = instrument.sizePrecision + price.scale;
+  const notional = order.quantity * price.units;
+  if (!reachesLimit(notional, scale, limit)) return undefined;
+  return deny('MAX_ORDER_NOTIONAL', `${order.symbol}: notional ${formatUnits(notional, scale, true)} at ${text(price)} reaches the limit ${text(limit)}`);
+}
+
+/** Signed lots the order adds to the position. */
+export function signedQuantity(order: NewOrder): bigint {
+  return order.side === 'buy' ? order.quantity : -order.quantity;
+}
+
+/** MAX_POSITION: `|position + order|` reaches the limit and is larger than `|position|`. */
+export function checkPosition(order: NewOrder, instrument: Instrument, position: bigint, limit: Decimal): RiskDenial | undefined {
+  const after = position + signedQuantity(order);
+  if (absBig(after) <= absBig(position) || !reachesLimit(absBig(after), instrument.sizePrecision, limit)) return undefined;
+  const sp = instrument.sizePrecision;
+  return deny('MAX_POSITION', `${order.symbol}: position after the order ${formatUnits(after, sp)} (now ${formatUnits(position, sp)}) reaches the limit ${text(limit)}`);
+}
+
+/**
+ * MAX_GROSS_EXPOSURE: gross exposure after the order reaches the limit and is larger than before.
+ * After the order = gross − |value of the symbol| + |value of the symbol + signed order notional|,
+ * the notional at `price` brought to the portfolio's quote precision (half-even).
+ */
+export function checkGrossExposure(order: NewOrder, instrument: Instrument, portfolio: RiskPortfolio, price: Decimal, limit: Decimal): RiskDenial | undefined {
+  const qp = portfolio.quotePrecision;
+  const notional = mulUnits(price.units, price.scale, order.quantity, instrument.sizePrecision, qp);
+  const value = portfolio.marketValue(order.symbol);
+  const before = portfolio.grossExposure();
+  const after = before - absBig(value) + absBig(value + (order.side === 'buy' ? notional : -notional));
+  if (after <= before || compareScaled(after, qp, limit.units, limit.scale) < 0) return undefined;
+  return deny('MAX_GROSS_EXPOSURE', `gross exposure after the order ${formatUnits(after, qp)} (now ${formatUnits(before, qp)}) reaches the limit ${text(limit)}`);
+}
+
+/** True when the order only reduces the position: opposite side and no larger than it (REDUCING). */
+export function reducesPosition(order: NewOrder, position: bigint): boolean {
+  if (order.quantity <= 0n) return false;
+  return order.side === 'buy' ? position < 0n && order.quantity <= -position : position > 0n && order.quantity <= position;
+}

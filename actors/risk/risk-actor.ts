@@ -1,0 +1,132 @@
+/**
+ * The risk actor: every order passes through it between the planner and execution. It runs the
+ * risk guard's pre-trade checks against its own view of the market (`md.*`) and of the
+ * portfolio (a replica rebuilt from `exec.fill.*`, marked like execution's), forwards what passes,
+ * and sends what is denied to execution as an `OrderDenied` (so the order is recorded as
+ * `DENIED`, with its reason) and publishes it on `risk.denied.<symbol>`. Equity is fed to the kill
+ * switch at every bar close and fill; a trading-state change (kill switch or operator) is
+ * published on `risk.state`. Cancels always pass.
+ */
+import type { Instrument } from '../../src/model/instrument.js';
+import type { MarketRecord } from '../../src/model/records.js';
+import { defineActor, type ActorContext, type ActorRef } from '../../src/runtime/actor.js';
+import type { CancelOrder, FillReport, OrderDenied, OrderRequest } from '../execution/execution-messages.js';
+import { Portfolio } from '../execution/portfolio.js';
+import { MarketSnapshots } from './market-snapshot.js';
+import type { RiskReason } from './risk-reason.js';
+import { createRiskGuard, type RiskGuard } from './risk-guard.js';
+import type { RiskStateEvent, TradingState } from './trading-state.js';
+
+/** Config of the risk actor. `risk` is the user's risk config (validated here, at spawn). */
+export interface RiskActorConfig {
+  readonly risk: unknown;
+  readonly instruments: ReadonlyMap<string, Instrument>;
+  readonly quotePrecision: number;
+  readonly initialCash: string;
+  readonly execution: ActorRef<OrderRequest | OrderDenied | CancelOrder>;
+}
+
+/** Operator → risk: change the trading state. */
+export interface SetTradingState {
+  readonly type: 'set_trading_state';
+  readonly state: TradingState;
+  readonly reason: string;
+}
+
+/** Asks for denials and state; replies `RiskStats`. */
+export interface RiskStatsQuery {
+  readonly type: 'risk_stats';
+}
+export interface RiskStats {
+  readonly state: TradingState;
+  readonly approved: number;
+  readonly denials: Record<RiskReason, number>;
+  readonly stateEvents: readonly RiskStateEvent[];
+}
+
+export type RiskMessage = OrderRequest | CancelOrder | FillReport | SetTradingState | RiskStatsQuery | MarketRecord;
+
+interface RiskState {
+  readonly config: RiskActorConfig;
+  readonly guard: RiskGuard;
+  readonly market: MarketSnapshots;
+  readonly portfolio: Portfolio;
+}
+
+/** The risk actor definition. */
+export const riskActor = defineActor<RiskActorConfig, RiskState, RiskMessage>({
+  name: 'risk',
+  init: (config) => ({
+    config,
+    guard: createRiskGuard(config.risk, { quotePrecision: config.quotePrecision }),
+    market: new MarketSnapshots(),
+    portfolio: new Portfolio({ quotePrecision: config.quotePrecision, initialCash: config.initialCash }),
+  }),
+  onStart: (state, ctx) => {
+    ctx.subscribe('md');
+    ctx.subscribe('exec.fill');
+    return state;
+  },
+  receive: (state, message, ctx) => {
+    switch (message.type) {
+      case 'trade':
+        state.market.observe(message);
+        state.portfolio.mark(message.symbol, message.price);
+        return state;
+      case 'book_ticker':
+        state.market.observe(message);
+        if (message.bidPrice > 0 && message.askPrice > 0) state.portfolio.mark(message.symbol, (message.bidPrice + message.askPrice) / 2);
+        return state;
+      case 'trade_bar':
+        state.market.observe(message);
+        state.portfolio.mark(message.symbol, message.close);
+        feedEquity(state, ctx);
+        return state;
+      case 'book_change':
+      case 'depth_snapshot':
+        state.market.observe(message);
+        return state;
+      case 'fill_report':
+        state.portfolio.applyFill(message.fill, state.config.instruments.get(message.fill.symbol)!);
+        feedEquity(state, ctx);
+        return state;
+      case 'order_request': {
+        const order = message.order;
+        const instrument = state.config.instruments.get(order.symbol);
+        const now = ctx.clock.now();
+        if (instrument === undefined) {
+          deny(state, message, 'UNKNOWN_INSTRUMENT', `no instrument for ${order.symbol}`, now, ctx);
+          return state;
+        }
+        const verdict = state.guard.check(order, { now, instrument, portfolio: state.portfolio, market: state.market.get(order.symbol) });
+        if (verdict.ok) ctx.send(state.config.execution, message);
+        else deny(state, message, verdict.reason, verdict.detail, now, ctx);
+        return state;
+      }
+      case 'cancel':
+        state.guard.checkCancel(message);
+        ctx.send(state.config.execution, message);
+        return state;
+      case 'set_trading_state': {
+        const event = state.guard.setState(message.state, message.reason, ctx.clock.now());
+        if (event !== undefined) ctx.publish('risk.state', event);
+        ctx.reply(state.guard.state);
+        return state;
+      }
+      case 'risk_stats':
+        ctx.reply({ state: state.guard.state, approved: state.guard.approved, denials: state.guard.denials(), stateEvents: state.guard.stateEvents() } satisfies RiskStats);
+        return state;
+    }
+  },
+});
+
+function deny(state: RiskState, request: OrderRequest, reason: string, detail: string, ts: number, ctx: ActorContext<RiskMessage>): void {
+  const denied: OrderDenied = { type: 'order_denied', order: request.order, reason, detail, ts };
+  ctx.send(state.config.execution, denied);
+  ctx.publish(`risk.denied.${request.order.symbol}`, denied);
+}
+
+function feedEquity(state: RiskState, ctx: ActorContext<RiskMessage>): void {
+  const event = state.guard.onEquity(state.portfolio.equity(), ctx.clock.now());
+  if (event !== undefined) ctx.publish('risk.state', event);
+}

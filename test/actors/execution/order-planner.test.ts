@@ -1,0 +1,212 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { OrderRegistry } from '../../../actors/execution/order-registry.js';
+import {
+  createClientOrderIdFactory,
+  planOrders,
+  planWithCancels,
+  type ClientOrderIdFactory,
+  type OpenOrderView,
+} from '../../../actors/execution/order-planner.js';
+import { createInstrument } from '../../../src/model/instrument.js';
+import type { NewOrder } from '../../../src/model/order.js';
+import type { TargetPosition } from '../../../src/model/signal.js';
+import { isTickflowError } from '../../../src/runtime/errors.js';
+
+// Price grid 0.01, size grid 0.001: lots are thousandths, ticks hundredths.
+const btc = createInstrument({ symbol: 'BTCUSDT', priceIncrement: '0.01', sizeIncrement: '0.001' });
+const eth = createInstrument({ symbol: 'ETHUSDT', priceIncrement: '0.05', sizeIncrement: '0.01' });
+
+function target(value: number, extra: Partial<TargetPosition> = {}): TargetPosition {
+  return {
+    type: 'target',
+    exchange: 'binance',
+    symbol: 'BTCUSDT',
+    ts: 1_000,
+    strategy: 's1',
+    target: value,
+    orderType: 'market',
+    limitPrice: undefined,
+    ...extra,
+  };
+}
+
+function signed(orders: readonly NewOrder[]): bigint {
+  return orders.reduce((sum, o) => sum + (o.side === 'buy' ? o.quantity : -o.quantity), 0n);
+}
+
+function open(id: string, side: 'buy' | 'sell', quantity: bigint, extra: Partial<OpenOrderView> = {}): OpenOrderView {
+  return { clientOrderId: id, side, quantity, filledQuantity: 0n, status: 'ACCEPTED', ...extra };
+}
+
+describe('planOrders', () => {
+  it('plans nothing when position and open orders already make the target, and takes no id', () => {
+    let calls = 0;
+    const ids: ClientOrderIdFactory = () => `id-${++calls}`;
+    expect(planOrders(target(1), 700n, 300n, btc, ids)).toEqual([]);
+    expect(planOrders(target(0), 0n, 0n, btc, ids)).toEqual([]);
+    expect(calls).toBe(0);
+  });
+
+  it('orders target minus position minus open coverage as a market order', () => {
+    const orders = planOrders(target(1), 300n, 200n, btc, createClientOrderIdFactory());
+    expect(orders).toEqual([
+      { clientOrderId: 's1-BTCUSDT-1', symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: 500n, limitPrice: undefined, ts: 1_000 },
+    ]);
+  });
+
+  it('sells when the target is below what position and open orders make', () => {
+    const [o] = planOrders(target(-0.5), 200n, 0n, btc, createClientOrderIdFactory());
+    expect(o?.side).toBe('sell');
+    expect(o?.quantity).toBe(700n);
+    // Open sells count: a short target already half covered needs only the rest.
+    const [p] = planOrders(target(-0.5), 0n, -200n, btc, createClientOrderIdFactory());
+    expect(p?.quantity).toBe(300n);
+  });
+
+  it('plans only the remaining delta when the target flips against open orders (no cancels)', () => {
+    // Flat, a buy of 0.5 open, target -0.3: sell 0.8, so that everything open lands on -0.3.
+    const [o] = planOrders(target(-0.3), 0n, 500n, btc, createClientOrderIdFactory());
+    expect(o?.side).toBe('sell');
+    expect(o?.quantity).toBe(800n);
+  });
+
+  it('rounds the target to the size increment half-even', () => {
+    const ids = createClientOrderIdFactory();
+    // 1.5 lots -> 2 (even), 2.5 lots -> 2 (even), 3.5 -> 4.
+    expect(planOrders(target(0.0015), 0n, 0n, btc, ids)[0]?.quantity).toBe(2n);
+    expect(planOrders(target(0.0025), 0n, 0n, btc, ids)[0]?.quantity).toBe(2n);
+    expect(planOrders(target(0.0035), 0n, 0n, btc, ids)[0]?.quantity).toBe(4n);
+    expect(planOrders(target(-0.0015), 0n, 0n, btc, ids)[0]).toMatchObject({ side: 'sell', quantity: 2n });
+    // Below half an increment rounds to zero: nothing to order.
+    expect(planOrders(target(0.0004), 0n, 0n, btc, ids)).toEqual([]);
+  });
+
+  it('rounds to a size increment that is not a power of ten', () => {
+    const inc = createInstrument({ symbol: 'BTCUSDT', priceIncrement: '0.5', sizeIncrement: '0.005' });
+    // 0.0125 = 2.5 increments -> 2 (even) -> 0.010 = 10 lots.
+    expect(planOrders(target(0.0125), 0n, 0n, inc, createClientOrderIdFactory())[0]?.quantity).toBe(10n);
+  });
+
+  it('places a limit order with its price snapped passively: buys down, sells up', () => {
+    const ids = createClientOrderIdFactory();
+    const buy = planOrders(target(1, { orderType: 'limit', limitPrice: 100.005 }), 0n, 0n, btc, ids)[0];
+    expect(buy).toMatchObject({ side: 'buy', type: 'limit', limitPrice: 10_000n });
+    const sell = planOrders(target(-1, { orderType: 'limit', limitPrice: 100.005 }), 0n, 0n, btc, ids)[0];
+    expect(sell).toMatchObject({ side: 'sell', type: 'limit', limitPrice: 10_001n });
+    const onGrid = planOrders(target(1, { orderType: 'limit', limitPrice: 100.01 }), 0n, 0n, btc, ids)[0];
+    expect(onGrid?.limitPrice).toBe(10_001n);
+    // Grid of 0.05: a buy at 2000.07 rests at 2000.05, a sell at 2000.10.
+    const e = target(1, { symbol: 'ETHUSDT', orderType: 'limit', limitPrice: 2000.07 });
+    expect(planOrders(e, 0n, 0n, eth, ids)[0]?.limitPrice).toBe(200_005n);
+    expect(planOrders({ ...e, target: -1 }, 0n, 0n, eth, ids)[0]?.limitPrice).toBe(200_010n);
+  });
+
+  it('refuses a limit target without a usable price and a target for another symbol', () => {
+    const ids = createClientOrderIdFactory();
+    const code = (f: () => unknown): string | undefined => {
+      try {
+        f();
+        return undefined;
+      } catch (e) {
+        return isTickflowError(e) ? e.code : 'other';
+      }
+    };
+    expect(code(() => planOrders(target(1, { orderType: 'limit' }), 0n, 0n, btc, ids))).toBe('ORDER_INVALID');
+    expect(code(() => planOrders(target(1, { orderType: 'limit', limitPrice: 0.001 }), 0n, 0n, btc, ids))).toBe('ORDER_INVALID');
+    expect(code(() => planOrders(target(Number.NaN), 0n, 0n, btc, ids))).toBe('ORDER_INVALID');
+    expect(code(() => planOrders(target(1), 0n, 0n, eth, ids))).toBe('ORDER_INVALID');
+  });
+
+  it('gives deterministic ids per strategy and symbol, the same on a replay', () => {
+    const run = (): string[] => {
+      const ids = createClientOrderIdFactory();
+      return [
+        target(1),
+        target(2),
+        target(1, { symbol: 'ETHUSDT' }),
+        target(3, { strategy: 's2' }),
+        target(4),
+      ].map((t, i) => planOrders(t, BigInt(i), 0n, t.symbol === 'ETHUSDT' ? eth : btc, ids)[0]?.clientOrderId ?? '');
+    };
+    const first = run();
+    expect(first).toEqual(['s1-BTCUSDT-1', 's1-BTCUSDT-2', 's1-ETHUSDT-1', 's2-BTCUSDT-1', 's1-BTCUSDT-3']);
+    expect(run()).toEqual(first);
+  });
+
+  it('takes its coverage from the order registry', () => {
+    const reg = new OrderRegistry();
+    const ids = createClientOrderIdFactory();
+    for (const o of planOrders(target(1), 0n, reg.openCoverage('BTCUSDT'), btc, ids)) reg.create(o, btc);
+    // The same target again: the open order covers it.
+    expect(planOrders(target(1), 0n, reg.openCoverage('BTCUSDT'), btc, ids)).toEqual([]);
+    // Half filled: position 0.5, the order still covers 0.5.
+    reg.apply('s1-BTCUSDT-1', { type: 'submit', ts: 2 });
+    reg.apply('s1-BTCUSDT-1', { type: 'fill', ts: 3, quantity: 500n, price: 10_000n });
+    expect(planOrders(target(1), 500n, reg.openCoverage('BTCUSDT'), btc, ids)).toEqual([]);
+    expect(planOrders(target(2), 500n, reg.openCoverage('BTCUSDT'), btc, ids)[0]?.quantity).toBe(1_000n);
+  });
+
+  it('lands position plus coverage plus the order exactly on the rounded target (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1_000_000, max: 1_000_000 }), fc.bigInt({ min: -10_000n, max: 10_000n }), fc.bigInt({ min: -10_000n, max: 10_000n }), (t, pos, cov) => {
+        const value = t / 1000; // on the grid exactly
+        const orders = planOrders(target(value), pos, cov, btc, createClientOrderIdFactory());
+        expect(orders.length).toBeLessThanOrEqual(1);
+        for (const o of orders) expect(o.quantity).toBeGreaterThan(0n);
+        expect(pos + cov + signed(orders)).toBe(BigInt(t));
+      }),
+    );
+  });
+});
+
+describe('planWithCancels', () => {
+  it('cancels open orders on the wrong side and orders the whole move', () => {
+    const plan = planWithCancels(target(-0.3), 0n, [open('b1', 'buy', 500n)], btc, createClientOrderIdFactory());
+    expect(plan.cancels).toEqual([{ type: 'cancel_request', clientOrderId: 'b1', symbol: 'BTCUSDT', reason: 'WRONG_SIDE', ts: 1_000 }]);
+    expect(plan.orders).toMatchObject([{ side: 'sell', quantity: 300n }]);
+    expect(plan.delta).toBe(-300n);
+  });
+
+  it('keeps right-side orders that fit, cancels the one that would overshoot, orders the rest', () => {
+    const orders = [open('b1', 'buy', 300n), open('b2', 'buy', 400n), open('b3', 'buy', 200n, { quantity: 300n, filledQuantity: 100n })];
+    const plan = planWithCancels(target(0.5), 0n, orders, btc, createClientOrderIdFactory());
+    // Need 500: keep b1 (300), b2 would make 700 (cancel), b3 has 200 left (keep: 500).
+    expect(plan.cancels.map((c) => [c.clientOrderId, c.reason])).toEqual([['b2', 'OVER_COVERED']]);
+    expect(plan.orders).toEqual([]);
+    expect(plan.delta).toBe(0n);
+  });
+
+  it('cancels everything open when the position already equals the target', () => {
+    const plan = planWithCancels(target(1), 1_000n, [open('b1', 'buy', 100n), open('s1', 'sell', 100n)], btc, createClientOrderIdFactory());
+    expect(plan.cancels.map((c) => c.clientOrderId)).toEqual(['b1', 's1']);
+    expect(plan.orders).toEqual([]);
+  });
+
+  it('neither counts nor cancels again an order already pending cancel', () => {
+    const plan = planWithCancels(target(1), 0n, [open('b1', 'buy', 400n, { status: 'PENDING_CANCEL' })], btc, createClientOrderIdFactory());
+    expect(plan.cancels).toEqual([]);
+    expect(plan.orders).toMatchObject([{ side: 'buy', quantity: 1_000n }]);
+  });
+
+  it('leaves kept and new orders on one side, adding up to target minus position (property)', () => {
+    const openOrder = fc.record({
+      side: fc.constantFrom<'buy' | 'sell'>('buy', 'sell'),
+      quantity: fc.bigInt({ min: 1n, max: 2_000n }),
+      pending: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.integer({ min: -5_000, max: 5_000 }), fc.bigInt({ min: -5_000n, max: 5_000n }), fc.array(openOrder, { maxLength: 6 }), (t, pos, raw) => {
+        const orders = raw.map((o, i) => open(`o${i}`, o.side, o.quantity, { status: o.pending ? 'PENDING_CANCEL' : 'ACCEPTED' }));
+        const plan = planWithCancels(target(t / 1000), pos, orders, btc, createClientOrderIdFactory());
+        const cancelled = new Set(plan.cancels.map((c) => c.clientOrderId));
+        const kept = orders.filter((o) => o.status !== 'PENDING_CANCEL' && !cancelled.has(o.clientOrderId));
+        const keptSigned = kept.reduce((s, o) => s + (o.side === 'buy' ? o.quantity : -o.quantity), 0n);
+        expect(keptSigned + signed(plan.orders)).toBe(BigInt(t) - pos);
+        const sides = new Set([...kept.map((o) => o.side), ...plan.orders.map((o) => o.side)]);
+        expect(sides.size).toBeLessThanOrEqual(1);
+        for (const o of orders) if (o.status === 'PENDING_CANCEL') expect(cancelled.has(o.clientOrderId)).toBe(false);
+      }),
+    );
+  });
+});
