@@ -1,0 +1,278 @@
+/**
+ * The execution actor: the system's book of record for orders and money. It owns the order
+ * registry (idempotent client order ids, transition table) and the portfolio (exact cash,
+ * positions, fees), sends approved orders to the venue, applies what the venue reports, and
+ * publishes every order change (`exec.order.<symbol>`) and fill (`exec.fill.<symbol>`).
+ *
+ * Human approval: with `approval: 'manual'` an order that passed risk waits in
+ * `PENDING_APPROVAL` until an operator sends `approve` or `reject`, or `approvalTimeoutUs` of
+ * engine time passes (then it expires). Nothing reaches the venue unapproved.
+ *
+ * Equity: positions are marked at the last trade, mid or bar close seen on the bus; equity is
+ * sampled at every bar close and every fill, and the deepest fall from a peak is `maxDrawdown`.
+ * Across a restart this actor would lose its books, so its supervisor should not restart it
+ * silently in a daemon (the daemon rebuilds from its store); in a backtest a failure here fails
+ * the run.
+ */
+import type { Fill } from '../../src/model/fill.js';
+import { formatUnits } from '../../src/model/money.js';
+import type { Instrument } from '../../src/model/instrument.js';
+import { orderView, type NewOrder, type OrderView } from '../../src/model/order.js';
+import type { OrderStatus } from '../../src/model/order-transitions.js';
+import type { MarketRecord } from '../../src/model/records.js';
+import { defineActor, type ActorContext, type ActorRef } from '../../src/runtime/actor.js';
+import type {
+  ApproveOrder,
+  CancelOrder,
+  FillReport,
+  OrderDenied,
+  OrderRequest,
+  OrderUpdate,
+  RejectOrder,
+  VenueCancel,
+  VenueReport,
+  VenueSubmit,
+} from './execution-messages.js';
+import { fillTopic, orderTopic } from './execution-messages.js';
+import { OrderRegistry } from './order-registry.js';
+import { Portfolio, type PortfolioSnapshot } from './portfolio.js';
+
+/** Config of the execution actor (built by the composition root, not read from users directly). */
+export interface ExecutionConfig {
+  readonly instruments: ReadonlyMap<string, Instrument>;
+  readonly quotePrecision: number;
+  readonly initialCash: string;
+  readonly approval: 'auto' | 'manual';
+  readonly approvalTimeoutUs: number;
+  /** The venue actor. */
+  readonly venue: ActorRef<VenueSubmit | VenueCancel>;
+  /** Bus topic the venue reports on. */
+  readonly venueTopic: string;
+  /** Keep every fill for reports (backtests); a daemon streams them to storage instead. */
+  readonly keepFills: boolean;
+}
+
+/** Asks for the books; replies `ExecutionSnapshot`. */
+export interface ExecutionSnapshotQuery {
+  readonly type: 'exec_snapshot';
+}
+/** Asks for the orders waiting for approval; replies `OrderView[]`. */
+export interface PendingApprovalsQuery {
+  readonly type: 'pending_approvals';
+}
+interface ApprovalExpired {
+  readonly type: 'approval_expired';
+  readonly clientOrderId: string;
+}
+
+/** Everything the execution actor handles. */
+export type ExecutionMessage =
+  | OrderRequest
+  | OrderDenied
+  | ApproveOrder
+  | RejectOrder
+  | CancelOrder
+  | VenueReport
+  | ApprovalExpired
+  | ExecutionSnapshotQuery
+  | PendingApprovalsQuery
+  | MarketRecord;
+
+/** The books, for reports. */
+export interface ExecutionSnapshot {
+  readonly ordersByStatus: Record<OrderStatus, number>;
+  readonly orders: readonly OrderView[];
+  readonly fills: readonly Fill[];
+  readonly fillCount: number;
+  readonly portfolio: PortfolioSnapshot;
+  readonly maxDrawdown: string;
+  readonly illegalTransitions: number;
+  readonly duplicateOrders: number;
+}
+
+interface ExecutionState {
+  readonly config: ExecutionConfig;
+  readonly registry: OrderRegistry;
+  readonly portfolio: Portfolio;
+  readonly fills: Fill[];
+  fillCount: number;
+  peakEquity: bigint;
+  maxDrawdown: bigint;
+}
+
+/** The execution actor definition. */
+export const executionActor = defineActor<ExecutionConfig, ExecutionState, ExecutionMessage>({
+  name: 'execution',
+  init: (config) => {
+    const portfolio = new Portfolio({ quotePrecision: config.quotePrecision, initialCash: config.initialCash });
+    return {
+      config,
+      registry: new OrderRegistry(),
+      portfolio,
+      fills: [],
+      fillCount: 0,
+      peakEquity: portfolio.equity(),
+      maxDrawdown: 0n,
+    };
+  },
+  onStart: (state, ctx) => {
+    ctx.subscribe(state.config.venueTopic);
+    ctx.subscribe('md');
+    return state;
+  },
+  receive: (state, message, ctx) => {
+    switch (message.type) {
+      case 'trade':
+        state.portfolio.mark(message.symbol, message.price);
+        return state;
+      case 'book_ticker':
+        if (message.bidPrice > 0 && message.askPrice > 0) state.portfolio.mark(message.symbol, (message.bidPrice + message.askPrice) / 2);
+        return state;
+      case 'trade_bar':
+        state.portfolio.mark(message.symbol, message.close);
+        sampleEquity(state);
+        return state;
+      case 'book_change':
+      case 'depth_snapshot':
+        return state;
+      case 'order_request':
+        admit(state, message.order, ctx);
+        return state;
+      case 'order_denied': {
+        const created = create(state, message.order, ctx);
+        if (created) transition(state, message.order.clientOrderId, { type: 'deny', ts: message.ts, reason: message.reason }, ctx);
+        return state;
+      }
+      case 'approve':
+        if (state.registry.get(message.clientOrderId)?.status === 'PENDING_APPROVAL') {
+          ctx.clock.cancelTimer(`approval:${message.clientOrderId}`);
+          if (transition(state, message.clientOrderId, { type: 'approve', ts: ctx.clock.now() }, ctx)) sendToVenue(state, message.clientOrderId, ctx);
+        }
+        return state;
+      case 'reject':
+        ctx.clock.cancelTimer(`approval:${message.clientOrderId}`);
+        transition(state, message.clientOrderId, { type: 'reject', ts: ctx.clock.now(), reason: message.reason }, ctx);
+        return state;
+      case 'approval_expired':
+        transition(state, message.clientOrderId, { type: 'expire', ts: ctx.clock.now(), reason: 'approval timed out' }, ctx);
+        return state;
+      case 'cancel': {
+        const now = ctx.clock.now();
+        if (transition(state, message.clientOrderId, { type: 'requestCancel', ts: now }, ctx)) {
+          ctx.send(state.config.venue, { type: 'venue_cancel', clientOrderId: message.clientOrderId, ts: now });
+        }
+        return state;
+      }
+      case 'venue_event':
+        onVenueEvent(state, message, ctx);
+        return state;
+      case 'pending_approvals':
+        ctx.reply(pendingApprovals(state));
+        return state;
+      case 'exec_snapshot':
+        ctx.reply(snapshot(state));
+        return state;
+    }
+  },
+});
+
+function admit(state: ExecutionState, order: NewOrder, ctx: ActorContext<ExecutionMessage>): void {
+  if (!create(state, order, ctx)) return;
+  const id = order.clientOrderId;
+  if (state.config.approval === 'manual') {
+    transition(state, id, { type: 'awaitApproval', ts: order.ts }, ctx);
+    ctx.clock.startTimer(`approval:${id}`, state.config.approvalTimeoutUs, { type: 'approval_expired', clientOrderId: id });
+    return;
+  }
+  if (transition(state, id, { type: 'submit', ts: ctx.clock.now() }, ctx)) sendToVenue(state, id, ctx);
+}
+
+/** Creates the order; false when the id exists already (idempotent: nothing new happens) or it is invalid. */
+function create(state: ExecutionState, order: NewOrder, ctx: ActorContext<ExecutionMessage>): boolean {
+  const instrument = state.config.instruments.get(order.symbol);
+  if (instrument === undefined) {
+    ctx.log.warn({ symbol: order.symbol, clientOrderId: order.clientOrderId }, 'order for a symbol with no instrument; ignored');
+    return false;
+  }
+  const result = state.registry.create(order, instrument);
+  if (!result.ok) {
+    ctx.log.warn({ clientOrderId: order.clientOrderId, reason: result.reason }, 'invalid order refused');
+    return false;
+  }
+  if (!result.created) return false;
+  ctx.publish(orderTopic(order.symbol), { type: 'order_update', order: result.order } satisfies OrderUpdate);
+  return true;
+}
+
+function transition(
+  state: ExecutionState,
+  clientOrderId: string,
+  event: Parameters<OrderRegistry['apply']>[1],
+  ctx: ActorContext<ExecutionMessage>,
+): boolean {
+  const result = state.registry.apply(clientOrderId, event);
+  if (!result.ok) {
+    ctx.log.debug({ clientOrderId, code: result.code, reason: result.reason }, 'order event refused');
+    return false;
+  }
+  ctx.publish(orderTopic(result.order.symbol), { type: 'order_update', order: result.order } satisfies OrderUpdate);
+  return true;
+}
+
+function sendToVenue(state: ExecutionState, clientOrderId: string, ctx: ActorContext<ExecutionMessage>): void {
+  const order = state.registry.get(clientOrderId)!;
+  const submit: NewOrder = {
+    clientOrderId,
+    symbol: order.symbol,
+    side: order.side,
+    type: order.type,
+    quantity: order.quantity,
+    limitPrice: order.limitPrice,
+    ts: ctx.clock.now(),
+  };
+  ctx.send(state.config.venue, { type: 'venue_submit', order: submit });
+}
+
+function onVenueEvent(state: ExecutionState, report: VenueReport, ctx: ActorContext<ExecutionMessage>): void {
+  const event = report.event;
+  if (event.kind === 'fill') {
+    // Positions follow fills, whatever the order's state says (a fill can race a cancel).
+    const fill = event.fill;
+    const instrument = state.config.instruments.get(fill.symbol)!;
+    const outcome = state.portfolio.applyFill(fill, instrument);
+    state.fillCount++;
+    if (state.config.keepFills) state.fills.push(fill);
+    transition(state, event.clientOrderId, event.event, ctx);
+    ctx.publish(fillTopic(fill.symbol), { type: 'fill_report', fill, position: outcome.after } satisfies FillReport);
+    sampleEquity(state);
+    return;
+  }
+  if (event.kind === 'cancelRejected' && event.code !== 'UNKNOWN_ORDER') return; // the order is closed already
+  transition(state, event.clientOrderId, event.event, ctx);
+}
+
+function sampleEquity(state: ExecutionState): void {
+  const equity = state.portfolio.equity();
+  if (equity > state.peakEquity) state.peakEquity = equity;
+  const drawdown = state.peakEquity - equity;
+  if (drawdown > state.maxDrawdown) state.maxDrawdown = drawdown;
+}
+
+function pendingApprovals(state: ExecutionState): OrderView[] {
+  const out: OrderView[] = [];
+  for (const order of state.registry.orders()) if (order.status === 'PENDING_APPROVAL') out.push(orderView(order));
+  return out;
+}
+
+function snapshot(state: ExecutionState): ExecutionSnapshot {
+  return {
+    ordersByStatus: state.registry.countByStatus(),
+    orders: [...state.registry.orders()].map(orderView),
+    fills: state.fills.slice(),
+    fillCount: state.fillCount,
+    portfolio: state.portfolio.snapshot(),
+    maxDrawdown: formatUnits(state.maxDrawdown, state.config.quotePrecision),
+    illegalTransitions: state.registry.counters.illegalTransitions,
+    duplicateOrders: state.registry.counters.duplicates,
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Messages between the trading actors (planner → risk → execution → venue and back) and the bus
+ * topics they publish on. One file so every hop's contract is in one place:
+ *
+ * - `signal.<exchange>.<symbol>`: strategies' `TargetPosition`s (see `src/model/signal.ts`).
+ * - `exec.order.<symbol>`: every order version after a change (`OrderUpdate`).
+ * - `exec.fill.<symbol>`: every fill applied to the portfolio (`FillReport`).
+ * - `venue.<name>`: what a venue reports to execution (`VenueReport`).
+ * - `risk.state`: trading-state changes; `risk.denied.<symbol>`: denials (`OrderDenied`).
+ */
+import type { Fill } from '../../src/model/fill.js';
+import type { NewOrder, Order } from '../../src/model/order.js';
+import type { VenueEvent } from './paper-venue-events.js';
+
+/** Planner → risk: an order to check. Risk → execution: an order that passed. */
+export interface OrderRequest {
+  readonly type: 'order_request';
+  readonly order: NewOrder;
+}
+
+/** Risk → execution (and the bus): an order that did not pass, with the reason code. */
+export interface OrderDenied {
+  readonly type: 'order_denied';
+  readonly order: NewOrder;
+  readonly reason: string;
+  readonly detail: string;
+  readonly ts: number;
+}
+
+/** Operator → execution: release an order waiting in `PENDING_APPROVAL`. */
+export interface ApproveOrder {
+  readonly type: 'approve';
+  readonly clientOrderId: string;
+}
+
+/** Operator → execution: refuse an order waiting in `PENDING_APPROVAL`. */
+export interface RejectOrder {
+  readonly type: 'reject';
+  readonly clientOrderId: string;
+  readonly reason: string;
+}
+
+/** Anyone → execution: cancel a working order. */
+export interface CancelOrder {
+  readonly type: 'cancel';
+  readonly clientOrderId: string;
+}
+
+/** Execution → venue. */
+export interface VenueSubmit {
+  readonly type: 'venue_submit';
+  readonly order: NewOrder;
+}
+
+/** Execution → venue. */
+export interface VenueCancel {
+  readonly type: 'venue_cancel';
+  readonly clientOrderId: string;
+  readonly ts: number;
+}
+
+/** Venue → execution (published on `venue.<name>`). */
+export interface VenueReport {
+  readonly type: 'venue_event';
+  readonly event: VenueEvent;
+}
+
+/** Execution → bus: an order changed. */
+export interface OrderUpdate {
+  readonly type: 'order_update';
+  readonly order: Order;
+}
+
+/** Execution → bus: a fill was applied; `position` is the symbol's position after it (lots). */
+export interface FillReport {
+  readonly type: 'fill_report';
+  readonly fill: Fill;
+  readonly position: bigint;
+}
+
+/** Topic of order updates for a symbol. */
+export function orderTopic(symbol: string): string {
+  return `exec.order.${symbol}`;
+}
+
+/** Topic of fills for a symbol. */
+export function fillTopic(symbol: string): string {
+  return `exec.fill.${symbol}`;
+}

@@ -1,0 +1,190 @@
+/**
+ * The paper venue's fill rules, one function per kind of market record. Pure apart from the orders
+ * they fill (through a `FillSink`); the venue calls exactly one of them per record, after every
+ * request due by the record's engine time has reached it.
+ *
+ * Eligibility (no look-ahead). An order can trade against a record only when the record's engine
+ * time `tsRecv` is at or after the order's arrival (`submit ts + latency`) and the record reached the
+ * venue after the order did: the quote standing when the order arrives is never used, only updates
+ * that follow. A bar's prices are shown from its `openTs` on, so a bar also needs `openTs >=` the
+ * order's submission time: the bar in progress when the order was made (or the one that made it)
+ * never fills it; the next one does, at its open. (With bars the latency is taken to be below the
+ * bar's resolution: the open stands for the first price after submission.)
+ *
+ * Prices. Market orders take the touch: the ask for a buy, the bid for a sell; the trade's price; or
+ * the bar's open. A limit order's first eligible update decides how it enters: if the market is at
+ * or through its limit there (ask <= limit for a buy; trade price or bar open at or better than
+ * the limit), it is marketable and fills at that touch price as taker. Otherwise it rests, and a
+ * later update fills it at its limit price as maker when the market crosses it: a quote on touch
+ * (ask <= limit for a buy, bid >= limit for a sell); a trade, or a bar's low (buy) or high (sell),
+ * strictly through the limit under `limitCross: 'through'`, or at it under `'touch'`.
+ *
+ * Sizes. With `partialFills`, a quote update offers its displayed size on the side an order takes
+ * (`askAmount` to buys, `bidAmount` to sells) and a trade its amount to each side; orders take from
+ * that pool in priority order (arrival, then submission) and the rest waits for the next update.
+ * Each update is a fresh view of displayed size, so liquidity is not remembered between updates.
+ * Without `partialFills`, and always with bars, a fill takes the whole remaining quantity. Market
+ * prices off the instrument's grid are rounded against the order (up for buys, down for sells) and
+ * displayed sizes down to the size increment.
+ */
+import type { Liquidity } from '../../src/model/fill.js';
+import { priceToTicks, sizeToLots, type Instrument } from '../../src/model/instrument.js';
+import { rescale } from '../../src/model/money.js';
+import type { BookTicker, Trade, TradeBar } from '../../src/model/records.js';
+import type { VenueOrder } from './paper-order.js';
+import type { FillSource } from './paper-venue-events.js';
+
+/** Receives the fills the rules decide. */
+export interface FillSink {
+  /** `quantity` lots of `order` traded at `price` ticks at engine time `ts` (a price shown at `priceTs`). */
+  fillOrder(order: VenueOrder, quantity: bigint, price: bigint, liquidity: Liquidity, ts: number, priceTs: number, source: FillSource): void;
+}
+
+/** The settings the rules read. */
+export interface MatchRules {
+  readonly partialFills: boolean;
+  /** `limitCross: 'touch'`: trades and bars fill a resting limit at equality too. */
+  readonly crossOnTouch: boolean;
+}
+
+// Liquidity one record offers to one side, in lots, worked out only when an order wants some (so a
+// tick with nothing to fill converts nothing). Two module-level instances, reset per record: the
+// rules run synchronously and never re-enter, so no record allocates a pool.
+class Pool {
+  amount: number;
+  unlimited: boolean;
+  ready: boolean;
+  lots: bigint;
+  precision: number;
+
+  constructor() {
+    this.amount = 0;
+    this.unlimited = false;
+    this.ready = false;
+    this.lots = 0n;
+    this.precision = 0;
+  }
+
+  reset(amount: number, unlimited: boolean): void {
+    this.amount = amount;
+    this.unlimited = unlimited;
+    this.ready = false;
+  }
+
+  /** Lots `instrument`'s order may take now (at most `want`), removed from the pool. */
+  take(instrument: Instrument, want: bigint): bigint {
+    if (this.unlimited) return want;
+    if (!this.ready) {
+      this.lots = this.amount > 0 ? sizeToLots(instrument, this.amount, 'down') : 0n;
+      this.precision = instrument.sizePrecision;
+      this.ready = true;
+    } else if (this.precision !== instrument.sizePrecision) {
+      // Orders of one symbol with differently precise instruments (an inferred instrument refined
+      // between submissions): carry what is left over, rounded down.
+      this.lots = rescale(this.lots, this.precision, instrument.sizePrecision, 'down');
+      this.precision = instrument.sizePrecision;
+    }
+    let q = want < this.lots ? want : this.lots;
+    q -= q % instrument.sizeIncrementLots;
+    if (q > 0n) this.lots -= q;
+    return q;
+  }
+}
+
+const BUYS = new Pool();
+const SELLS = new Pool();
+
+// Fills `order` from `pool` at the touch price `touch` (a market number) or, when `atLimit`, at its
+// limit price.
+function give(
+  order: VenueOrder,
+  pool: Pool,
+  touch: number,
+  atLimit: boolean,
+  ts: number,
+  priceTs: number,
+  source: FillSource,
+  sink: FillSink,
+): void {
+  const instrument = order.instrument as Instrument; // working orders always have one
+  const quantity = pool.take(instrument, order.remaining);
+  if (quantity <= 0n) return;
+  const price = atLimit ? order.limit : priceToTicks(instrument, touch, order.side === 'buy' ? 'ceil' : 'floor');
+  sink.fillOrder(order, quantity, price, atLimit ? 'maker' : 'taker', ts, priceTs, source);
+}
+
+/** Fills working orders against a top-of-book update. */
+export function matchQuote(orders: readonly VenueOrder[], quote: BookTicker, rules: MatchRules, sink: FillSink): void {
+  const ts = quote.tsRecv;
+  const ask = quote.askPrice;
+  const bid = quote.bidPrice;
+  // An empty side (no price or no size) offers nothing.
+  const askLive = ask > 0 && quote.askAmount > 0;
+  const bidLive = bid > 0 && quote.bidAmount > 0;
+  BUYS.reset(quote.askAmount, !rules.partialFills);
+  SELLS.reset(quote.bidAmount, !rules.partialFills);
+  for (let i = 0; i < orders.length; i++) {
+    const o = orders[i] as VenueOrder;
+    if (ts < o.arrival || o.remaining === 0n) continue;
+    const first = !o.seen;
+    o.seen = true;
+    if (o.side === 'buy') {
+      if (!askLive) continue;
+      if (o.type === 'market' || (first && ask <= o.limitNumber)) give(o, BUYS, ask, false, ts, ts, 'quote', sink);
+      else if (ask <= o.limitNumber) give(o, BUYS, ask, true, ts, ts, 'quote', sink);
+    } else {
+      if (!bidLive) continue;
+      if (o.type === 'market' || (first && bid >= o.limitNumber)) give(o, SELLS, bid, false, ts, ts, 'quote', sink);
+      else if (bid >= o.limitNumber) give(o, SELLS, bid, true, ts, ts, 'quote', sink);
+    }
+  }
+}
+
+/** Fills working orders against a trade (for symbols with no quotes). */
+export function matchTrade(orders: readonly VenueOrder[], trade: Trade, rules: MatchRules, sink: FillSink): void {
+  const ts = trade.tsRecv;
+  const p = trade.price;
+  if (!(p > 0) || !(trade.amount > 0)) return;
+  BUYS.reset(trade.amount, !rules.partialFills);
+  SELLS.reset(trade.amount, !rules.partialFills);
+  const touch = rules.crossOnTouch;
+  for (let i = 0; i < orders.length; i++) {
+    const o = orders[i] as VenueOrder;
+    if (ts < o.arrival || o.remaining === 0n) continue;
+    const first = !o.seen;
+    o.seen = true;
+    const l = o.limitNumber;
+    if (o.side === 'buy') {
+      if (o.type === 'market' || (first && p <= l)) give(o, BUYS, p, false, ts, ts, 'trade', sink);
+      else if (p < l || (touch && p === l)) give(o, BUYS, p, true, ts, ts, 'trade', sink);
+    } else {
+      if (o.type === 'market' || (first && p >= l)) give(o, SELLS, p, false, ts, ts, 'trade', sink);
+      else if (p > l || (touch && p === l)) give(o, SELLS, p, true, ts, ts, 'trade', sink);
+    }
+  }
+}
+
+/** Fills working orders against a bar (for symbols with neither quotes nor trades). */
+export function matchBar(orders: readonly VenueOrder[], bar: TradeBar, rules: MatchRules, sink: FillSink): void {
+  const ts = bar.tsRecv;
+  const open = bar.open;
+  if (!(open > 0)) return;
+  BUYS.reset(0, true);
+  SELLS.reset(0, true);
+  const touch = rules.crossOnTouch;
+  for (let i = 0; i < orders.length; i++) {
+    const o = orders[i] as VenueOrder;
+    // The bar must have opened at or after the order was made: its prices are not from before it.
+    if (ts < o.arrival || bar.openTs < o.ts || o.remaining === 0n) continue;
+    const first = !o.seen;
+    o.seen = true;
+    const l = o.limitNumber;
+    if (o.side === 'buy') {
+      if (o.type === 'market' || (first && open <= l)) give(o, BUYS, open, false, ts, bar.openTs, 'bar', sink);
+      else if (bar.low < l || (touch && bar.low === l)) give(o, BUYS, open, true, ts, bar.openTs, 'bar', sink);
+    } else {
+      if (o.type === 'market' || (first && open >= l)) give(o, SELLS, open, false, ts, bar.openTs, 'bar', sink);
+      else if (bar.high > l || (touch && bar.high === l)) give(o, SELLS, open, true, ts, bar.openTs, 'bar', sink);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Configuration of the paper venue (`paper-venue.ts`), validated once at the edge (the actor's
+ * config or the composition root). Fee rates are decimal strings so they are read exactly
+ * (`"0.0002"` is 2 bps; a negative maker rate is a rebate).
+ */
+import { z } from 'zod';
+import { parseDecimal } from '../../src/model/money.js';
+import { TickflowError } from '../../src/runtime/errors.js';
+
+// A fee rate: an exact decimal string strictly between -1 and 1.
+const feeRate = z.string().refine(
+  (text) => {
+    try {
+      const d = parseDecimal(text);
+      const one = 10n ** BigInt(d.scale);
+      return d.units > -one && d.units < one;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected a decimal rate strictly between -1 and 1, such as "0.0002"' },
+);
+
+/**
+ * The paper venue's settings:
+ * - `latencyUs`: engine-time delay (µs) from `submit` or `cancel` to the venue acting on it, both
+ *   ways folded into one figure. Default 1000 (1 ms): a positive latency also keeps an order from
+ *   ever meeting the very record that caused it.
+ * - `makerFee`, `takerFee`: rates on the fill's notional (default `"0"`).
+ * - `partialFills`: when on (default), a fill against a quote takes at most the displayed size and a
+ *   fill against a trade at most the trade's amount, and the rest waits for later updates; when off,
+ *   every fill takes the whole remaining quantity. Bars always fill the whole quantity.
+ * - `marketWithoutQuotes`: what a market order does when no quote of its symbol has been seen when
+ *   it arrives: `'nextPrice'` (default) fills at the next trade, or the next bar's open for bar-only
+ *   data; `'reject'` rejects it with `NO_QUOTES`.
+ * - `limitCross`: how a trade or a bar fills a resting limit: `'through'` (default, conservative:
+ *   the queue ahead at the limit is assumed to absorb trades at the limit) needs a trade price (or
+ *   bar low/high) strictly beyond the limit; `'touch'` fills at equality too. Quotes always fill a
+ *   resting limit on touch (an ask at the bid means the bid side at that price was taken).
+ */
+export const PaperVenueConfig = z.strictObject({
+  latencyUs: z.int().nonnegative().default(1000),
+  makerFee: feeRate.default('0'),
+  takerFee: feeRate.default('0'),
+  partialFills: z.boolean().default(true),
+  marketWithoutQuotes: z.enum(['nextPrice', 'reject']).default('nextPrice'),
+  limitCross: z.enum(['through', 'touch']).default('through'),
+});
+
+/** The paper venue's settings, validated, defaults filled in. */
+export type PaperVenueConfig = z.output<typeof PaperVenueConfig>;
+
+/** The paper venue's settings as written in config (every field optional). */
+export type PaperVenueConfigInput = z.input<typeof PaperVenueConfig>;
+
+/**
+ * Validates paper venue settings and fills in defaults. Throws `CONFIG_INVALID` naming every bad
+ * path (`takerFee: expected a decimal rate ...`).
+ */
+export function parsePaperVenueConfig(input: PaperVenueConfigInput): PaperVenueConfig {
+  const parsed = PaperVenueConfig.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new TickflowError('CONFIG_INVALID', `invalid paper venue config: ${problems.join('; ')}`, { problems });
+}

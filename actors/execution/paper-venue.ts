@@ -1,0 +1,294 @@
+/**
+ * The paper venue: a simulated exchange that matches orders against the market data the engine
+ * sees, with no look-ahead. Pure logic on engine time, no actor: the execution actor feeds it market
+ * records (`onMarket`), requests (`submit`, `cancel`) and the clock (`onTime` at `nextDeadline`),
+ * and publishes and applies the events it returns. The same object serves backtests and paper
+ * trading.
+ *
+ * Time. A request made at engine time `ts` reaches the venue at `ts + latencyUs`; before that it
+ * does nothing. Requests reach the venue in order of arrival time, then of submission. Market data
+ * is stamped with its engine time `tsRecv`. When `onMarket` gets a record at `T`, every request due
+ * at or before `T` is handled first (so at equal times a request comes before the market), then the
+ * record is matched. Events come back in engine-time order: arrivals (`accepted`, `rejected`) and
+ * cancels (`canceled`, `cancelRejected`) at their arrival times, then fills at `T`.
+ *
+ * Fills follow `paper-matching.ts` (no look-ahead: only updates with `tsRecv >=` the arrival, never
+ * the quote standing at arrival). Each symbol is priced by the best kind of data seen for it so far:
+ * quotes (`book_ticker`), else trades, else bars; lesser kinds and L2 records never fill.
+ *
+ * Fees. `notional = price × quantity` (`fillNotional`) and `fee = notional × rate` (`feeFor`), each
+ * rounded half-even at the quote precision: the instrument's, unless `quotePrecision` is given
+ * (the portfolio's, which the `Fill` must be at). Maker rate for resting fills, taker otherwise.
+ *
+ * Cost. `onMarket` is called on every tick: with no working order for the symbol and no request
+ * due it does one map lookup and returns the shared `NO_VENUE_EVENTS`; market numbers are turned
+ * into exact units only when something fills. Closed orders are forgotten (the order registry keeps
+ * history and enforces client order id idempotency; the venue only ignores, and counts, a second
+ * submission of an id it still holds).
+ */
+import { feeFor, fillNotional, parseFeeRate, type Fill, type Liquidity } from '../../src/model/fill.js';
+import { ticksToNumber, type Instrument } from '../../src/model/instrument.js';
+import type { Decimal } from '../../src/model/money.js';
+import { validateNewOrder, type NewOrder } from '../../src/model/order.js';
+import type { MarketRecord } from '../../src/model/records.js';
+import { matchBar, matchQuote, matchTrade, type FillSink, type MatchRules } from './paper-matching.js';
+import { LEVEL_BAR, LEVEL_QUOTE, LEVEL_TRADE, SymbolBook, VenueOrder, cancelRefusal } from './paper-order.js';
+import { PendingAction, RequestQueue } from './paper-requests.js';
+import { parsePaperVenueConfig, type PaperVenueConfig, type PaperVenueConfigInput } from './paper-venue-config.js';
+import { NO_VENUE_EVENTS, fillEvent, statusEvent, type FillSource, type VenueEvent, type VenueReasonCode } from './paper-venue-events.js';
+
+/** Instruments by symbol: a map, or a function (for instruments inferred as data arrives). */
+export type InstrumentLookup = ReadonlyMap<string, Instrument> | ((symbol: string) => Instrument | undefined);
+
+/** What the venue needs besides its config. */
+export interface PaperVenueOptions {
+  readonly instruments: InstrumentLookup;
+  /** Precision of notionals and fees (the portfolio's); default: each instrument's `quotePrecision`. */
+  readonly quotePrecision?: number | undefined;
+}
+
+/** Counts since the venue was made. */
+export interface PaperVenueCounters {
+  submitted: number;
+  /** Submissions ignored because the venue still held an order with that client order id. */
+  duplicates: number;
+  accepted: number;
+  rejected: number;
+  fills: number;
+  canceled: number;
+  cancelRejected: number;
+}
+
+/** The paper venue. Create with `createPaperVenue`. */
+export class PaperVenue implements FillSink {
+  readonly config: PaperVenueConfig;
+  readonly counters: PaperVenueCounters;
+  private readonly makerRate: Decimal;
+  private readonly takerRate: Decimal;
+  private readonly rules: MatchRules;
+  private readonly lookup: InstrumentLookup;
+  private readonly quotePrecision: number | undefined;
+  private readonly books: Map<string, SymbolBook>;
+  // Orders pending or working, by client order id.
+  private readonly live: Map<string, VenueOrder>;
+  private readonly requests: RequestQueue;
+  private seq: number;
+  // Events of the call in progress (allocated on the first one) and whether an order closed in it.
+  private out: VenueEvent[] | undefined;
+  private closed: boolean;
+
+  constructor(config: PaperVenueConfig, options: PaperVenueOptions) {
+    // Fields in one fixed order (hidden class).
+    this.config = config;
+    this.counters = { submitted: 0, duplicates: 0, accepted: 0, rejected: 0, fills: 0, canceled: 0, cancelRejected: 0 };
+    this.makerRate = parseFeeRate(config.makerFee);
+    this.takerRate = parseFeeRate(config.takerFee);
+    this.rules = { partialFills: config.partialFills, crossOnTouch: config.limitCross === 'touch' };
+    this.lookup = options.instruments;
+    this.quotePrecision = options.quotePrecision;
+    this.books = new Map();
+    this.live = new Map();
+    this.requests = new RequestQueue();
+    this.seq = 0;
+    this.out = undefined;
+    this.closed = false;
+  }
+
+  /**
+   * Sends an order; it reaches the venue at `order.ts + latencyUs` and is accepted or rejected
+   * then (unknown instrument, invalid order, or a market order with no quotes under
+   * `marketWithoutQuotes: reject`). Returns the arrival time, or `undefined` when the venue still
+   * holds an order with this client order id (ignored and counted: nothing is emitted for it).
+   */
+  submit(order: NewOrder): number | undefined {
+    if (this.live.has(order.clientOrderId)) {
+      this.counters.duplicates++;
+      return undefined;
+    }
+    this.counters.submitted++;
+    const instrument = typeof this.lookup === 'function' ? this.lookup(order.symbol) : this.lookup.get(order.symbol);
+    let code: VenueReasonCode | undefined;
+    let reason: string | undefined;
+    if (instrument === undefined) {
+      code = 'UNKNOWN_INSTRUMENT';
+      reason = `UNKNOWN_INSTRUMENT: no instrument for ${order.symbol}`;
+    } else {
+      const invalid = validateNewOrder(order, instrument);
+      if (invalid !== undefined) {
+        code = 'INVALID_ORDER';
+        reason = `INVALID_ORDER: ${invalid}`;
+      }
+    }
+    const limit = code === undefined && order.type === 'limit' ? (order.limitPrice as bigint) : 0n;
+    const arrival = order.ts + this.config.latencyUs;
+    const seq = this.seq++;
+    const limitNumber = limit === 0n ? 0 : ticksToNumber(instrument as Instrument, limit);
+    const { clientOrderId, symbol, side, type, quantity, ts } = order;
+    const o = new VenueOrder(clientOrderId, symbol, side, type, quantity, limit, limitNumber, ts, arrival, seq, instrument, code, reason);
+    this.live.set(o.clientOrderId, o);
+    this.requests.push(new PendingAction(arrival, seq, 'arrive', o.clientOrderId, o));
+    return arrival;
+  }
+
+  /**
+   * Asks to cancel an order; the request reaches the venue at `ts + latencyUs`. If the order is
+   * still working then, the rest is canceled (earlier fills stand); otherwise a `cancelRejected`
+   * says why (`ALREADY_FILLED`, `ALREADY_CANCELED`, `ALREADY_REJECTED`, or `UNKNOWN_ORDER` for an
+   * id the venue did not hold when asked, or an order that had not arrived yet). Returns the
+   * arrival time of the request.
+   */
+  cancel(clientOrderId: string, ts: number): number {
+    const time = ts + this.config.latencyUs;
+    this.requests.push(new PendingAction(time, this.seq++, 'cancel', clientOrderId, this.live.get(clientOrderId)));
+    return time;
+  }
+
+  /**
+   * A market record at engine time `tsRecv`: handles the requests due by then, then fills what
+   * the record fills. Returns the events in engine-time order (the shared empty array when none).
+   */
+  onMarket(record: MarketRecord): readonly VenueEvent[] {
+    this.out = undefined;
+    const t = record.tsRecv;
+    const next = this.requests.nextTime();
+    if (next !== undefined && next <= t) this.runDue(t);
+    let level: number;
+    if (record.type === 'book_ticker') level = LEVEL_QUOTE;
+    else if (record.type === 'trade') level = LEVEL_TRADE;
+    else if (record.type === 'trade_bar') level = LEVEL_BAR;
+    else return this.finish();
+    const book = this.bookOf(record.symbol);
+    if (level < book.level) return this.finish();
+    book.level = level;
+    if (book.orders.length === 0) return this.finish();
+    this.closed = false;
+    if (record.type === 'book_ticker') matchQuote(book.orders, record, this.rules, this);
+    else if (record.type === 'trade') matchTrade(book.orders, record, this.rules, this);
+    else matchBar(book.orders, record, this.rules, this);
+    if (this.closed) book.removeFilled();
+    return this.finish();
+  }
+
+  /**
+   * The engine clock reached `now`: handles the requests due by then (arrivals and cancels; no
+   * fills, which need a market record). Call it at `nextDeadline()`.
+   */
+  onTime(now: number): readonly VenueEvent[] {
+    this.out = undefined;
+    this.runDue(now);
+    return this.finish();
+  }
+
+  /** Engine time of the next request to reach the venue, or `undefined` when none is in flight. */
+  nextDeadline(): number | undefined {
+    return this.requests.nextTime();
+  }
+
+  /** Lots still open at the venue for an order that is pending or working, else `undefined`. */
+  leaves(clientOrderId: string): bigint | undefined {
+    return this.live.get(clientOrderId)?.remaining;
+  }
+
+  /** Number of working (arrived, open) orders, for one symbol or all. */
+  workingCount(symbol?: string): number {
+    if (symbol !== undefined) return this.books.get(symbol)?.orders.length ?? 0;
+    let n = 0;
+    for (const book of this.books.values()) n += book.orders.length;
+    return n;
+  }
+
+  /** Requests (orders and cancels) still travelling to the venue. */
+  inFlightCount(): number {
+    return this.requests.size;
+  }
+
+  /** @internal The fill rules' sink: books a fill and emits its event. */
+  fillOrder(o: VenueOrder, quantity: bigint, price: bigint, liquidity: Liquidity, ts: number, priceTs: number, source: FillSource): void {
+    const instrument = o.instrument as Instrument;
+    const qp = this.quotePrecision ?? instrument.quotePrecision;
+    const notional = fillNotional(instrument, price, quantity, qp);
+    const fee = feeFor(notional, liquidity === 'maker' ? this.makerRate : this.takerRate, qp);
+    o.remaining -= quantity;
+    const fill: Fill = { clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, quantity, price, fee, liquidity, ts };
+    this.counters.fills++;
+    if (o.remaining === 0n) {
+      o.state = 'filled';
+      this.live.delete(o.clientOrderId);
+      this.closed = true;
+    }
+    this.emit(fillEvent(fill, o.remaining, source, priceTs));
+  }
+
+  private finish(): readonly VenueEvent[] {
+    const out = this.out;
+    this.out = undefined;
+    return out ?? NO_VENUE_EVENTS;
+  }
+
+  private emit(event: VenueEvent): void {
+    if (this.out === undefined) this.out = [event];
+    else this.out.push(event);
+  }
+
+  private bookOf(symbol: string): SymbolBook {
+    let book = this.books.get(symbol);
+    if (book === undefined) {
+      book = new SymbolBook();
+      this.books.set(symbol, book);
+    }
+    return book;
+  }
+
+  private runDue(now: number): void {
+    for (let action = this.requests.takeDue(now); action !== undefined; action = this.requests.takeDue(now)) {
+      if (action.kind === 'arrive') this.arrive(action.order as VenueOrder);
+      else this.cancelArrives(action);
+    }
+  }
+
+  private arrive(o: VenueOrder): void {
+    const book = this.bookOf(o.symbol);
+    let code = o.rejectCode;
+    let reason = o.rejectReason;
+    if (code === undefined && o.type === 'market' && this.config.marketWithoutQuotes === 'reject' && book.level < LEVEL_QUOTE) {
+      code = 'NO_QUOTES';
+      reason = `NO_QUOTES: no quote for ${o.symbol} yet`;
+    }
+    if (code !== undefined) {
+      o.state = 'rejected';
+      if (this.live.get(o.clientOrderId) === o) this.live.delete(o.clientOrderId);
+      this.counters.rejected++;
+      this.emit(statusEvent('rejected', o.clientOrderId, o.symbol, o.arrival, 0n, code, reason));
+      return;
+    }
+    o.state = 'working';
+    book.orders.push(o);
+    this.counters.accepted++;
+    this.emit(statusEvent('accepted', o.clientOrderId, o.symbol, o.arrival, o.remaining, undefined, undefined));
+  }
+
+  private cancelArrives(action: PendingAction): void {
+    const o = action.order;
+    const symbol = o?.symbol ?? '';
+    if (o !== undefined && o.state === 'working') {
+      o.state = 'canceled';
+      this.bookOf(o.symbol).remove(o);
+      this.live.delete(o.clientOrderId);
+      this.counters.canceled++;
+      this.emit(statusEvent('canceled', o.clientOrderId, symbol, action.time, 0n, undefined, undefined));
+      return;
+    }
+    const code = cancelRefusal(o);
+    this.counters.cancelRejected++;
+    const leaves = o !== undefined && o.state === 'pending' ? o.remaining : 0n;
+    this.emit(statusEvent('cancelRejected', action.clientOrderId, symbol, action.time, leaves, code, `${code}: cannot cancel ${action.clientOrderId}`));
+  }
+}
+
+/**
+ * A paper venue. `config` is validated here (`parsePaperVenueConfig`: defaults filled in; an invalid
+ * one throws `CONFIG_INVALID` listing every bad path).
+ */
+export function createPaperVenue(config: PaperVenueConfigInput, options: PaperVenueOptions): PaperVenue {
+  return new PaperVenue(parsePaperVenueConfig(config), options);
+}

@@ -1,0 +1,325 @@
+import { describe, expect, it } from 'vitest';
+import { OrderRegistry } from '../../../actors/execution/order-registry.js';
+import { createPaperVenue, type PaperVenue } from '../../../actors/execution/paper-venue.js';
+import { parsePaperVenueConfig, type PaperVenueConfigInput } from '../../../actors/execution/paper-venue-config.js';
+import { NO_VENUE_EVENTS, type VenueEvent, type VenueFilled } from '../../../actors/execution/paper-venue-events.js';
+import { createInstrument, type Instrument } from '../../../src/model/instrument.js';
+import type { NewOrder, OrderSide } from '../../../src/model/order.js';
+import type { BookTicker, Trade, TradeBar } from '../../../src/model/records.js';
+import { isTickflowError } from '../../../src/runtime/errors.js';
+
+// Prices 0.01, sizes 0.001, money in cents (so notionals and fees round).
+const BTC = createInstrument({ symbol: 'BTC', priceIncrement: '0.01', sizeIncrement: '0.001', quotePrecision: 2 });
+const instruments = new Map<string, Instrument>([['BTC', BTC]]);
+
+function venue(config: PaperVenueConfigInput = {}, quotePrecision?: number): PaperVenue {
+  return createPaperVenue({ latencyUs: 50, ...config }, { instruments, quotePrecision });
+}
+
+function quote(tsRecv: number, bid: number, bidAmount: number, ask: number, askAmount: number, symbol = 'BTC'): BookTicker {
+  return { type: 'book_ticker', exchange: 'x', symbol, ts: tsRecv, tsRecv, bidPrice: bid, bidAmount, askPrice: ask, askAmount };
+}
+
+function trade(tsRecv: number, price: number, amount: number): Trade {
+  return { type: 'trade', exchange: 'x', symbol: 'BTC', ts: tsRecv, tsRecv, id: String(tsRecv), price, amount, side: 'buy' };
+}
+
+function bar(openTs: number, closeTs: number, open: number, high: number, low: number, close: number): TradeBar {
+  return {
+    type: 'trade_bar', exchange: 'x', symbol: 'BTC', ts: closeTs, tsRecv: closeTs, interval: '1m',
+    open, high, low, close, volume: 1, buyVolume: 0, sellVolume: 0, trades: 1, vwap: close, openTs, closeTs,
+  };
+}
+
+function market(id: string, side: OrderSide, quantity: bigint, ts: number, symbol = 'BTC'): NewOrder {
+  return { clientOrderId: id, symbol, side, type: 'market', quantity, ts };
+}
+
+function limit(id: string, side: OrderSide, quantity: bigint, price: bigint, ts: number): NewOrder {
+  return { clientOrderId: id, symbol: 'BTC', side, type: 'limit', quantity, limitPrice: price, ts };
+}
+
+function fills(events: readonly VenueEvent[]): VenueFilled[] {
+  return events.filter((e): e is VenueFilled => e.kind === 'fill');
+}
+
+function brief(events: readonly VenueEvent[]): string[] {
+  return events.map((e) =>
+    e.kind === 'fill' ? `${e.ts} fill ${e.clientOrderId} ${e.fill.quantity}@${e.fill.price} ${e.fill.liquidity}` : `${e.ts} ${e.kind} ${e.clientOrderId}${e.code ? ` ${e.code}` : ''}`,
+  );
+}
+
+describe('PaperVenue: market orders', () => {
+  it('fills a buy at the ask of the first quote after the latency, not at quotes before arrival', () => {
+    const v = venue();
+    expect(v.onMarket(quote(100, 99.9, 5, 100, 5))).toBe(NO_VENUE_EVENTS); // standing before submission
+    expect(v.submit(market('a', 'buy', 1000n, 200))).toBe(250);
+    expect(v.nextDeadline()).toBe(250);
+    expect(v.onMarket(quote(220, 100.9, 5, 101, 5))).toBe(NO_VENUE_EVENTS); // after submission, before arrival
+    expect(brief(v.onMarket(quote(250, 101.9, 5, 102, 5)))).toEqual(['250 accepted a', '250 fill a 1000@10200 taker']);
+    expect(v.nextDeadline()).toBeUndefined();
+  });
+
+  it('does not fill at the quote standing when the order arrives, only at the next update', () => {
+    const v = venue();
+    v.onMarket(quote(100, 99.9, 5, 100, 5));
+    v.submit(market('a', 'sell', 2000n, 200));
+    expect(brief(v.onTime(250))).toEqual(['250 accepted a']);
+    expect(v.onTime(400)).toBe(NO_VENUE_EVENTS);
+    expect(brief(v.onMarket(quote(500, 98.5, 5, 98.6, 5)))).toEqual(['500 fill a 2000@9850 taker']); // a sell takes the bid
+  });
+
+  it('fills against displayed size, the rest at later updates, adding up to the quantity', () => {
+    const v = venue();
+    v.submit(market('a', 'buy', 2500n, 0));
+    const all = [
+      ...v.onMarket(quote(60, 99, 9, 100, 1)),
+      ...v.onMarket(quote(70, 99, 9, 100.5, 0.7)),
+      ...v.onMarket(quote(80, 99, 9, 100.5, 0)), // empty ask: nothing
+      ...v.onMarket(quote(90, 99, 9, 101, 5)),
+      ...v.onMarket(quote(95, 99, 9, 101, 5)),
+    ];
+    expect(brief(all)).toEqual(['50 accepted a', '60 fill a 1000@10000 taker', '70 fill a 700@10050 taker', '90 fill a 800@10100 taker']);
+    expect(fills(all).map((f) => f.leavesQuantity)).toEqual([1500n, 800n, 0n]);
+    expect(fills(all).reduce((s, f) => s + f.fill.quantity, 0n)).toBe(2500n);
+    expect(v.workingCount()).toBe(0);
+  });
+
+  it('shares one update’s displayed size among orders in arrival order', () => {
+    const v = venue();
+    v.submit(market('a', 'buy', 1000n, 0));
+    v.submit(market('b', 'buy', 1000n, 0));
+    v.submit(market('c', 'sell', 1000n, 0));
+    const out = fills(v.onMarket(quote(60, 99, 0.4, 100, 1.5)));
+    expect(out.map((f) => `${f.clientOrderId} ${f.fill.quantity}`)).toEqual(['a 1000', 'b 500', 'c 400']);
+  });
+
+  it('fills the whole quantity at the touch when partial fills are off', () => {
+    const v = venue({ partialFills: false });
+    v.submit(market('a', 'buy', 7000n, 0));
+    expect(brief(v.onMarket(quote(60, 99, 1, 100, 0.001)))).toEqual(['50 accepted a', '60 fill a 7000@10000 taker']);
+  });
+
+  it('rejects a market order with no quotes yet when told to', () => {
+    const v = venue({ marketWithoutQuotes: 'reject' });
+    v.submit(market('a', 'buy', 1000n, 0));
+    v.onMarket(trade(10, 100, 1));
+    expect(brief(v.onTime(50))).toEqual(['50 rejected a NO_QUOTES']);
+    v.onMarket(quote(60, 99, 1, 100, 1));
+    v.submit(market('b', 'buy', 1000n, 70));
+    expect(brief(v.onMarket(quote(120, 99, 1, 100, 1)))).toEqual(['120 accepted b', '120 fill b 1000@10000 taker']);
+  });
+});
+
+describe('PaperVenue: limit orders', () => {
+  it('fills a resting buy only when the ask reaches the limit, at the limit, as maker', () => {
+    const v = venue();
+    v.submit(limit('a', 'buy', 1000n, 9900n, 0));
+    const none = [...v.onMarket(quote(60, 98, 1, 100, 1)), ...v.onMarket(quote(70, 98, 1, 99.5, 1)), ...v.onMarket(quote(80, 98.9, 1, 99.01, 1))];
+    expect(brief(none)).toEqual(['50 accepted a']);
+    expect(brief(v.onMarket(quote(90, 98.5, 1, 98.6, 0.4)))).toEqual(['90 fill a 400@9900 maker']);
+    expect(brief(v.onMarket(quote(95, 98.9, 1, 99, 5)))).toEqual(['95 fill a 600@9900 maker']);
+  });
+
+  it('fills a sell limit when the bid reaches it', () => {
+    const v = venue();
+    v.submit(limit('a', 'sell', 1000n, 10100n, 0));
+    expect(fills(v.onMarket(quote(60, 100.99, 1, 101.5, 1)))).toEqual([]);
+    expect(brief(v.onMarket(quote(70, 101, 1, 101.5, 1)))).toEqual(['70 fill a 1000@10100 maker']);
+  });
+
+  it('fills a limit marketable at its first update at the touch, as taker', () => {
+    const v = venue();
+    v.submit(limit('a', 'buy', 2000n, 10100n, 0));
+    expect(brief(v.onMarket(quote(60, 99, 1, 100, 1.5)))).toEqual(['50 accepted a', '60 fill a 1500@10000 taker']);
+    // The rest now rests at 101.00: the next crossing fills it at its limit as maker.
+    expect(brief(v.onMarket(quote(70, 99, 1, 100.5, 3)))).toEqual(['70 fill a 500@10100 maker']);
+  });
+});
+
+describe('PaperVenue: fees', () => {
+  it('charges the taker rate on market fills and the maker rate on resting fills, half-even at the quote precision', () => {
+    const v = venue({ makerFee: '0.0002', takerFee: '0.0004' });
+    v.submit(market('t', 'buy', 3125n, 0));
+    v.submit(limit('m', 'sell', 3125n, 10001n, 0));
+    const out = fills([...v.onMarket(quote(60, 100, 9, 100.01, 9)), ...v.onMarket(quote(70, 100.02, 9, 100.03, 9))]);
+    // 3.125 × 100.01 = 312.53125 → 312.53; × 0.0004 = 0.125012 → 0.13; × 0.0002 = 0.062506 → 0.06.
+    expect(out.map((f) => [f.clientOrderId, f.fill.liquidity, f.fill.price, f.fill.fee])).toEqual([
+      ['t', 'taker', 10001n, 13n],
+      ['m', 'maker', 10001n, 6n],
+    ]);
+  });
+
+  it('rounds a fee tie to the even cent', () => {
+    const v = venue({ takerFee: '0.0004' });
+    v.submit(market('a', 'buy', 125n, 0)); // 12.50 × 0.0004 = 0.005 → 0.00
+    v.submit(market('b', 'buy', 375n, 0)); // 37.50 × 0.0004 = 0.015 → 0.02
+    expect(fills(v.onMarket(quote(60, 99, 9, 100, 9))).map((f) => f.fill.fee)).toEqual([0n, 2n]);
+  });
+
+  it('pays a negative maker rate as a rebate, and counts at a given quote precision', () => {
+    const v = venue({ makerFee: '-0.0001', takerFee: '0.0004' }, 8);
+    v.submit(limit('m', 'buy', 3125n, 10001n, 0));
+    v.submit(market('t', 'buy', 3125n, 0));
+    v.onMarket(quote(60, 99, 9, 100.5, 9)); // t fills at 100.50; m rests
+    const [m] = fills(v.onMarket(quote(70, 99, 9, 100, 9)));
+    expect(m?.fill.fee).toBe(-3125312n); // 312.53125 × -0.0001 = -0.031253125, a tie: to the even -0.03125312
+  });
+});
+
+describe('PaperVenue: cancels', () => {
+  it('cancels a resting order before it fills; later crossings do not fill it', () => {
+    const v = venue();
+    v.submit(limit('a', 'buy', 1000n, 9900n, 0));
+    v.onMarket(quote(60, 98, 1, 100, 1));
+    expect(v.cancel('a', 100)).toBe(150);
+    expect(fills(v.onMarket(quote(120, 98, 1, 100, 1)))).toEqual([]);
+    expect(brief(v.onMarket(quote(150, 98, 1, 98.5, 1)))).toEqual(['150 canceled a']);
+    expect(v.workingCount()).toBe(0);
+  });
+
+  it('keeps fills made before the cancel arrives and cancels the rest', () => {
+    const v = venue();
+    v.submit(limit('a', 'buy', 3000n, 9900n, 0));
+    v.onMarket(quote(60, 98, 1, 100, 1));
+    v.cancel('a', 100);
+    const out = [...v.onMarket(quote(130, 98, 1, 99, 1)), ...v.onMarket(quote(150, 98, 1, 99, 1)), ...v.onMarket(quote(160, 98, 1, 99, 1))];
+    expect(brief(out)).toEqual(['130 fill a 1000@9900 maker', '150 canceled a']);
+    expect(out.at(-1)?.leavesQuantity).toBe(0n);
+  });
+
+  it('lets a fill that beats the cancel to the venue stand', () => {
+    const v = venue();
+    v.submit(limit('a', 'buy', 1000n, 9900n, 0));
+    v.onMarket(quote(60, 98, 1, 100, 1));
+    v.cancel('a', 100);
+    expect(brief([...v.onMarket(quote(120, 98, 1, 99, 1)), ...v.onTime(150)])).toEqual([
+      '120 fill a 1000@9900 maker',
+      '150 cancelRejected a ALREADY_FILLED',
+    ]);
+    v.cancel('zz', 200);
+    expect(brief(v.onTime(250))).toEqual(['250 cancelRejected zz UNKNOWN_ORDER']);
+  });
+
+  it('cancels an order whose cancel arrives with it, before it can fill', () => {
+    const v = venue();
+    v.submit(market('a', 'buy', 1000n, 0));
+    v.cancel('a', 0);
+    expect(brief(v.onMarket(quote(50, 98, 1, 99, 1)))).toEqual(['50 accepted a', '50 canceled a']);
+  });
+});
+
+describe('PaperVenue: trade-only and bar-only data', () => {
+  it('fills a market order at the next trade, up to its amount', () => {
+    const v = venue();
+    v.onMarket(trade(10, 100, 5));
+    v.submit(market('a', 'buy', 1500n, 20));
+    expect(brief([...v.onMarket(trade(60, 100.5, 5)), ...v.onMarket(trade(70, 101, 1)), ...v.onMarket(trade(80, 102, 1))])).toEqual([
+      '70 accepted a',
+      '70 fill a 1000@10100 taker',
+      '80 fill a 500@10200 taker',
+    ]);
+  });
+
+  it('fills a resting limit on a trade strictly through it, or at it when crossing on touch', () => {
+    for (const [limitCross, expected] of [
+      ['through', ['90 fill a 1000@9900 maker']],
+      ['touch', ['80 fill a 1000@9900 maker']],
+    ] as const) {
+      const v = venue({ limitCross });
+      v.submit(limit('a', 'buy', 1000n, 9900n, 0));
+      v.onMarket(trade(60, 100, 1));
+      expect(brief([...v.onMarket(trade(80, 99, 1)), ...v.onMarket(trade(90, 98.99, 1))])).toEqual([...expected]);
+    }
+  });
+
+  it('ignores trades for pricing once the symbol has quotes', () => {
+    const v = venue();
+    v.onMarket(quote(10, 99, 1, 100, 1));
+    v.submit(market('a', 'buy', 1000n, 20));
+    expect(brief(v.onMarket(trade(80, 50, 1)))).toEqual(['70 accepted a']);
+    expect(brief(v.onMarket(quote(90, 99, 1, 100.5, 1)))).toEqual(['90 fill a 1000@10050 taker']);
+  });
+
+  it('fills a market order at the next bar’s open, in full, never at the bar that caused it', () => {
+    const v = venue({ latencyUs: 0 });
+    const minute = 60_000_000;
+    const causing = bar(0, minute, 100, 101, 99, 100.7);
+    v.submit(market('a', 'buy', 9000n, minute)); // decided on `causing` at its close
+    const out = [...v.onMarket(causing), ...v.onMarket(bar(minute, 2 * minute, 100.2, 102, 100, 101))];
+    expect(brief(out)).toEqual([`${minute} accepted a`, `${2 * minute} fill a 9000@10020 taker`]);
+    expect(fills(out)[0]?.priceTs).toBe(minute);
+  });
+
+  it('fills a resting limit on a bar whose low goes through it, at the limit', () => {
+    const v = venue();
+    const minute = 60_000_000;
+    v.submit(limit('a', 'buy', 1000n, 9900n, minute));
+    const out = [
+      ...v.onMarket(bar(minute, 2 * minute, 100, 101, 99, 100)), // low touches only
+      ...v.onMarket(bar(2 * minute, 3 * minute, 100, 101, 98.5, 99.5)),
+    ];
+    expect(brief(out)).toEqual([`${minute + 50} accepted a`, `${3 * minute} fill a 1000@9900 maker`]);
+  });
+});
+
+describe('PaperVenue: requests', () => {
+  it('rejects unknown symbols and invalid orders when they arrive', () => {
+    const v = venue();
+    v.submit(market('a', 'buy', 1000n, 0, 'ETH'));
+    v.submit(market('b', 'buy', 0n, 0));
+    v.submit(limit('c', 'buy', 1000n, 0n, 10));
+    expect(v.onTime(49)).toBe(NO_VENUE_EVENTS);
+    expect(brief(v.onTime(60))).toEqual(['50 rejected a UNKNOWN_INSTRUMENT', '50 rejected b INVALID_ORDER', '60 rejected c INVALID_ORDER']);
+  });
+
+  it('ignores and counts a second submission of an id it still holds', () => {
+    const v = venue();
+    v.submit(market('a', 'buy', 1000n, 0));
+    expect(v.submit(market('a', 'sell', 5000n, 10))).toBeUndefined();
+    expect(v.counters.duplicates).toBe(1);
+    expect(brief(v.onMarket(quote(60, 99, 9, 100, 9)))).toEqual(['50 accepted a', '60 fill a 1000@10000 taker']);
+  });
+
+  it('orders arrivals by time even when requests come out of order', () => {
+    const v = venue();
+    v.submit(market('late', 'buy', 1000n, 30));
+    v.submit(market('early', 'buy', 1000n, 10));
+    expect(v.nextDeadline()).toBe(60);
+    expect(brief(v.onTime(100))).toEqual(['60 accepted early', '80 accepted late']);
+  });
+
+  it('produces events the order registry accepts, ending FILLED', () => {
+    const v = venue();
+    const reg = new OrderRegistry();
+    reg.create(market('a', 'buy', 2500n, 0), BTC);
+    reg.apply('a', { type: 'submit', ts: 0 });
+    v.submit(market('a', 'buy', 2500n, 0));
+    for (const q of [quote(60, 99, 9, 100, 1), quote(70, 99, 9, 100, 1), quote(80, 99, 9, 100, 1)]) {
+      for (const e of v.onMarket(q)) expect(reg.apply(e.clientOrderId, e.event).ok).toBe(true);
+    }
+    expect(reg.get('a')).toMatchObject({ status: 'FILLED', filledQuantity: 2500n, fillCount: 3 });
+  });
+
+  it('fills in the documented defaults', () => {
+    expect(parsePaperVenueConfig({})).toEqual({
+      latencyUs: 1000,
+      makerFee: '0',
+      takerFee: '0',
+      partialFills: true,
+      marketWithoutQuotes: 'nextPrice',
+      limitCross: 'through',
+    });
+  });
+
+  it('refuses an invalid config naming the bad path', () => {
+    try {
+      venue({ takerFee: 'abc', latencyUs: -1 });
+      expect.unreachable();
+    } catch (error) {
+      expect(isTickflowError(error, 'CONFIG_INVALID')).toBe(true);
+      expect(String(error)).toMatch(/takerFee/);
+      expect(String(error)).toMatch(/latencyUs/);
+    }
+  });
+});
