@@ -1,0 +1,172 @@
+#!/usr/bin/env node
+/**
+ * The `tickflow` command line. Commands: `backtest` (a recording in, a deterministic report out),
+ * `start` (a backtest on the built-in simulated market: what `npm start` runs), `strategies`
+ * (the built-in strategies and their parameters) and `help`.
+ *
+ * Exit codes follow sysexits: 0 done, 64 bad usage, 65 bad data, 66 input missing or unreadable,
+ * 70 internal error, 78 invalid configuration. Every error message says what was wrong and what
+ * would be right.
+ */
+import { pino } from 'pino';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { listStrategies } from '../../actors/strategies/strategies.js';
+import { BAR_SPEC_FORMS } from '../../streams/operators/bar-spec.js';
+import { SOURCE_FORMATS } from '../../streams/source-format.js';
+import { TickflowError, isTickflowError } from '../runtime/errors.js';
+import type { Logger } from '../runtime/logger.js';
+import { runBacktest, type BacktestInput } from './backtest.js';
+import { flagHelp, flagValue, parseArgs, type FlagSpec } from './cli-args.js';
+import { loadConfig, type TickflowConfig } from './config.js';
+import { formatSummary, writeReport } from './report.js';
+
+const BACKTEST_FLAGS: readonly FlagSpec[] = [
+  { name: 'data', takesValue: true, repeatable: true, help: 'recording to replay, path[@SYMBOL]' },
+  { name: 'format', takesValue: true, help: `input format: auto (default) or ${SOURCE_FORMATS.join(', ')}` },
+  { name: 'symbol', takesValue: true, help: 'symbol for files that carry none (default: the file name)' },
+  { name: 'strategy', takesValue: true, help: 'strategy name (see `tickflow strategies`)' },
+  { name: 'set', takesValue: true, repeatable: true, help: 'strategy parameter key=value' },
+  { name: 'bar', takesValue: true, help: 'bar spec: 1s, 1m, 100t, 10v, 1m:mid, ...' },
+  { name: 'cash', takesValue: true, help: 'starting cash (default from config: 100000)' },
+  { name: 'config', takesValue: true, help: 'YAML config file' },
+  { name: 'out', takesValue: true, help: 'output directory for report.json, fills.csv, orders.csv, stats.json' },
+  { name: 'simulated', takesValue: false, help: 'replay the built-in simulated market instead of files' },
+];
+
+const START_FLAGS: readonly FlagSpec[] = [
+  { name: 'config', takesValue: true, help: 'YAML config file (default config/default.yaml)' },
+  { name: 'out', takesValue: true, help: 'output directory (default out/simulated)' },
+];
+
+const USAGE = `tickflow: actor-model stream processing for market data
+
+usage:
+  tickflow backtest --data <file[@SYMBOL]> [--data ...] --strategy <name> --out <dir> [flags]
+  tickflow start [--config <file>] [--out <dir>]     backtest on the built-in simulated market
+  tickflow strategies                                 list strategies and their parameters
+  tickflow help
+
+backtest flags:
+${flagHelp(BACKTEST_FLAGS)}
+
+exit codes: 0 ok, 64 usage, 65 bad data, 66 missing input, 70 internal, 78 invalid config`;
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code. */
+export async function main(argv: readonly string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'backtest':
+        return await backtestCommand(rest, out, err);
+      case 'start':
+        return await startCommand(rest, out, err);
+      case 'strategies':
+        out(describeStrategies());
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        out(USAGE);
+        return 0;
+      default:
+        throw new TickflowError('CLI_USAGE', `unknown command "${command}"; commands: backtest, start, strategies, help`);
+    }
+  } catch (error) {
+    err(`tickflow: ${error instanceof Error ? error.message : String(error)}`);
+    return exitCodeOf(error);
+  }
+}
+
+async function backtestCommand(args: readonly string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  const parsed = parseArgs('backtest', args, BACKTEST_FLAGS);
+  const data = parsed.values.get('data') ?? [];
+  const simulated = parsed.switches.has('simulated');
+  if (data.length === 0 && !simulated) throw new TickflowError('CLI_USAGE', 'tickflow backtest: give at least one --data <file[@SYMBOL]> (or --simulated)');
+  if (data.length > 0 && simulated) throw new TickflowError('CLI_USAGE', 'tickflow backtest: --data and --simulated exclude each other');
+  const outDir = flagValue(parsed, 'out');
+  if (outDir === undefined) throw new TickflowError('CLI_USAGE', 'tickflow backtest: --out <dir> is required (report.json, fills.csv, orders.csv, stats.json go there)');
+  const config = withFlags(loadConfig(flagValue(parsed, 'config')), parsed.values);
+  if (!simulated && flagValue(parsed, 'strategy') === undefined && flagValue(parsed, 'config') === undefined) {
+    throw new TickflowError('CLI_USAGE', `tickflow backtest: --strategy <name> is required (one of ${listStrategies().map((s) => s.name).join(', ')})`);
+  }
+  const input: BacktestInput = simulated ? { kind: 'simulated' } : { kind: 'files', data, format: flagValue(parsed, 'format'), symbol: flagValue(parsed, 'symbol') };
+  return run(input, config, parsed.values.get('set') ?? [], outDir, out, err);
+}
+
+async function startCommand(args: readonly string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  const parsed = parseArgs('start', args, START_FLAGS);
+  const configFile = flagValue(parsed, 'config') ?? defaultConfigFile();
+  const config = loadConfig(configFile);
+  out(`tickflow start: backtest of ${config.strategy.name} on the built-in simulated market (${config.simulated.records.toLocaleString('en-US')} records, seed ${config.seed})`);
+  return run({ kind: 'simulated' }, config, [], flagValue(parsed, 'out') ?? 'out/simulated', out, err);
+}
+
+async function run(input: BacktestInput, config: TickflowConfig, sets: readonly string[], outDir: string, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  const logger = pino({ level: config.log.level, base: null }, pino.destination(2)) as unknown as Logger;
+  const outcome = await runBacktest({ input, config, sets, logger });
+  writeReport(outDir, outcome);
+  out(formatSummary(outcome));
+  out(`report: ${join(outDir, 'report.json')}`);
+  if (outcome.dataIssues.failure !== null) {
+    err(`tickflow: the input ended early: ${outcome.dataIssues.failure}`);
+    return 65;
+  }
+  return 0;
+}
+
+/** Applies command-line flags over the config. */
+function withFlags(config: TickflowConfig, values: ReadonlyMap<string, readonly string[]>): TickflowConfig {
+  const strategy = values.get('strategy')?.[0];
+  const bar = values.get('bar')?.[0];
+  const cash = values.get('cash')?.[0];
+  if (cash !== undefined && !/^\d+(\.\d+)?$/.test(cash)) throw new TickflowError('CLI_USAGE', `--cash must be a positive decimal number such as 10000 or 2500.50, got "${cash}"`);
+  if (bar !== undefined && bar.trim() === '') throw new TickflowError('CLI_USAGE', `--bar needs a spec: ${BAR_SPEC_FORMS}`);
+  return {
+    ...config,
+    ...(cash === undefined ? {} : { cash }),
+    bars: bar === undefined ? config.bars : { ...config.bars, spec: bar },
+    strategy: strategy === undefined ? config.strategy : { name: strategy, params: strategy === config.strategy.name ? config.strategy.params : {} },
+  };
+}
+
+function describeStrategies(): string {
+  return listStrategies()
+    .map((s) => [`${s.name}: ${s.description}`, ...s.params.map((p) => `  --set ${p.key}=<${p.type}>  default ${JSON.stringify(p.default)}  ${p.description ?? ''}`)].join('\n'))
+    .join('\n\n');
+}
+
+function defaultConfigFile(): string | undefined {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [resolve('config/default.yaml'), resolve(here, '../../../config/default.yaml')]) {
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Maps an error to its exit code (sysexits). */
+export function exitCodeOf(error: unknown): number {
+  if (!isTickflowError(error)) return 70;
+  switch (error.code) {
+    case 'CLI_USAGE':
+      return 64;
+    case 'CONFIG_INVALID':
+      return 78;
+    case 'DATA_FILE_UNREADABLE':
+      return 66;
+    case 'DATA_MALFORMED_LINE':
+    case 'DATA_TRUNCATED':
+    case 'DATA_UNKNOWN_FORMAT':
+    case 'DATA_UNKNOWN_TYPE':
+      return 65;
+    default:
+      return 70;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && realpathSync(resolve(process.argv[1])) === realpathSync(fileURLToPath(import.meta.url));
+if (invokedDirectly) {
+  process.exitCode = await main(process.argv.slice(2));
+}

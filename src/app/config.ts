@@ -1,0 +1,133 @@
+/**
+ * The engine's configuration: YAML validated by zod, overridable by `TICKFLOW_*` environment
+ * variables (DESIGN.md, The daemon). The schema lives here; `config/` holds data only.
+ *
+ * Environment overrides: `TICKFLOW_<PATH>` with `__` between levels and snake case for camel
+ * case, e.g. `TICKFLOW_SEED=7`, `TICKFLOW_EXECUTION__APPROVAL=manual`,
+ * `TICKFLOW_BARS__TIME_BASE=venue`. Values are read as YAML scalars (numbers, booleans, strings).
+ * An invalid config is one `TickflowError('CONFIG_INVALID')` listing every bad path.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { PaperVenueConfig } from '../../actors/execution/paper-venue-config.js';
+import { RiskConfig } from '../../actors/risk/risk-config.js';
+import { TickflowError } from '../runtime/errors.js';
+
+const decimalString = z
+  .union([z.string(), z.number()])
+  .transform((v) => String(v))
+  .refine((v) => /^-?\d+(\.\d+)?$/.test(v), { message: 'expected a decimal number such as "10000" or "0.01"' });
+
+/** One configured instrument. Where none is configured for a symbol it is inferred from the data. */
+export const InstrumentConfig = z.strictObject({
+  symbol: z.string().min(1),
+  exchange: z.string().optional(),
+  priceIncrement: decimalString,
+  sizeIncrement: decimalString,
+  quotePrecision: z.int().min(0).max(18).optional(),
+});
+
+/** The whole configuration. */
+export const TickflowConfig = z.strictObject({
+  /** Seed of every random choice (backoff jitter, the simulated market). */
+  seed: z.int().default(42),
+  /** Starting cash in the quote currency. */
+  cash: decimalString.default('100000'),
+  bars: z
+    .strictObject({
+      spec: z.string().default('1m'),
+      timeBase: z.enum(['engine', 'venue']).default('engine'),
+      lateness: z.string().optional(),
+    })
+    .prefault({}),
+  strategy: z
+    .strictObject({
+      name: z.string().default('ema-cross'),
+      params: z.record(z.string(), z.unknown()).default({}),
+    })
+    .prefault({}),
+  instruments: z.array(InstrumentConfig).default([]),
+  risk: RiskConfig.prefault({}),
+  execution: z
+    .strictObject({
+      /** `manual`: every order waits for an operator's approval (or expires). */
+      approval: z.enum(['auto', 'manual']).default('auto'),
+      /** How long a manual approval may wait, µs (default 60 s). */
+      approvalTimeoutUs: z.int().positive().default(60_000_000),
+      venue: PaperVenueConfig.prefault({}),
+    })
+    .prefault({}),
+  /** Mailbox capacity of the pipeline actors (under `backpressure`). */
+  mailboxCapacity: z.int().positive().default(4096),
+  replay: z
+    .strictObject({
+      /** Records per read chunk. */
+      chunkSize: z.int().positive().default(4096),
+      /** `max` or a multiple of real time. */
+      speed: z.union([z.literal('max'), z.number().positive()]).default('max'),
+    })
+    .prefault({}),
+  simulated: z
+    .strictObject({
+      records: z.int().positive().default(200_000),
+      symbol: z.string().default('SIMUSDT'),
+    })
+    .prefault({}),
+  log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info') }).prefault({}),
+});
+export type TickflowConfig = z.output<typeof TickflowConfig>;
+
+/** Validates raw config, listing every bad path in one error. */
+export function parseConfig(raw: unknown, origin: string): TickflowConfig {
+  const result = TickflowConfig.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new TickflowError('CONFIG_INVALID', `invalid config (${origin}):\n${problems.join('\n')}`, {
+    origin,
+    paths: result.error.issues.map((i) => i.path.join('.')),
+  });
+}
+
+/** Reads a YAML file (or nothing), applies `TICKFLOW_*` overrides and validates. */
+export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): TickflowConfig {
+  let raw: Record<string, unknown> = {};
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new TickflowError('CONFIG_INVALID', `cannot read config file ${file}: ${(error as Error).message}`, { file });
+    }
+    try {
+      const parsed: unknown = parseYaml(text);
+      if (parsed !== null && parsed !== undefined && (typeof parsed !== 'object' || Array.isArray(parsed))) {
+        throw new Error('the top level must be a mapping');
+      }
+      raw = (parsed as Record<string, unknown> | null) ?? {};
+    } catch (error) {
+      throw new TickflowError('CONFIG_INVALID', `config file ${file} is not valid YAML: ${(error as Error).message}`, { file });
+    }
+  }
+  applyEnvOverrides(raw, env);
+  return parseConfig(raw, file ?? 'defaults and environment');
+}
+
+/** Sets `TICKFLOW_A__B_C=v` as `raw.a.bC = v` (v read as a YAML scalar). */
+export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('TICKFLOW_') || value === undefined) continue;
+    if (name === 'TICKFLOW_DATA_DIR' || name.startsWith('TICKFLOW_BENCH')) continue; // not config
+    const path = name
+      .slice('TICKFLOW_'.length)
+      .split('__')
+      .map((part) => part.toLowerCase().replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()));
+    let node: Record<string, unknown> = raw;
+    for (const key of path.slice(0, -1)) {
+      const next = node[key];
+      if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+      node = node[key] as Record<string, unknown>;
+    }
+    node[path.at(-1)!] = parseYaml(value) as unknown;
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Backtest output: `report.json` (no wall-clock values, keys in a fixed order, so the same inputs
+ * give a byte-identical file on every run), `fills.csv` and `orders.csv` for people and
+ * spreadsheets, `stats.json` with the wall-clock figures, and a short summary table for the
+ * terminal.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatPrice, formatSize, type Instrument } from '../model/instrument.js';
+import { formatUnits } from '../model/money.js';
+import type { BacktestOutcome } from './backtest.js';
+
+/** The deterministic report object, as written to `report.json`. */
+export function buildReport(outcome: BacktestOutcome): Record<string, unknown> {
+  const ex = outcome.execution;
+  const p = ex.portfolio;
+  const positions: Record<string, unknown> = {};
+  for (const [symbol, pos] of Object.entries(p.positions)) {
+    positions[symbol] = { quantity: pos.quantity, avgPrice: pos.avgPrice ?? null, realizedPnl: pos.realizedPnl, unrealizedPnl: pos.unrealizedPnl, fees: pos.fees, fills: pos.fills };
+  }
+  const instruments: Record<string, unknown> = {};
+  for (const i of outcome.instruments) {
+    instruments[i.symbol] = {
+      exchange: i.exchange ?? null,
+      priceIncrement: i.priceIncrement,
+      sizeIncrement: i.sizeIncrement,
+      quotePrecision: i.quotePrecision,
+      source: i.source,
+      ...(i.inferredFrom === undefined ? {} : { inferredFrom: i.inferredFrom }),
+    };
+  }
+  const nonZero = (pick: (a: BacktestOutcome['actors'][number]) => number): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const a of outcome.actors) out[a.path] = pick(a);
+    return out;
+  };
+  return {
+    inputs: outcome.inputs,
+    strategy: outcome.strategy,
+    bar: outcome.barSpec,
+    events: outcome.events,
+    records: outcome.records,
+    firstTs: outcome.firstTs ?? null,
+    lastTs: outcome.lastTs ?? null,
+    dataIssues: {
+      malformed: outcome.dataIssues.malformed,
+      unknownTypes: outcome.dataIssues.unknownTypes,
+      failure: outcome.dataIssues.failure,
+      issues: outcome.dataIssues.issues,
+    },
+    bars: outcome.bars.emitted,
+    lateTrades: outcome.bars.late,
+    signals: outcome.strategyStats.signals,
+    orders: ex.ordersByStatus,
+    denials: outcome.risk.denials,
+    tradingState: outcome.risk.state,
+    riskStateChanges: outcome.risk.stateEvents,
+    fills: ex.fillCount,
+    positions,
+    initialCash: p.initialCash,
+    finalCash: p.cash,
+    finalEquity: p.equity,
+    realizedPnl: p.realizedPnl,
+    unrealizedPnl: p.unrealizedPnl,
+    fees: p.fees,
+    maxDrawdown: ex.maxDrawdown,
+    illegalTransitions: ex.illegalTransitions,
+    instruments,
+    dropped: nonZero((a) => a.counters.dropped + a.counters.conflated),
+    failed: nonZero((a) => a.counters.failed),
+    deadLettered: nonZero((a) => a.counters.deadLettered),
+    restarts: nonZero((a) => a.counters.restarts),
+  };
+}
+
+/** Writes `report.json`, `fills.csv`, `orders.csv` and `stats.json` into `dir` (created if needed). */
+export function writeReport(dir: string, outcome: BacktestOutcome): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'report.json'), JSON.stringify(buildReport(outcome), null, 2) + '\n');
+  writeFileSync(join(dir, 'fills.csv'), fillsCsv(outcome));
+  writeFileSync(join(dir, 'orders.csv'), ordersCsv(outcome));
+  const stats = {
+    wallSeconds: round(outcome.wallSeconds, 3),
+    records: outcome.records,
+    recordsPerSecond: Math.round(outcome.records / Math.max(outcome.wallSeconds, 1e-9)),
+    actors: outcome.actors.map((a) => ({ path: a.path, processed: a.counters.processed, latencyNs: a.latencyNs })),
+  };
+  writeFileSync(join(dir, 'stats.json'), JSON.stringify(stats, null, 2) + '\n');
+}
+
+function fillsCsv(outcome: BacktestOutcome): string {
+  const bySymbol = new Map<string, Instrument>(outcome.instruments.map((i) => [i.symbol, i]));
+  const qp = Number(outcome.execution.portfolio.quotePrecision);
+  const lines = ['ts,clientOrderId,symbol,side,quantity,price,fee,liquidity'];
+  for (const f of outcome.execution.fills) {
+    const inst = bySymbol.get(f.symbol)!;
+    lines.push([f.ts, f.clientOrderId, f.symbol, f.side, formatSize(inst, f.quantity), formatPrice(inst, f.price), formatUnits(f.fee, qp), f.liquidity].join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+function ordersCsv(outcome: BacktestOutcome): string {
+  const lines = ['createdTs,updatedTs,clientOrderId,symbol,side,type,status,quantity,limitPrice,filledQuantity,avgFillPrice,reason'];
+  for (const o of outcome.execution.orders) {
+    lines.push(
+      [o.createdTs, o.updatedTs, o.clientOrderId, o.symbol, o.side, o.type, o.status, o.quantity, o.limitPrice ?? '', o.filledQuantity, o.avgFillPrice ?? '', csvText(o.reason ?? '')].join(','),
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+function csvText(text: string): string {
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** A short human summary of a backtest. */
+export function formatSummary(outcome: BacktestOutcome): string {
+  const ex = outcome.execution;
+  const p = ex.portfolio;
+  const orders = Object.entries(ex.ordersByStatus)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${s} ${n}`)
+    .join(', ');
+  const denials = Object.entries(outcome.risk.denials)
+    .filter(([, n]) => n > 0)
+    .map(([r, n]) => `${r} ${n}`)
+    .join(', ');
+  const dropped = outcome.actors.reduce((sum, a) => sum + a.counters.dropped + a.counters.conflated, 0);
+  const rows: [string, string][] = [
+    ['input', outcome.inputs.map((i) => `${i.name} (${i.format})`).join(', ')],
+    ['records', `${outcome.records.toLocaleString('en-US')} (${Object.entries(outcome.events).filter(([, n]) => n > 0).map(([t, n]) => `${t} ${n}`).join(', ')})`],
+    ['data issues', `${outcome.dataIssues.malformed} malformed, ${outcome.dataIssues.unknownTypes} unknown${outcome.dataIssues.failure === null ? '' : `; stopped early: ${outcome.dataIssues.failure}`}`],
+    ['strategy', `${outcome.strategy.name} ${JSON.stringify(outcome.strategy.params)} on ${outcome.barSpec} bars`],
+    ['bars / signals', `${outcome.bars.emitted} / ${outcome.strategyStats.signals}`],
+    ['orders', orders || 'none'],
+    ['denials', denials || 'none'],
+    ['fills', String(ex.fillCount)],
+    ['cash', `${p.initialCash} -> ${p.cash}`],
+    ['equity', p.equity],
+    ['realized PnL / fees', `${p.realizedPnl} / ${p.fees}`],
+    ['max drawdown', ex.maxDrawdown],
+    ['trading state', outcome.risk.state],
+    ['dropped messages', String(dropped)],
+    ['wall time', `${outcome.wallSeconds.toFixed(2)} s (${Math.round(outcome.records / Math.max(outcome.wallSeconds, 1e-9)).toLocaleString('en-US')} records/s)`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
