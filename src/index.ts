@@ -1,0 +1,89 @@
+/**
+ * tickflow's public entry: one explicit list, grouped by topic (STYLE.md, rule 2). Everything a
+ * user composes an engine from is here; internals (cells, the dispatcher, parsers' helpers) are not.
+ */
+
+// ---- Runtime: actors, supervision, clocks, bus --------------------------------------------
+export { defineActor, defineSupervisor } from './runtime/actor.js';
+export type { ActorClock, ActorContext, ActorDefinition, ActorRef, ChildSpec, PipeOutcome, SpawnOptions } from './runtime/actor.js';
+export { ActorSystem, createActorSystem } from './runtime/actor-system.js';
+export type { ActorSystemOptions, Termination } from './runtime/actor-system.js';
+export { LiveClock, SimulatedClock, MILLISECOND, SECOND, MINUTE, HOUR } from './runtime/clock.js';
+export type { Clock } from './runtime/clock.js';
+export { defaultMailbox } from './runtime/mailbox.js';
+export type { MailboxConfig, OverflowPolicy } from './runtime/mailbox.js';
+export { defaultSupervision } from './runtime/supervision.js';
+export type { Directive, RestartType, SupervisionPolicy, SupervisionStrategy } from './runtime/supervision.js';
+export { noBackoff } from './runtime/backoff.js';
+export type { BackoffPolicy } from './runtime/backoff.js';
+export type { DeadLetter, DeadLetterReason } from './runtime/dead-letters.js';
+export type { ActorSnapshot } from './runtime/inspection.js';
+export { createRandom } from './runtime/random.js';
+export type { Random } from './runtime/random.js';
+export { TickflowError, isTickflowError } from './runtime/errors.js';
+export type { TickflowErrorCode } from './runtime/errors.js';
+export type { Logger } from './runtime/logger.js';
+
+// ---- Model: records, instruments, money, orders ---------------------------------------------
+export { topicOf } from './model/records.js';
+export type { BookChange, BookLevel, BookTicker, DepthSnapshot, MarketRecord, MarketRecordType, Side, Trade, TradeBar } from './model/records.js';
+export { MarketRecordSchema } from './model/schemas.js';
+export { decodeRecord, encodeRecord } from './model/journal-codec.js';
+export { createInstrument, inferInstrument, priceToTicks, sizeToLots, formatPrice, formatSize } from './model/instrument.js';
+export type { Instrument } from './model/instrument.js';
+export { formatUnits, parseDecimal, toUnits, divHalfEven } from './model/money.js';
+export { createOrder, applyOrderEvent, orderView } from './model/order.js';
+export type { NewOrder, Order, OrderEvent, OrderSide, OrderStatus, OrderType } from './model/order.js';
+export { ORDER_TRANSITIONS } from './model/order-transitions.js';
+export type { Fill } from './model/fill.js';
+export { signalTopic } from './model/signal.js';
+export type { TargetPosition } from './model/signal.js';
+
+// ---- Streams: sources, replay, operators ----------------------------------------------------
+export { openSource, openDataArgs } from '../streams/open-source.js';
+export { createMergedSource } from '../streams/merge-sources.js';
+export type { RecordSource, SourceStats } from '../streams/record-source.js';
+export { replay } from '../streams/replay-driver.js';
+export type { Pacer, ReplayOptions, ReplayResult } from '../streams/replay-driver.js';
+export { pumpSource } from '../streams/source-bridge.js';
+export { observeTopic } from '../streams/observe-topic.js';
+export { createSimulatedMarket } from '../streams/simulated-market.js';
+export { bars } from '../streams/operators/bars.js';
+export { parseBarSpec } from '../streams/operators/bar-spec.js';
+export { createBarAggregator } from '../streams/operators/bar-aggregator.js';
+export { decodeBinanceLines } from '../streams/operators/decode-binance-lines.js';
+export { decodeLines } from '../streams/operators/decode-lines.js';
+
+// ---- Indicators --------------------------------------------------------------------------
+export { SMA } from '../actors/indicators/sma.js';
+export { EMA } from '../actors/indicators/ema.js';
+export { WMA } from '../actors/indicators/wma.js';
+export { RSI } from '../actors/indicators/rsi.js';
+export { MACD } from '../actors/indicators/macd.js';
+export { BollingerBands } from '../actors/indicators/bollinger-bands.js';
+export { ATR } from '../actors/indicators/atr.js';
+export { VWAP } from '../actors/indicators/vwap.js';
+export { RollingVWAP } from '../actors/indicators/rolling-vwap.js';
+export { RollingStdDev } from '../actors/indicators/rolling-std-dev.js';
+export { ZScore } from '../actors/indicators/z-score.js';
+export { OBV } from '../actors/indicators/obv.js';
+export type { StreamingIndicator } from '../actors/indicators/streaming-indicator.js';
+export { indicatorActor, indicatorTopic } from '../actors/indicators/indicator-actor.js';
+
+// ---- Strategies and trading actors ------------------------------------------------------------
+export { defineStrategy } from '../actors/strategies/define-strategy.js';
+export { strategies, getStrategy, listStrategies } from '../actors/strategies/strategies.js';
+export { barsActor } from '../actors/bars/bars-actor.js';
+export { plannerActor } from '../actors/execution/planner-actor.js';
+export { riskActor } from '../actors/risk/risk-actor.js';
+export { executionActor } from '../actors/execution/execution-actor.js';
+export { paperVenueActor } from '../actors/execution/paper-venue-actor.js';
+export { createPaperVenue } from '../actors/execution/paper-venue.js';
+export { Portfolio } from '../actors/execution/portfolio.js';
+export { OrderRegistry } from '../actors/execution/order-registry.js';
+export { createRiskGuard } from '../actors/risk/risk-guard.js';
+
+// ---- Application -----------------------------------------------------------------------------
+export { runBacktest } from './app/backtest.js';
+export type { BacktestOutcome, BacktestRequest } from './app/backtest.js';
+export { loadConfig, parseConfig, TickflowConfig } from './app/config.js';
