@@ -5,7 +5,9 @@
  * `backpressure`, so nothing is dropped and the run is deterministic (DESIGN.md, Live and replay).
  *
  * Instruments come from config; a symbol with none is inferred from the decimals of the first
- * `INFERENCE_SAMPLE` records of the input (a pre-scan), and the report says which were inferred.
+ * `INFERENCE_SAMPLE` records of the input (a pre-scan of trades, quotes and bars), and the report
+ * says which were inferred and from how many samples. Later prices finer than the inferred grid
+ * are rounded to it (half-even) where an order or fill needs them.
  */
 import { barsActor, type BarsStats } from '../../actors/bars/bars-actor.js';
 import { executionActor, type ExecutionSnapshot } from '../../actors/execution/execution-actor.js';
@@ -30,7 +32,7 @@ import { createSimulatedMarket } from '../../streams/simulated-market.js';
 import type { TickflowConfig } from './config.js';
 
 /** Records read by the instrument pre-scan. */
-export const INFERENCE_SAMPLE = 50_000;
+export const INFERENCE_SAMPLE = 20_000;
 
 /** What to replay: files (`path[@SYMBOL]`) or the simulated market. */
 export type BacktestInput =
@@ -185,7 +187,8 @@ async function prescan(request: BacktestRequest): Promise<Prescan> {
           entry = { exchange: record.exchange, tracker: createPrecisionTracker() };
           trackers.set(record.symbol, entry);
         }
-        entry.tracker.observeRecord(record);
+        // Trades, quotes and bars carry the prices and sizes orders use; book levels add cost, not precision.
+        if (record.type !== 'book_change' && record.type !== 'depth_snapshot') entry.tracker.observeRecord(record);
       }
       seen += chunk.length;
     }
