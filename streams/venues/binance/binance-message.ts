@@ -1,0 +1,394 @@
+/**
+ * The Binance wire parser: one JSON message (a combined-stream envelope `{"stream":..,"data":..}`,
+ * a raw stream message, or a REST depth snapshot), as bytes, to normalized records, without
+ * `JSON.parse` (see `binance-scanner.ts`). Used by the raw capture reader, the cryptofeed capture
+ * reader and the live frame operator.
+ *
+ * Mapping (spot and USD-M futures alike):
+ * - `trade` → `trade` (id `t`), `aggTrade` → `trade` (id `a`); `ts` = `T`; `m: true` (buyer is
+ *   maker) means the aggressor sold.
+ * - `bookTicker` → `book_ticker`; `ts` = `E`, or the receive time on spot, which sends none.
+ * - `depthUpdate` → `book_change` (`U`, `u`, and `pu` on USD-M, else -1); `ts` = `E`.
+ * - `{"lastUpdateId","bids","asks"}` → `depth_snapshot`; `ts` = `E` (USD-M) or the receive time.
+ *   It names no symbol: it takes the envelope's stream name (partial-depth streams), else the last
+ *   symbol seen, else the caller's.
+ * - `kline` → `trade_bar` when closed (`x: true`), else skipped; `openTs` = `t`, `closeTs` = `T` + 1 ms
+ *   (Binance's `T` is the last millisecond inside the bar), `ts` = `E`, `tsRecv` = the receive time
+ *   (a bar from a capture is received after its close), `buyVolume` = `V` (taker buy volume),
+ *   `vwap` = quote volume / volume (the close when there was no volume).
+ * - Subscription replies (`{"result":..,"id":..}`) are skipped; other event types are unknown.
+ *
+ * Exchange: the caller's `exchange` if given; otherwise detected per message: USD-M messages carry
+ * `e` and `E` on `bookTicker`, `pu` on `depthUpdate`, `E` on snapshots, and lack spot's `M` on
+ * trades. A kline carries no marker and takes the last exchange detected (or `defaultExchange`).
+ *
+ * Validation is of the message's framing and of every field used (present, of the right kind, a
+ * valid number); fields not used are skipped, not validated.
+ */
+import type { MarketRecord, Side } from '../../../src/model/records.js';
+import { DECODED, MALFORMED, SKIPPED, UNKNOWN, type DecodeOutcome } from '../../line-decoder.js';
+import { bytesEqual, latin1Text, parseDecimalBytes } from '../../text/ascii-bytes.js';
+import {
+  BinanceScanner,
+  KIND_OBJECT,
+  KIND_SCALAR,
+  KIND_STRING,
+  SLOT_ASKS,
+  SLOT_BIDS,
+  SLOT_DATA,
+  SLOT_ID,
+  SLOT_LAST_UPDATE_ID,
+  SLOT_PU,
+  SLOT_RESULT,
+  SLOT_STREAM,
+} from './binance-scanner.js';
+
+/** Exchange name of Binance spot records. */
+export const BINANCE_SPOT = 'binance';
+/** Exchange name of Binance USD-M futures records. */
+export const BINANCE_FUTURES = 'binance-futures';
+
+/** Naming options of the Binance parser. */
+export interface BinanceParserOptions {
+  /** Exchange name for every record, overriding detection. */
+  readonly exchange?: string | undefined;
+  /** Exchange of messages with no spot or futures marker, until one is seen (default `binance`). */
+  readonly defaultExchange?: string | undefined;
+  /** Name detection gives futures messages (default `binance-futures`; `binance-delivery` for COIN-M). */
+  readonly futuresExchange?: string | undefined;
+  /** Symbol for a snapshot seen before any message naming one. */
+  readonly symbol?: string | undefined;
+}
+
+// Single-letter keys by character code.
+const E_TYPE = 101; // e
+const E_TIME = 69; // E
+const T_TIME = 84; // T
+const S = 115; // s
+const T_ID = 116; // t
+const A = 97; // a (ask price; aggregate trade id)
+const P = 112; // p
+const Q = 113; // q
+const M_MAKER = 109; // m
+const M_SPOT = 77; // M
+const U_FIRST = 85; // U
+const U_LAST = 117; // u
+const B = 98; // b
+const B_QTY = 66; // B
+const A_QTY = 65; // A
+const K = 107; // k
+const X_CLOSED = 120; // x
+const I = 105; // i
+const O = 111; // o
+const H = 104; // h
+const L = 108; // l
+const C = 99; // c
+const V = 118; // v
+const V_BUY = 86; // V
+const N = 110; // n
+
+/**
+ * Parses Binance messages. Stateful only in naming (last symbol and exchange seen), so one instance
+ * serves one input. Fields are initialised in the constructor in a fixed order (hidden class).
+ */
+export class BinanceMessageParser {
+  /** After `MALFORMED`, why; after `UNKNOWN`, the message type. */
+  reason: string;
+  private readonly scanner: BinanceScanner;
+  private readonly fixedExchange: string | null;
+  private readonly futuresExchange: string;
+  private lastExchange: string;
+  private lastSymbol: string;
+  private bytes: Buffer;
+  /** Depth of the message's table (1 inside an envelope) during a parse. */
+  private depth: number;
+
+  constructor(options: BinanceParserOptions = {}) {
+    this.reason = '';
+    this.scanner = new BinanceScanner();
+    this.fixedExchange = options.exchange ?? null;
+    this.futuresExchange = options.futuresExchange ?? BINANCE_FUTURES;
+    this.lastExchange = options.defaultExchange ?? BINANCE_SPOT;
+    this.lastSymbol = options.symbol ?? '';
+    this.bytes = EMPTY;
+    this.depth = 0;
+  }
+
+  /**
+   * Parses the message in `bytes[start, end)` (no surrounding whitespace), received at `tsRecv`
+   * µs, appending at most one record to `out`.
+   */
+  parse(bytes: Buffer, start: number, end: number, tsRecv: number, out: MarketRecord[]): DecodeOutcome {
+    if (!this.scanner.scan(bytes, start, end)) return this.malformed('not a well-formed JSON object');
+    this.bytes = bytes;
+    const scanner = this.scanner;
+    this.depth = scanner.has(0, SLOT_DATA) ? 1 : 0;
+    const d = this.depth;
+    if (d === 1 && scanner.table(0).kind[SLOT_DATA] !== KIND_OBJECT) return this.malformed('envelope without a data object');
+    if (this.has(E_TYPE, KIND_STRING)) {
+      const t = scanner.table(d);
+      const from = t.start[E_TYPE]!;
+      const to = t.end[E_TYPE]!;
+      const n = to - from;
+      const first = bytes[from];
+      if (n === 5 && first === 116 && bytesEqual(bytes, from, to, 'trade')) return this.trade(T_ID, tsRecv, out);
+      if (n === 10 && first === 98 && bytesEqual(bytes, from, to, 'bookTicker')) return this.bookTicker(tsRecv, true, out);
+      if (n === 11 && first === 100 && bytesEqual(bytes, from, to, 'depthUpdate')) return this.depthUpdate(tsRecv, out);
+      if (n === 8 && first === 97 && bytesEqual(bytes, from, to, 'aggTrade')) return this.trade(A, tsRecv, out);
+      if (n === 5 && first === 107 && bytesEqual(bytes, from, to, 'kline')) return this.kline(tsRecv, out);
+      this.reason = latin1Text(bytes, from, to);
+      return UNKNOWN;
+    }
+    if (scanner.has(d, SLOT_LAST_UPDATE_ID)) return this.snapshot(tsRecv, out);
+    if (scanner.has(d, U_LAST) && this.has(B, KIND_STRING)) return this.bookTicker(tsRecv, false, out);
+    if (scanner.has(0, SLOT_RESULT) || (d === 0 && scanner.has(0, SLOT_ID))) return SKIPPED;
+    this.reason = d === 1 && scanner.has(0, SLOT_STREAM) ? this.streamChannel() : 'unknown';
+    return UNKNOWN;
+  }
+
+  private trade(idSlot: number, tsRecv: number, out: MarketRecord[]): DecodeOutcome {
+    const symbol = this.symbol();
+    const idOk = this.has(idSlot, KIND_SCALAR) && this.integer(idSlot) >= 0;
+    const price = this.decimal(P);
+    const amount = this.decimal(Q);
+    const time = this.integer(T_TIME);
+    const maker = this.boolean(M_MAKER);
+    if (symbol === null || !idOk || price !== price || amount !== amount || time < 0 || maker < 0) {
+      return this.malformed(`${idSlot === T_ID ? 'trade' : 'aggTrade'} without a valid ${firstBad(symbol, idOk, price, amount, time)}`);
+    }
+    const t = this.scanner.table(this.depth);
+    out.push({
+      type: 'trade',
+      exchange: this.exchangeOf(!this.scanner.has(this.depth, M_SPOT)),
+      symbol,
+      ts: time * 1000,
+      tsRecv,
+      id: latin1Text(this.bytes, t.start[idSlot]!, t.end[idSlot]!),
+      price,
+      amount,
+      side: (maker === 1 ? 'sell' : 'buy') satisfies Side,
+    });
+    return DECODED;
+  }
+
+  private bookTicker(tsRecv: number, futures: boolean, out: MarketRecord[]): DecodeOutcome {
+    const symbol = this.symbol();
+    const bidPrice = this.decimal(B);
+    const bidAmount = this.decimal(B_QTY);
+    const askPrice = this.decimal(A);
+    const askAmount = this.decimal(A_QTY);
+    const hasEvent = this.scanner.has(this.depth, E_TIME);
+    const event = hasEvent ? this.integer(E_TIME) : tsRecv;
+    if (symbol === null || bidPrice !== bidPrice || bidAmount !== bidAmount || askPrice !== askPrice || askAmount !== askAmount || event < 0) {
+      return this.malformed('bookTicker without a valid s, b, B, a, A or E');
+    }
+    out.push({
+      type: 'book_ticker',
+      exchange: this.exchangeOf(futures || hasEvent),
+      symbol,
+      ts: hasEvent ? event * 1000 : tsRecv,
+      tsRecv,
+      bidPrice,
+      bidAmount,
+      askPrice,
+      askAmount,
+    });
+    return DECODED;
+  }
+
+  private depthUpdate(tsRecv: number, out: MarketRecord[]): DecodeOutcome {
+    const symbol = this.symbol();
+    const event = this.integer(E_TIME);
+    const first = this.integer(U_FIRST);
+    const last = this.integer(U_LAST);
+    const hasPrev = this.scanner.has(this.depth, SLOT_PU);
+    const prev = hasPrev ? this.integer(SLOT_PU) : -1;
+    const bids = this.scanner.bids;
+    const asks = this.scanner.asks;
+    if (symbol === null || event < 0 || first < 0 || last < 0 || (hasPrev && prev < 0)) return this.malformed('depthUpdate without a valid s, E, U, u or pu');
+    if (bids === null || asks === null) return this.malformed('depthUpdate without b and a level arrays');
+    out.push({
+      type: 'book_change',
+      exchange: this.exchangeOf(hasPrev),
+      symbol,
+      ts: event * 1000,
+      tsRecv,
+      isSnapshot: false,
+      firstUpdateId: first,
+      lastUpdateId: last,
+      prevUpdateId: prev,
+      bids,
+      asks,
+    });
+    return DECODED;
+  }
+
+  private snapshot(tsRecv: number, out: MarketRecord[]): DecodeOutcome {
+    const lastUpdateId = this.integer(SLOT_LAST_UPDATE_ID);
+    const hasEvent = this.scanner.has(this.depth, E_TIME);
+    const event = hasEvent ? this.integer(E_TIME) : tsRecv;
+    const bids = this.scanner.bids;
+    const asks = this.scanner.asks;
+    if (lastUpdateId < 0 || event < 0) return this.malformed('depth snapshot without a valid lastUpdateId or E');
+    if (bids === null || asks === null || !this.scanner.has(this.depth, SLOT_BIDS) || !this.scanner.has(this.depth, SLOT_ASKS)) {
+      return this.malformed('depth snapshot without bids and asks level arrays');
+    }
+    const symbol = this.depth === 1 && this.scanner.has(0, SLOT_STREAM) ? this.streamSymbol() : this.lastSymbol;
+    if (symbol === '') return this.malformed('depth snapshot before any message naming its symbol, and no symbol given');
+    out.push({
+      type: 'depth_snapshot',
+      exchange: this.exchangeOf(hasEvent),
+      symbol,
+      ts: hasEvent ? event * 1000 : tsRecv,
+      tsRecv,
+      lastUpdateId,
+      bids,
+      asks,
+    });
+    return DECODED;
+  }
+
+  private kline(tsRecv: number, out: MarketRecord[]): DecodeOutcome {
+    const symbol = this.symbol();
+    const event = this.integer(E_TIME);
+    const k = this.depth + 1;
+    if (!this.scanner.has(this.depth, K) || !this.scanner.has(k, X_CLOSED)) return this.malformed('kline without a k object');
+    const closed = this.booleanAt(k, X_CLOSED);
+    if (closed === 0) return SKIPPED;
+    const openMs = this.integerAt(k, T_ID);
+    const lastMs = this.integerAt(k, T_TIME);
+    const open = this.decimalAt(k, O);
+    const high = this.decimalAt(k, H);
+    const low = this.decimalAt(k, L);
+    const close = this.decimalAt(k, C);
+    const volume = this.decimalAt(k, V);
+    const buyVolume = this.decimalAt(k, V_BUY);
+    const quoteVolume = this.decimalAt(k, Q);
+    const trades = this.integerAt(k, N);
+    const table = this.scanner.table(k);
+    if (
+      symbol === null || event < 0 || closed < 0 || openMs < 0 || lastMs < 0 || !this.scanner.has(k, I) || table.kind[I] !== KIND_STRING ||
+      open !== open || high !== high || low !== low || close !== close || volume !== volume || buyVolume !== buyVolume ||
+      quoteVolume !== quoteVolume || trades < 0
+    ) {
+      return this.malformed('kline with a missing or malformed field');
+    }
+    const scale = 10 ** Math.max(this.fractionDigits(k, V), this.fractionDigits(k, V_BUY));
+    out.push({
+      type: 'trade_bar',
+      exchange: this.fixedExchange ?? this.lastExchange,
+      symbol,
+      ts: event * 1000,
+      tsRecv,
+      interval: latin1Text(this.bytes, table.start[I]!, table.end[I]!),
+      open,
+      high,
+      low,
+      close,
+      volume,
+      buyVolume,
+      // Rounded at the inputs' precision so 0.3 - 0.1 reads 0.2, not 0.19999999999999998.
+      sellVolume: Math.round((volume - buyVolume) * scale) / scale,
+      trades,
+      vwap: volume > 0 ? quoteVolume / volume : close,
+      openTs: openMs * 1000,
+      closeTs: (lastMs + 1) * 1000,
+    });
+    return DECODED;
+  }
+
+  private has(slot: number, kind: number): boolean {
+    return this.scanner.has(this.depth, slot) && this.scanner.table(this.depth).kind[slot] === kind;
+  }
+
+  private decimal(slot: number): number {
+    return this.decimalAt(this.depth, slot);
+  }
+
+  private integer(slot: number): number {
+    return this.integerAt(this.depth, slot);
+  }
+
+  private boolean(slot: number): number {
+    return this.booleanAt(this.depth, slot);
+  }
+
+  /** A string field's decimal value, or NaN if absent or not a string. */
+  private decimalAt(depth: number, slot: number): number {
+    const t = this.scanner.table(depth);
+    if (!this.scanner.has(depth, slot) || t.kind[slot] !== KIND_STRING) return NaN;
+    const value = t.number[slot]!;
+    return value === value ? value : parseDecimalBytes(this.bytes, t.start[slot]!, t.end[slot]!);
+  }
+
+  /** An unsigned integer field, or -1 if absent or not one. */
+  private integerAt(depth: number, slot: number): number {
+    const t = this.scanner.table(depth);
+    if (!this.scanner.has(depth, slot) || t.kind[slot] !== KIND_SCALAR) return -1;
+    const value = t.number[slot]!;
+    return value === value ? value : -1;
+  }
+
+  /** 1 for `true`, 0 for `false`, -1 otherwise. */
+  private booleanAt(depth: number, slot: number): number {
+    const t = this.scanner.table(depth);
+    if (!this.scanner.has(depth, slot) || t.kind[slot] !== KIND_SCALAR) return -1;
+    const from = t.start[slot]!;
+    const to = t.end[slot]!;
+    if (bytesEqual(this.bytes, from, to, 'true')) return 1;
+    return bytesEqual(this.bytes, from, to, 'false') ? 0 : -1;
+  }
+
+  private fractionDigits(depth: number, slot: number): number {
+    const t = this.scanner.table(depth);
+    const to = t.end[slot]!;
+    for (let i = t.start[slot]!; i < to; i++) if (this.bytes[i] === 46) return to - i - 1;
+    return 0;
+  }
+
+  /** The `s` field, reusing the previous string when equal so records share one symbol string. */
+  private symbol(): string | null {
+    if (!this.has(S, KIND_STRING)) return null;
+    const t = this.scanner.table(this.depth);
+    const from = t.start[S]!;
+    const to = t.end[S]!;
+    if (to === from) return null;
+    if (bytesEqual(this.bytes, from, to, this.lastSymbol)) return this.lastSymbol;
+    return (this.lastSymbol = latin1Text(this.bytes, from, to));
+  }
+
+  /** `btcusdt@depth20` → `BTCUSDT`. */
+  private streamSymbol(): string {
+    const t = this.scanner.table(0);
+    const name = latin1Text(this.bytes, t.start[SLOT_STREAM]!, t.end[SLOT_STREAM]!);
+    const at = name.indexOf('@');
+    return (at < 0 ? name : name.slice(0, at)).toUpperCase();
+  }
+
+  /** `btcusdt@markPrice@1s` → `markPrice@1s`, naming an unknown message by its channel. */
+  private streamChannel(): string {
+    const t = this.scanner.table(0);
+    const name = latin1Text(this.bytes, t.start[SLOT_STREAM]!, t.end[SLOT_STREAM]!);
+    return name.slice(name.indexOf('@') + 1) || 'unknown';
+  }
+
+  private exchangeOf(futures: boolean): string {
+    if (this.fixedExchange !== null) return this.fixedExchange;
+    return (this.lastExchange = futures ? this.futuresExchange : BINANCE_SPOT);
+  }
+
+  private malformed(reason: string): DecodeOutcome {
+    this.reason = reason;
+    return MALFORMED;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function firstBad(symbol: string | null, id: boolean, price: number, amount: number, time: number): string {
+  if (symbol === null) return 's';
+  if (!id) return 'id';
+  if (price !== price) return 'p';
+  if (amount !== amount) return 'q';
+  return time < 0 ? 'T' : 'm';
+}
