@@ -122,6 +122,8 @@ export const ORDER_TRANSITIONS: {
     // A repeated cancel request while one is pending changes nothing and is not an error.
     requestCancel: 'PENDING_CANCEL',
     cancelReject: 'RESUME',
+    // The venue can refuse the order itself after a cancel was requested (it never worked).
+    reject: 'REJECTED',
     fill: 'BY_FILL',
     cancel: 'CANCELED',
     expire: 'EXPIRED',

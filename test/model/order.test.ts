@@ -56,6 +56,15 @@ describe('the transition table', () => {
     expect(ORDER_TRANSITIONS.PENDING_APPROVAL.fill).toBeUndefined();
     expect(ORDER_TRANSITIONS.PENDING_APPROVAL.approve).toBe('SUBMITTED');
   });
+
+  it('rejects an order the venue refuses after a cancel was requested', () => {
+    const btc = createInstrument({ symbol: 'BTCUSDT', priceIncrement: '0.01', sizeIncrement: '0.001' });
+    let o = createOrder(limitBuy, btc);
+    o = step(o, ev('submit', 101));
+    o = step(o, ev('requestCancel', 102));
+    o = step(o, ev('reject', 103, 'NO_QUOTES'));
+    expect(o.status).toBe('REJECTED');
+  });
 });
 
 describe('validateNewOrder', () => {
