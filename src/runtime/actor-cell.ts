@@ -21,9 +21,12 @@ import { askCell } from './ask.js';
 /** Lifecycle of an actor: a small closed set. `failed` is the instant between a throw and the supervisor's decision. */
 export type ActorStatus = 'starting' | 'running' | 'failed' | 'restarting' | 'stopping' | 'stopped';
 
-/** Per-actor counters. `received` counts every message that reached the cell, whatever became of it. */
+/**
+ * Per-actor counters. Every message that reaches a cell ends in exactly one of them (or is still
+ * queued or stashed), so the messages received are their sum plus the queue: inspection derives
+ * it rather than counting it again on the hot path.
+ */
 export interface ActorCounters {
-  received: number;
   processed: number;
   dropped: number;
   conflated: number;
@@ -121,7 +124,7 @@ export class ActorCell implements ActorRef<any> {
     this.shutdownUs = options.shutdownUs ?? 5_000_000;
     this.policy = policy;
     this.mailbox = new Mailbox<ActorRef<never>>(mailbox);
-    this.counters = { received: 0, processed: 0, dropped: 0, conflated: 0, failed: 0, deadLettered: 0, restarts: 0 };
+    this.counters = { processed: 0, dropped: 0, conflated: 0, failed: 0, deadLettered: 0, restarts: 0 };
     this.latency = new LatencyHistogram();
     this.random = random;
     this.kernel = kernel;
@@ -167,7 +170,6 @@ export class ActorCell implements ActorRef<any> {
     const mailbox = this.mailbox;
     // Hot path: a running actor with room. Everything else (overflow, restarts, stops) below.
     if (this.status === 'running' && mailbox.size < mailbox.capacity && !this.conflating) {
-      this.counters.received++;
       mailbox.append(message, sender);
       if (this.backpressured && mailbox.size >= mailbox.capacity) this.updatePressure();
       if (!this.scheduled) this.kernel.schedule(this);
@@ -178,7 +180,6 @@ export class ActorCell implements ActorRef<any> {
 
   private enqueueSlow(message: unknown, sender: ActorRef<never> | undefined): void {
     const status = this.status;
-    this.counters.received++;
     if (status === 'stopped') {
       this.kernel.deadLetter(this, message, sender, 'stopped');
       return;
@@ -301,10 +302,7 @@ export class ActorCell implements ActorRef<any> {
     const senders = this.stashSenders;
     this.stash = [];
     this.stashSenders = [];
-    for (let i = 0; i < stash.length; i++) {
-      this.counters.received--; // counted once already, on arrival
-      this.enqueue(stash[i], senders[i]);
-    }
+    for (let i = 0; i < stash.length; i++) this.enqueue(stash[i], senders[i]);
     this.updatePressure();
   }
 

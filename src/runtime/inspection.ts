@@ -14,7 +14,8 @@ export interface ActorSnapshot {
   readonly capacity: number;
   readonly overflow: OverflowPolicy;
   readonly stashed: number;
-  readonly counters: Readonly<ActorCounters>;
+  /** The counters, with `received`: every message that reached the actor, whatever became of it. */
+  readonly counters: Readonly<ActorCounters & { readonly received: number }>;
   readonly latencyNs: { readonly samples: number; readonly p50: number; readonly p99: number; readonly max: number };
 }
 
@@ -27,7 +28,7 @@ export function snapshotOf(cell: ActorCell): ActorSnapshot {
     capacity: cell.mailbox.capacity,
     overflow: cell.mailbox.overflow,
     stashed: cell.stash.length,
-    counters: { ...cell.counters },
+    counters: { received: received(cell), ...cell.counters },
     latencyNs: {
       samples: cell.latency.count,
       p50: cell.latency.percentile(50),
@@ -35,4 +36,9 @@ export function snapshotOf(cell: ActorCell): ActorSnapshot {
       max: cell.latency.max,
     },
   };
+}
+
+function received(cell: ActorCell): number {
+  const c = cell.counters;
+  return c.processed + c.dropped + c.conflated + c.failed + c.deadLettered + cell.mailbox.size + cell.stash.length;
 }
