@@ -30,6 +30,7 @@ import type { RecordSource, SourceIssue } from '../../streams/record-source.js';
 import { replay } from '../../streams/replay-driver.js';
 import { createSimulatedMarket } from '../../streams/simulated-market.js';
 import type { TickflowConfig } from './config.js';
+import { wallPacer } from './wall-pacer.js';
 
 /** Records read by the instrument pre-scan. */
 export const INFERENCE_SAMPLE = 20_000;
@@ -115,7 +116,7 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
   });
 
   const source = await openInput(request);
-  const result = await replay(system, source, { speed: 'max' });
+  const result = await replay(system, source, { speed: config.replay.speed, pacer: wallPacer });
   await source.close();
   const ask = async <R>(ref: ActorRef<any>, message: unknown): Promise<R> => {
     const reply = ref.ask<R>(message, { timeout: 60_000_000 });
