@@ -110,8 +110,9 @@ export class MutableSourceStats implements SourceStats {
   readonly issues: SourceIssue[];
   failure: TickflowError | null;
   done: boolean;
-  private readonly maxIssues: number;
-  private unknownNames: number;
+  // ES private fields: kept out of JSON.stringify(stats) and of the public shape.
+  readonly #maxIssues: number;
+  #unknownNames: number;
 
   constructor(name: string, format: string, maxIssues: number = DEFAULT_MAX_ISSUES) {
     this.name = name;
@@ -126,13 +127,13 @@ export class MutableSourceStats implements SourceStats {
     this.issues = [];
     this.failure = null;
     this.done = false;
-    this.maxIssues = maxIssues;
-    this.unknownNames = 0;
+    this.#maxIssues = maxIssues;
+    this.#unknownNames = 0;
   }
 
   /** Keeps an issue if there is room; counters are the caller's business. */
   addIssue(code: TickflowErrorCode, line: number, message: string): void {
-    if (this.issues.length < this.maxIssues) this.issues.push({ code, file: this.name, line, message });
+    if (this.issues.length < this.#maxIssues) this.issues.push({ code, file: this.name, line, message });
   }
 
   /** Counts one well-formed message of a kind no decoder handles. */
@@ -140,8 +141,8 @@ export class MutableSourceStats implements SourceStats {
     this.unknownTypes++;
     let key = typeName;
     if (this.unknownByName[key] === undefined) {
-      if (this.unknownNames >= MAX_UNKNOWN_NAMES) key = '(other)';
-      else this.unknownNames++;
+      if (this.#unknownNames >= MAX_UNKNOWN_NAMES) key = '(other)';
+      else this.#unknownNames++;
     }
     this.unknownByName[key] = (this.unknownByName[key] ?? 0) + 1;
     if (this.unknownByName[key] === 1) this.addIssue('DATA_UNKNOWN_TYPE', line, `unknown message type "${typeName}"`);

@@ -10,7 +10,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pipeline, type Readable, type Transform } from 'node:stream';
-import { createGunzip, createInflateRaw } from 'node:zlib';
+import { createGunzip, createInflateRaw, type ZlibOptions } from 'node:zlib';
 import { TickflowError } from '../src/runtime/errors.js';
 
 /** How a file is compressed. */
@@ -115,9 +115,12 @@ export function openTextStream(probe: FileProbe, readBufferSize: number): Readab
     start: entry === null ? 0 : entry.dataStart,
     end: entry === null || entry.compressedSize < 0 ? Infinity : entry.dataStart + entry.compressedSize - 1,
   });
+  // Decompression runs on libuv's thread pool: letting it run up to four blocks ahead overlaps it
+  // with parsing on the main thread, still within a fixed bound.
+  const zlibOptions = { chunkSize: readBufferSize, readableHighWaterMark: 4 * readBufferSize } as ZlibOptions;
   let text: Readable = file;
-  if (probe.compression === 'gzip') text = pipeline(file, createGunzip({ chunkSize: readBufferSize, readableHighWaterMark: 4 * readBufferSize }), ignore);
-  else if (entry !== null && entry.method === 8) text = pipeline(file, createInflateRaw({ chunkSize: readBufferSize, readableHighWaterMark: 4 * readBufferSize }), ignore);
+  if (probe.compression === 'gzip') text = pipeline(file, createGunzip(zlibOptions), ignore);
+  else if (entry !== null && entry.method === 8) text = pipeline(file, createInflateRaw(zlibOptions), ignore);
   return text;
 }
 

@@ -27,7 +27,6 @@
  */
 import type { MarketRecord, Side } from '../../../src/model/records.js';
 import { DECODED, MALFORMED, SKIPPED, UNKNOWN, type DecodeOutcome } from '../../line-decoder.js';
-import { bytesEqual, latin1Text, parseDecimalBytes } from '../../text/ascii-bytes.js';
 import {
   BinanceScanner,
   KIND_OBJECT,
@@ -99,7 +98,6 @@ export class BinanceMessageParser {
   private readonly futuresExchange: string;
   private lastExchange: string;
   private lastSymbol: string;
-  private bytes: Buffer;
   /** Depth of the message's table (1 inside an envelope) during a parse. */
   private depth: number;
 
@@ -110,7 +108,6 @@ export class BinanceMessageParser {
     this.futuresExchange = options.futuresExchange ?? BINANCE_FUTURES;
     this.lastExchange = options.defaultExchange ?? BINANCE_SPOT;
     this.lastSymbol = options.symbol ?? '';
-    this.bytes = EMPTY;
     this.depth = 0;
   }
 
@@ -120,23 +117,21 @@ export class BinanceMessageParser {
    */
   parse(bytes: Buffer, start: number, end: number, tsRecv: number, out: MarketRecord[]): DecodeOutcome {
     if (!this.scanner.scan(bytes, start, end)) return this.malformed('not a well-formed JSON object');
-    this.bytes = bytes;
     const scanner = this.scanner;
     this.depth = scanner.has(0, SLOT_DATA) ? 1 : 0;
     const d = this.depth;
     if (d === 1 && scanner.table(0).kind[SLOT_DATA] !== KIND_OBJECT) return this.malformed('envelope without a data object');
     if (this.has(E_TYPE, KIND_STRING)) {
+      // Cheapest test first: the type's length and first letter, then the whole name.
       const t = scanner.table(d);
-      const from = t.start[E_TYPE]!;
-      const to = t.end[E_TYPE]!;
-      const n = to - from;
-      const first = bytes[from];
-      if (n === 5 && first === 116 && bytesEqual(bytes, from, to, 'trade')) return this.trade(T_ID, tsRecv, out);
-      if (n === 10 && first === 98 && bytesEqual(bytes, from, to, 'bookTicker')) return this.bookTicker(tsRecv, true, out);
-      if (n === 11 && first === 100 && bytesEqual(bytes, from, to, 'depthUpdate')) return this.depthUpdate(tsRecv, out);
-      if (n === 8 && first === 97 && bytesEqual(bytes, from, to, 'aggTrade')) return this.trade(A, tsRecv, out);
-      if (n === 5 && first === 107 && bytesEqual(bytes, from, to, 'kline')) return this.kline(tsRecv, out);
-      this.reason = latin1Text(bytes, from, to);
+      const n = t.end[E_TYPE]! - t.start[E_TYPE]!;
+      const first = bytes[t.start[E_TYPE]!];
+      if (n === 5 && first === 116 && scanner.textEquals(d, E_TYPE, 'trade')) return this.trade(T_ID, tsRecv, out);
+      if (n === 10 && first === 98 && scanner.textEquals(d, E_TYPE, 'bookTicker')) return this.bookTicker(tsRecv, true, out);
+      if (n === 11 && first === 100 && scanner.textEquals(d, E_TYPE, 'depthUpdate')) return this.depthUpdate(tsRecv, out);
+      if (n === 8 && first === 97 && scanner.textEquals(d, E_TYPE, 'aggTrade')) return this.trade(A, tsRecv, out);
+      if (n === 5 && first === 107 && scanner.textEquals(d, E_TYPE, 'kline')) return this.kline(tsRecv, out);
+      this.reason = scanner.text(d, E_TYPE);
       return UNKNOWN;
     }
     if (scanner.has(d, SLOT_LAST_UPDATE_ID)) return this.snapshot(tsRecv, out);
@@ -152,18 +147,17 @@ export class BinanceMessageParser {
     const price = this.decimal(P);
     const amount = this.decimal(Q);
     const time = this.integer(T_TIME);
-    const maker = this.boolean(M_MAKER);
+    const maker = this.scanner.boolean(this.depth, M_MAKER);
     if (symbol === null || !idOk || price !== price || amount !== amount || time < 0 || maker < 0) {
       return this.malformed(`${idSlot === T_ID ? 'trade' : 'aggTrade'} without a valid ${firstBad(symbol, idOk, price, amount, time)}`);
     }
-    const t = this.scanner.table(this.depth);
     out.push({
       type: 'trade',
       exchange: this.exchangeOf(!this.scanner.has(this.depth, M_SPOT)),
       symbol,
       ts: time * 1000,
       tsRecv,
-      id: latin1Text(this.bytes, t.start[idSlot]!, t.end[idSlot]!),
+      id: this.scanner.text(this.depth, idSlot),
       price,
       amount,
       side: (maker === 1 ? 'sell' : 'buy') satisfies Side,
@@ -253,34 +247,33 @@ export class BinanceMessageParser {
     const event = this.integer(E_TIME);
     const k = this.depth + 1;
     if (!this.scanner.has(this.depth, K) || !this.scanner.has(k, X_CLOSED)) return this.malformed('kline without a k object');
-    const closed = this.booleanAt(k, X_CLOSED);
+    const closed = this.scanner.boolean(k, X_CLOSED);
     if (closed === 0) return SKIPPED;
-    const openMs = this.integerAt(k, T_ID);
-    const lastMs = this.integerAt(k, T_TIME);
-    const open = this.decimalAt(k, O);
-    const high = this.decimalAt(k, H);
-    const low = this.decimalAt(k, L);
-    const close = this.decimalAt(k, C);
-    const volume = this.decimalAt(k, V);
-    const buyVolume = this.decimalAt(k, V_BUY);
-    const quoteVolume = this.decimalAt(k, Q);
-    const trades = this.integerAt(k, N);
-    const table = this.scanner.table(k);
+    const openMs = this.scanner.integer(k, T_ID);
+    const lastMs = this.scanner.integer(k, T_TIME);
+    const open = this.scanner.decimal(k, O);
+    const high = this.scanner.decimal(k, H);
+    const low = this.scanner.decimal(k, L);
+    const close = this.scanner.decimal(k, C);
+    const volume = this.scanner.decimal(k, V);
+    const buyVolume = this.scanner.decimal(k, V_BUY);
+    const quoteVolume = this.scanner.decimal(k, Q);
+    const trades = this.scanner.integer(k, N);
     if (
-      symbol === null || event < 0 || closed < 0 || openMs < 0 || lastMs < 0 || !this.scanner.has(k, I) || table.kind[I] !== KIND_STRING ||
+      symbol === null || event < 0 || closed < 0 || openMs < 0 || lastMs < 0 || !this.scanner.hasKind(k, I, KIND_STRING) ||
       open !== open || high !== high || low !== low || close !== close || volume !== volume || buyVolume !== buyVolume ||
       quoteVolume !== quoteVolume || trades < 0
     ) {
       return this.malformed('kline with a missing or malformed field');
     }
-    const scale = 10 ** Math.max(this.fractionDigits(k, V), this.fractionDigits(k, V_BUY));
+    const scale = 10 ** Math.max(this.scanner.fractionDigits(k, V), this.scanner.fractionDigits(k, V_BUY));
     out.push({
       type: 'trade_bar',
       exchange: this.fixedExchange ?? this.lastExchange,
       symbol,
       ts: event * 1000,
       tsRecv,
-      interval: latin1Text(this.bytes, table.start[I]!, table.end[I]!),
+      interval: this.scanner.text(k, I),
       open,
       high,
       low,
@@ -298,77 +291,36 @@ export class BinanceMessageParser {
   }
 
   private has(slot: number, kind: number): boolean {
-    return this.scanner.has(this.depth, slot) && this.scanner.table(this.depth).kind[slot] === kind;
+    return this.scanner.hasKind(this.depth, slot, kind);
   }
 
   private decimal(slot: number): number {
-    return this.decimalAt(this.depth, slot);
+    return this.scanner.decimal(this.depth, slot);
   }
 
   private integer(slot: number): number {
-    return this.integerAt(this.depth, slot);
-  }
-
-  private boolean(slot: number): number {
-    return this.booleanAt(this.depth, slot);
-  }
-
-  /** A string field's decimal value, or NaN if absent or not a string. */
-  private decimalAt(depth: number, slot: number): number {
-    const t = this.scanner.table(depth);
-    if (!this.scanner.has(depth, slot) || t.kind[slot] !== KIND_STRING) return NaN;
-    const value = t.number[slot]!;
-    return value === value ? value : parseDecimalBytes(this.bytes, t.start[slot]!, t.end[slot]!);
-  }
-
-  /** An unsigned integer field, or -1 if absent or not one. */
-  private integerAt(depth: number, slot: number): number {
-    const t = this.scanner.table(depth);
-    if (!this.scanner.has(depth, slot) || t.kind[slot] !== KIND_SCALAR) return -1;
-    const value = t.number[slot]!;
-    return value === value ? value : -1;
-  }
-
-  /** 1 for `true`, 0 for `false`, -1 otherwise. */
-  private booleanAt(depth: number, slot: number): number {
-    const t = this.scanner.table(depth);
-    if (!this.scanner.has(depth, slot) || t.kind[slot] !== KIND_SCALAR) return -1;
-    const from = t.start[slot]!;
-    const to = t.end[slot]!;
-    if (bytesEqual(this.bytes, from, to, 'true')) return 1;
-    return bytesEqual(this.bytes, from, to, 'false') ? 0 : -1;
-  }
-
-  private fractionDigits(depth: number, slot: number): number {
-    const t = this.scanner.table(depth);
-    const to = t.end[slot]!;
-    for (let i = t.start[slot]!; i < to; i++) if (this.bytes[i] === 46) return to - i - 1;
-    return 0;
+    return this.scanner.integer(this.depth, slot);
   }
 
   /** The `s` field, reusing the previous string when equal so records share one symbol string. */
   private symbol(): string | null {
     if (!this.has(S, KIND_STRING)) return null;
     const t = this.scanner.table(this.depth);
-    const from = t.start[S]!;
-    const to = t.end[S]!;
-    if (to === from) return null;
-    if (bytesEqual(this.bytes, from, to, this.lastSymbol)) return this.lastSymbol;
-    return (this.lastSymbol = latin1Text(this.bytes, from, to));
+    if (t.end[S] === t.start[S]) return null;
+    if (this.scanner.textEquals(this.depth, S, this.lastSymbol)) return this.lastSymbol;
+    return (this.lastSymbol = this.scanner.text(this.depth, S));
   }
 
   /** `btcusdt@depth20` → `BTCUSDT`. */
   private streamSymbol(): string {
-    const t = this.scanner.table(0);
-    const name = latin1Text(this.bytes, t.start[SLOT_STREAM]!, t.end[SLOT_STREAM]!);
+    const name = this.scanner.text(0, SLOT_STREAM);
     const at = name.indexOf('@');
     return (at < 0 ? name : name.slice(0, at)).toUpperCase();
   }
 
   /** `btcusdt@markPrice@1s` → `markPrice@1s`, naming an unknown message by its channel. */
   private streamChannel(): string {
-    const t = this.scanner.table(0);
-    const name = latin1Text(this.bytes, t.start[SLOT_STREAM]!, t.end[SLOT_STREAM]!);
+    const name = this.scanner.text(0, SLOT_STREAM);
     return name.slice(name.indexOf('@') + 1) || 'unknown';
   }
 
@@ -383,7 +335,6 @@ export class BinanceMessageParser {
   }
 }
 
-const EMPTY = Buffer.alloc(0);
 
 function firstBad(symbol: string | null, id: boolean, price: number, amount: number, time: number): string {
   if (symbol === null) return 's';

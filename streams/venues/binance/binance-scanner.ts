@@ -9,7 +9,8 @@
  * parses order-book level arrays in place as it meets them. Unknown keys are skipped.
  */
 import type { BookLevel } from '../../../src/model/records.js';
-import { parseDecimalBytes } from '../../text/ascii-bytes.js';
+import { bytesEqual, latin1Text, parseDecimalBytes } from '../../text/ascii-bytes.js';
+import { cursor, decimalUntilQuote, parseLevels, skipNested, stringEnd } from './binance-values.js';
 
 /** Slots above the single-letter keys (which use their character code). */
 export const SLOT_PU = 128;
@@ -67,12 +68,15 @@ export class BinanceScanner {
   /** Tables by depth: 0 the top object, 1 and 2 the nested `data` and `k` objects. */
   readonly tables: readonly [FieldTable, FieldTable, FieldTable];
   generation: number;
+  /** The message last scanned. */
+  bytes: Buffer;
   bids: BookLevel[] | null;
   asks: BookLevel[] | null;
 
   constructor() {
     this.tables = [new FieldTable(), new FieldTable(), new FieldTable()];
     this.generation = 0;
+    this.bytes = EMPTY;
     this.bids = null;
     this.asks = null;
   }
@@ -87,6 +91,7 @@ export class BinanceScanner {
       for (const t of this.tables) t.stamp.fill(0);
       this.generation = 1;
     }
+    this.bytes = bytes;
     this.bids = null;
     this.asks = null;
     if (bytes[start] !== 123 /* { */) return false;
@@ -101,6 +106,56 @@ export class BinanceScanner {
   /** True when `slot` was set in table `depth` by the last scan. */
   has(depth: number, slot: number): boolean {
     return this.tables[depth]!.stamp[slot] === this.generation;
+  }
+
+  /** True when `slot` holds a value of `kind`. */
+  hasKind(depth: number, slot: number, kind: number): boolean {
+    const t = this.tables[depth]!;
+    return t.stamp[slot] === this.generation && t.kind[slot] === kind;
+  }
+
+  /** A string field's decimal value, or NaN if absent, not a string or not a decimal. */
+  decimal(depth: number, slot: number): number {
+    const t = this.tables[depth]!;
+    if (t.stamp[slot] !== this.generation || t.kind[slot] !== KIND_STRING) return NaN;
+    const value = t.number[slot]!;
+    return value === value ? value : parseDecimalBytes(this.bytes, t.start[slot]!, t.end[slot]!);
+  }
+
+  /** An unquoted unsigned integer field, or -1 if absent or not one. */
+  integer(depth: number, slot: number): number {
+    const t = this.tables[depth]!;
+    if (t.stamp[slot] !== this.generation || t.kind[slot] !== KIND_SCALAR) return -1;
+    const value = t.number[slot]!;
+    return value === value ? value : -1;
+  }
+
+  /** 1 for `true`, 0 for `false`, -1 otherwise. */
+  boolean(depth: number, slot: number): number {
+    const t = this.tables[depth]!;
+    if (t.stamp[slot] !== this.generation || t.kind[slot] !== KIND_SCALAR) return -1;
+    if (bytesEqual(this.bytes, t.start[slot]!, t.end[slot]!, 'true')) return 1;
+    return bytesEqual(this.bytes, t.start[slot]!, t.end[slot]!, 'false') ? 0 : -1;
+  }
+
+  /** A field's text (Latin-1; exact for the ASCII Binance sends). */
+  text(depth: number, slot: number): string {
+    const t = this.tables[depth]!;
+    return latin1Text(this.bytes, t.start[slot]!, t.end[slot]!);
+  }
+
+  /** True when a field's text equals `text`. */
+  textEquals(depth: number, slot: number, text: string): boolean {
+    const t = this.tables[depth]!;
+    return bytesEqual(this.bytes, t.start[slot]!, t.end[slot]!, text);
+  }
+
+  /** Digits after the point in a decimal string field (0 without a point). */
+  fractionDigits(depth: number, slot: number): number {
+    const t = this.tables[depth]!;
+    const to = t.end[slot]!;
+    for (let i = t.start[slot]!; i < to; i++) if (this.bytes[i] === 46) return to - i - 1;
+    return 0;
   }
 
   /** Scans the object at `i` (`{`) into table `depth`; returns the index past its `}`, or -1. */
@@ -229,110 +284,4 @@ function skipSpace(bytes: Buffer, i: number, end: number): number {
   return i;
 }
 
-/** Index of the closing quote of a string whose text starts at `i` (escapes skipped), or -1. */
-function stringEnd(bytes: Buffer, i: number, end: number): number {
-  while (i < end) {
-    const c = bytes[i]!;
-    if (c === 34) return i;
-    i += c === 92 /* \ */ ? 2 : 1;
-  }
-  return -1;
-}
-
-/** Skips the array or object at `i`; returns the index past its close, or -1. */
-function skipNested(bytes: Buffer, i: number, end: number): number {
-  let depth = 0;
-  while (i < end) {
-    const c = bytes[i]!;
-    if (c === 34) {
-      i = stringEnd(bytes, i + 1, end);
-      if (i < 0) return -1;
-    } else if (c === 91 || c === 123) {
-      depth++;
-    } else if (c === 93 || c === 125) {
-      depth--;
-      if (depth === 0) return i + 1;
-    }
-    i++;
-  }
-  return -1;
-}
-
-/** Where the last `decimalUntilQuote` stopped: its closing quote, or -1 if there was none. */
-let cursor = 0;
-
-const POW10: readonly number[] = [
-  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
-  1e21, 1e22,
-];
-
-/**
- * Scans a string's text from `i` to its closing quote (left in `cursor`, -1 if none) and returns
- * its value if it is a plain unsigned decimal within the exact fast path of `parseDecimalBytes`,
- * else NaN (other strings, signs, exponents, escapes: the caller parses the span if it needs to).
- * One pass does both jobs: Binance prices and amounts are read once, not scanned then parsed.
- */
-function decimalUntilQuote(bytes: Buffer, i: number, end: number): number {
-  let mantissa = 0;
-  let digits = 0;
-  let fraction = 0;
-  let dot = false;
-  let plain = true;
-  while (i < end) {
-    const c = bytes[i]!;
-    const d = c - 48;
-    if (d >= 0 && d <= 9) {
-      mantissa = mantissa * 10 + d;
-      digits++;
-      if (dot) fraction++;
-    } else if (c === 34) {
-      cursor = i;
-      if (!plain || digits === 0 || mantissa > 9007199254740992 || fraction > 22) return NaN;
-      return fraction === 0 ? mantissa : mantissa / POW10[fraction]!;
-    } else if (c === 46 && !dot) {
-      dot = true;
-    } else {
-      plain = false;
-      if (c === 92) i++;
-    }
-    i++;
-  }
-  cursor = -1;
-  return NaN;
-}
-
-/**
- * Parses `["price","amount"],...]` (the array's `[` already consumed) into `levels`; returns the
- * index past the closing `]`, or -1. Levels with extra elements (`["p","q",[]]`) keep the first two.
- */
-function parseLevels(bytes: Buffer, i: number, end: number, levels: BookLevel[]): number {
-  if (bytes[i] === 93 /* ] */) return i + 1;
-  while (i < end) {
-    const levelStart = i;
-    if (bytes[i] !== 91 || bytes[i + 1] !== 34) return -1;
-    const priceStart = i + 2;
-    let price = decimalUntilQuote(bytes, priceStart, end);
-    const priceEnd = cursor;
-    if (priceEnd < 0 || bytes[priceEnd + 1] !== 44 || bytes[priceEnd + 2] !== 34) return -1;
-    const amountStart = priceEnd + 3;
-    let amount = decimalUntilQuote(bytes, amountStart, end);
-    const amountEnd = cursor;
-    if (amountEnd < 0) return -1;
-    if (price !== price) price = parseDecimalBytes(bytes, priceStart, priceEnd);
-    if (amount !== amount) amount = parseDecimalBytes(bytes, amountStart, amountEnd);
-    if (price !== price || amount !== amount) return -1;
-    levels.push({ price, amount });
-    i = amountEnd + 1;
-    if (bytes[i] !== 93) {
-      i = skipNested(bytes, levelStart, end);
-      if (i < 0) return -1;
-    } else {
-      i++;
-    }
-    const c = bytes[i];
-    if (c === 44 /* , */) i++;
-    else if (c === 93) return i + 1;
-    else return -1;
-  }
-  return -1;
-}
+const EMPTY = Buffer.alloc(0);
