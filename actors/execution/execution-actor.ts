@@ -150,14 +150,24 @@ export const executionActor = defineActor<ExecutionConfig, ExecutionState, Execu
         }
         return state;
       case 'reject':
-        ctx.clock.cancelTimer(`approval:${message.clientOrderId}`);
-        transition(state, message.clientOrderId, { type: 'reject', ts: ctx.clock.now(), reason: message.reason }, ctx);
+        // The operator's reject is for orders waiting for approval only; the venue's rejects come
+        // as venue events.
+        if (state.registry.get(message.clientOrderId)?.status === 'PENDING_APPROVAL') {
+          ctx.clock.cancelTimer(`approval:${message.clientOrderId}`);
+          transition(state, message.clientOrderId, { type: 'reject', ts: ctx.clock.now(), reason: message.reason }, ctx);
+        }
         return state;
       case 'approval_expired':
         transition(state, message.clientOrderId, { type: 'expire', ts: ctx.clock.now(), reason: 'approval timed out' }, ctx);
         return state;
       case 'cancel': {
         const now = ctx.clock.now();
+        if (state.registry.get(message.clientOrderId)?.status === 'PENDING_APPROVAL') {
+          // Never sent: cancel it here, with no word to the venue.
+          ctx.clock.cancelTimer(`approval:${message.clientOrderId}`);
+          transition(state, message.clientOrderId, { type: 'cancel', ts: now, reason: 'canceled before approval' }, ctx);
+          return state;
+        }
         if (transition(state, message.clientOrderId, { type: 'requestCancel', ts: now }, ctx)) {
           ctx.send(state.config.venue, { type: 'venue_cancel', clientOrderId: message.clientOrderId, ts: now });
         }

@@ -118,11 +118,14 @@ export function matchQuote(orders: readonly VenueOrder[], quote: BookTicker, rul
   const ts = quote.tsRecv;
   const ask = quote.askPrice;
   const bid = quote.bidPrice;
-  // An empty side (no price or no size) offers nothing.
-  const askLive = ask > 0 && quote.askAmount > 0;
-  const bidLive = bid > 0 && quote.bidAmount > 0;
-  BUYS.reset(quote.askAmount, !rules.partialFills);
-  SELLS.reset(quote.bidAmount, !rules.partialFills);
+  // A side with no price or no size offers nothing, except in quotes that carry no sizes at all
+  // (quote files: both amounts 0 beside two prices), which are taken as unlimited size at their
+  // prices, as with partial fills off. A real book never shows two priced sides with no size.
+  const unsized = !(quote.askAmount > 0) && !(quote.bidAmount > 0);
+  const askLive = ask > 0 && (unsized || quote.askAmount > 0);
+  const bidLive = bid > 0 && (unsized || quote.bidAmount > 0);
+  BUYS.reset(quote.askAmount, !rules.partialFills || unsized);
+  SELLS.reset(quote.bidAmount, !rules.partialFills || unsized);
   for (let i = 0; i < orders.length; i++) {
     const o = orders[i] as VenueOrder;
     if (ts < o.arrival || o.remaining === 0n) continue;

@@ -14,10 +14,20 @@ import { PaperVenueConfig } from '../../actors/execution/paper-venue-config.js';
 import { RiskConfig } from '../../actors/risk/risk-config.js';
 import { TickflowError } from '../runtime/errors.js';
 
+// Money in config is exact: a YAML number is accepted only while its text cannot have lost
+// digits (15 significant digits round-trip through a double); longer ones must be quoted.
 const decimalString = z
   .union([z.string(), z.number()])
+  .refine((v) => typeof v === 'string' || significantDigits(v) <= 15, {
+    message: 'more than 15 significant digits cannot be read exactly as a number: quote it ("12345678901234567.89")',
+  })
   .transform((v) => String(v))
   .refine((v) => /^-?\d+(\.\d+)?$/.test(v), { message: 'expected a decimal number such as "10000" or "0.01"' });
+
+function significantDigits(x: number): number {
+  const digits = Math.abs(x).toExponential().split('e')[0]!.replace('.', '');
+  return digits.length;
+}
 
 /** One configured instrument. Where none is configured for a symbol it is inferred from the data. */
 export const InstrumentConfig = z.strictObject({
@@ -128,6 +138,21 @@ export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.Proc
       if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
       node = node[key] as Record<string, unknown>;
     }
-    node[path.at(-1)!] = parseYaml(value) as unknown;
+    node[path.at(-1)!] = envValue(name, value);
   }
+}
+
+/**
+ * An environment value as YAML scalar, except that a number whose text would not survive the
+ * trip through a double (a long decimal) stays the exact string.
+ */
+function envValue(name: string, text: string): unknown {
+  let value: unknown;
+  try {
+    value = parseYaml(text) as unknown;
+  } catch (error) {
+    throw new TickflowError('CONFIG_INVALID', `environment variable ${name}: not a valid value (${(error as Error).message.split('\n')[0]})`, { variable: name });
+  }
+  if (typeof value === 'number' && /^-?\d+(\.\d+)?$/.test(text.trim()) && String(value) !== text.trim()) return text.trim();
+  return value;
 }

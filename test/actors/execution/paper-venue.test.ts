@@ -85,6 +85,14 @@ describe('PaperVenue: market orders', () => {
     expect(v.workingCount()).toBe(0);
   });
 
+  it('takes a quote that carries no sizes at all (a quote file) as unlimited size at its prices', () => {
+    const v = venue();
+    v.submit(market('a', 'buy', 2500n, 0));
+    v.submit(market('b', 'sell', 1000n, 0));
+    const out = fills(v.onMarket(quote(60, 99, 0, 100, 0)));
+    expect(out.map((f) => `${f.clientOrderId} ${f.fill.quantity}@${f.fill.price}`)).toEqual(['a 2500@10000', 'b 1000@9900']);
+  });
+
   it('shares one update’s displayed size among orders in arrival order', () => {
     const v = venue();
     v.submit(market('a', 'buy', 1000n, 0));
