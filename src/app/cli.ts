@@ -75,7 +75,8 @@ export async function main(argv: readonly string[], out: (line: string) => void 
         throw new TickflowError('CLI_USAGE', `unknown command "${command}"; commands: backtest, start, strategies, help`);
     }
   } catch (error) {
-    err(`tickflow: ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    err(message.startsWith('tickflow') ? message : `tickflow: ${message}`);
     return exitCodeOf(error);
   }
 }
