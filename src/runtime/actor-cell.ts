@@ -237,28 +237,36 @@ export class ActorCell implements ActorRef<any> {
     const status = this.status;
     if (status !== 'running' && !(status === 'stopping' && this.stopDrains)) return;
     let n = budget < mailbox.size ? budget : mailbox.size;
+    // Counters and the sampling countdown live in locals for the turn and are written back once.
+    let done = 0;
+    let countdown = this.sampleCountdown;
+    let state = this.state;
     while (n-- > 0) {
       const message = mailbox.shift();
       ctx.sender = mailbox.lastSender;
       try {
-        if (--this.sampleCountdown === 0) {
-          this.sampleCountdown = this.kernel.sampleEvery;
+        if (--countdown === 0) {
+          countdown = this.kernel.sampleEvery;
           const t0 = performance.now();
-          this.state = definition.receive(this.state, message, ctx);
+          state = definition.receive(state, message, ctx);
           this.latency.record((performance.now() - t0) * 1e6);
         } else {
-          this.state = definition.receive(this.state, message, ctx);
+          state = definition.receive(state, message, ctx);
         }
-        counters.processed++;
+        done++;
       } catch (error) {
         counters.failed++;
         ctx.sender = undefined;
+        this.state = state;
         this.kernel.reportFailure(this, error);
         break;
       }
       // A receive may stop this actor (self-stop skips the drain); stop the turn then.
       if (this.status !== status) break;
     }
+    this.state = state;
+    this.sampleCountdown = countdown;
+    counters.processed += done;
     ctx.sender = undefined;
     if (this.pressured) this.updatePressure();
   }
