@@ -92,6 +92,8 @@ export interface ExecutionSnapshot {
 
 interface ExecutionState {
   readonly config: ExecutionConfig;
+  /** `exec.order.<symbol>` and `exec.fill.<symbol>` built once per symbol, not per publish. */
+  readonly topics: Map<string, { readonly order: string; readonly fill: string }>;
   readonly registry: OrderRegistry;
   readonly portfolio: Portfolio;
   readonly fills: Fill[];
@@ -107,6 +109,7 @@ export const executionActor = defineActor<ExecutionConfig, ExecutionState, Execu
     const portfolio = new Portfolio({ quotePrecision: config.quotePrecision, initialCash: config.initialCash });
     return {
       config,
+      topics: new Map(),
       registry: new OrderRegistry(),
       portfolio,
       fills: [],
@@ -210,7 +213,7 @@ function create(state: ExecutionState, order: NewOrder, ctx: ActorContext<Execut
     return false;
   }
   if (!result.created) return false;
-  ctx.publish(orderTopic(order.symbol), { type: 'order_update', order: result.order } satisfies OrderUpdate);
+  ctx.publish(topicsOf(state, order.symbol).order, { type: 'order_update', order: result.order } satisfies OrderUpdate);
   return true;
 }
 
@@ -225,7 +228,7 @@ function transition(
     ctx.log.debug({ clientOrderId, code: result.code, reason: result.reason }, 'order event refused');
     return false;
   }
-  ctx.publish(orderTopic(result.order.symbol), { type: 'order_update', order: result.order } satisfies OrderUpdate);
+  ctx.publish(topicsOf(state, result.order.symbol).order, { type: 'order_update', order: result.order } satisfies OrderUpdate);
   return true;
 }
 
@@ -253,12 +256,21 @@ function onVenueEvent(state: ExecutionState, report: VenueReport, ctx: ActorCont
     state.fillCount++;
     if (state.config.keepFills) state.fills.push(fill);
     transition(state, event.clientOrderId, event.event, ctx);
-    ctx.publish(fillTopic(fill.symbol), { type: 'fill_report', fill, position: outcome.after } satisfies FillReport);
+    ctx.publish(topicsOf(state, fill.symbol).fill, { type: 'fill_report', fill, position: outcome.after } satisfies FillReport);
     sampleEquity(state);
     return;
   }
   if (event.kind === 'cancelRejected' && event.code !== 'UNKNOWN_ORDER') return; // the order is closed already
   transition(state, event.clientOrderId, event.event, ctx);
+}
+
+function topicsOf(state: ExecutionState, symbol: string): { readonly order: string; readonly fill: string } {
+  let topics = state.topics.get(symbol);
+  if (topics === undefined) {
+    topics = { order: orderTopic(symbol), fill: fillTopic(symbol) };
+    state.topics.set(symbol, topics);
+  }
+  return topics;
 }
 
 function sampleEquity(state: ExecutionState): void {

@@ -98,6 +98,9 @@ class PositionState {
   realizedPnl: bigint;
   fees: bigint;
   fillCount: number;
+  // The last mark as given (a market number or a decimal string), read as an exact decimal only
+  // when a value is asked for: marks come on every tick, valuations rarely.
+  markRaw: number | string | undefined;
   mark: Decimal | undefined;
   // Market value at the mark for the current quantity; dropped when either changes.
   markValue: bigint | undefined;
@@ -112,6 +115,7 @@ class PositionState {
     this.realizedPnl = 0n;
     this.fees = 0n;
     this.fillCount = 0;
+    this.markRaw = undefined;
     this.mark = undefined;
     this.markValue = undefined;
   }
@@ -125,7 +129,7 @@ export class Portfolio {
   private feeUnits: bigint;
   private realizedUnits: bigint;
   private readonly positions: Map<string, PositionState>;
-  private readonly earlyMarks: Map<string, Decimal>;
+  private readonly earlyMarks: Map<string, number | string>;
 
   constructor(options: PortfolioOptions) {
     this.quotePrecision = options.quotePrecision;
@@ -211,14 +215,14 @@ export class Portfolio {
    * A market number is read as its shortest decimal, exactly; nothing is computed until asked.
    */
   mark(symbol: string, price: number | string): void {
-    const mark = typeof price === 'number' ? decimalOfNumber(price) : parseDecimal(price);
     const p = this.positions.get(symbol);
     if (p === undefined) {
       // Not traded yet: kept until the first fill opens the position.
-      this.earlyMarks.set(symbol, mark);
+      this.earlyMarks.set(symbol, price);
       return;
     }
-    p.mark = mark;
+    p.markRaw = price;
+    p.mark = undefined;
     p.markValue = undefined;
   }
 
@@ -309,7 +313,7 @@ export class Portfolio {
         quantity: formatUnits(p.quantity, p.sizePrecision),
         avgPrice: avg === undefined ? undefined : formatUnits(avg, qp),
         costBasis: formatUnits(p.costBasis, qp),
-        markPrice: p.mark === undefined ? undefined : formatUnits(p.mark.units, p.mark.scale),
+        markPrice: markOf(p) === undefined ? undefined : formatUnits(markOf(p)!.units, markOf(p)!.scale),
         marketValue: formatUnits(value, qp),
         realizedPnl: formatUnits(p.realizedPnl, qp),
         unrealizedPnl: formatUnits(value - p.costBasis, qp),
@@ -341,7 +345,7 @@ export class Portfolio {
     let p = this.positions.get(symbol);
     if (p === undefined) {
       p = new PositionState(symbol, instrument.pricePrecision, instrument.sizePrecision);
-      p.mark = this.earlyMarks.get(symbol);
+      p.markRaw = this.earlyMarks.get(symbol);
       this.earlyMarks.delete(symbol);
       this.positions.set(symbol, p);
     } else if (p.pricePrecision !== instrument.pricePrecision || p.sizePrecision !== instrument.sizePrecision) {
@@ -356,9 +360,10 @@ export class Portfolio {
 
   private valueOf(p: PositionState): bigint {
     if (p.quantity === 0n) return 0n;
-    if (p.mark === undefined) return p.costBasis;
+    const mark = markOf(p);
+    if (mark === undefined) return p.costBasis;
     if (p.markValue === undefined) {
-      p.markValue = mulUnits(p.mark.units, p.mark.scale, p.quantity, p.sizePrecision, this.quotePrecision);
+      p.markValue = mulUnits(mark.units, mark.scale, p.quantity, p.sizePrecision, this.quotePrecision);
     }
     return p.markValue;
   }
@@ -367,4 +372,12 @@ export class Portfolio {
     if (p.quantity === 0n) return undefined;
     return divToScale(p.costBasis, this.quotePrecision, p.quantity, p.sizePrecision, this.quotePrecision);
   }
+}
+
+/** The position's mark as an exact decimal, read from the raw mark on first use. */
+function markOf(p: PositionState): Decimal | undefined {
+  if (p.mark === undefined && p.markRaw !== undefined) {
+    p.mark = typeof p.markRaw === 'number' ? decimalOfNumber(p.markRaw) : parseDecimal(p.markRaw);
+  }
+  return p.mark;
 }
