@@ -139,7 +139,7 @@ export function createOrder(spec: NewOrder, instrument: Instrument): Order {
     fillCount: 0,
     createdTs: spec.ts,
     updatedTs: spec.ts,
-    timestamps: { INITIALIZED: spec.ts },
+    timestamps: withTime(NO_TIMES, 'INITIALIZED', spec.ts),
     reason: undefined,
   };
 }
@@ -203,10 +203,37 @@ export function applyOrderEvent(order: Order, event: OrderEvent): OrderTransitio
     fillCount,
     createdTs: order.createdTs,
     updatedTs: event.ts,
-    timestamps: { ...order.timestamps, [status]: event.ts },
+    timestamps: withTime(order.timestamps, status, event.ts),
     reason,
   };
   return { ok: true, order: next, from: order.status, event };
+}
+
+type StatusTimes = Partial<Record<OrderStatus, number>>;
+
+const NO_TIMES: StatusTimes = {};
+
+/**
+ * A copy of `times` with `status` set to `ts`: one object literal with every status in a fixed
+ * order (unset ones `undefined`), so all copies share one hidden class. Spreading with a
+ * computed key put each copy into V8's slow dictionary mode, on every order transition.
+ */
+function withTime(t: StatusTimes, status: OrderStatus, ts: number): StatusTimes {
+  const out: Record<OrderStatus, number | undefined> = {
+    INITIALIZED: t.INITIALIZED,
+    DENIED: t.DENIED,
+    PENDING_APPROVAL: t.PENDING_APPROVAL,
+    SUBMITTED: t.SUBMITTED,
+    ACCEPTED: t.ACCEPTED,
+    REJECTED: t.REJECTED,
+    PARTIALLY_FILLED: t.PARTIALLY_FILLED,
+    FILLED: t.FILLED,
+    PENDING_CANCEL: t.PENDING_CANCEL,
+    CANCELED: t.CANCELED,
+    EXPIRED: t.EXPIRED,
+  };
+  out[status] = ts;
+  return out as StatusTimes;
 }
 
 /** An order as decimal strings, for reports and CSV. */
