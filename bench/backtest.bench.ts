@@ -18,15 +18,15 @@
  * Each side: a warm-up on one repeat, then passes alternating with the baseline; the fastest pass
  * of each counts (every pass is printed).
  */
-import { barsActor, type BarsStats } from '../actors/bars/bars-actor.js';
-import { executionActor, type ExecutionSnapshot } from '../actors/execution/execution-actor.js';
-import { paperVenueActor } from '../actors/execution/paper-venue-actor.js';
-import { plannerActor, type PlannerStats } from '../actors/execution/planner-actor.js';
+import type { BarsStats } from '../actors/bars/bars-actor.js';
+import type { ExecutionSnapshot } from '../actors/execution/execution-actor.js';
+import type { PlannerStats } from '../actors/execution/planner-actor.js';
 import { EMA } from '../actors/indicators/ema.js';
-import { riskActor, type RiskStats } from '../actors/risk/risk-actor.js';
+import type { RiskStats } from '../actors/risk/risk-actor.js';
 import { EmaCrossParams, emaCross } from '../actors/strategies/ema-cross.js';
 import { STRATEGY_STATS, type StrategyStats } from '../actors/strategies/strategy-api.js';
 import { parseConfig } from '../src/app/config.js';
+import { spawnTradingPipeline } from '../src/app/trading-pipeline.js';
 import { createInstrument, type Instrument } from '../src/model/instrument.js';
 import type { MarketRecord } from '../src/model/records.js';
 import type { ActorRef } from '../src/runtime/actor.js';
@@ -84,28 +84,15 @@ async function pipeline(texts: readonly Buffer[]): Promise<Counts> {
   const quotePrecision = Math.max(2, instrument.quotePrecision);
   const clock = new SimulatedClock(firstTsRecv(texts[0]!));
   const system = createActorSystem({ clock, seed: config.seed });
-  const mailbox = { capacity: config.mailboxCapacity, overflow: 'backpressure' as const };
-  const venue = system.spawn(paperVenueActor, { config: { venue: config.execution.venue, instruments, quotePrecision }, mailbox });
-  const execution = system.spawn(executionActor, {
-    config: {
-      instruments,
-      quotePrecision,
-      initialCash: config.cash,
-      approval: config.execution.approval,
-      approvalTimeoutUs: config.execution.approvalTimeoutUs,
-      venue: venue as ActorRef<never>,
-      venueTopic: 'venue.paper',
-      keepFills: true,
-    },
-    mailbox,
+  const { execution, strategy, bars, risk, planner } = spawnTradingPipeline(system, {
+    config,
+    instruments,
+    quotePrecision,
+    strategy: emaCross,
+    params,
+    interval: config.bars.spec,
+    keepFills: true,
   });
-  const risk = system.spawn(riskActor, {
-    config: { risk: config.risk, instruments, quotePrecision, initialCash: config.cash, execution: execution as ActorRef<never> },
-    mailbox,
-  });
-  const planner = system.spawn(plannerActor, { config: { instruments, risk: risk as ActorRef<never> }, mailbox });
-  const strategy = system.spawn(emaCross, { name: 'strategy', config: { params, interval: config.bars.spec }, mailbox });
-  const bars = system.spawn(barsActor, { config: { spec: config.bars.spec, timeBase: config.bars.timeBase }, mailbox });
 
   const source = memorySource(texts, config.replay.chunkSize);
   const result = await replay(system, source, { speed: 'max' });

@@ -1,19 +1,18 @@
 /**
- * The backtest: the daemon's actors on a simulated clock, fed by a recording (or the built-in
- * simulated market) through the replay driver. Spawn order (and so start order; stop is the
- * reverse): venue, execution, risk, planner, strategy, bars. Every hop is a mailbox under
- * `backpressure`, so nothing is dropped and the run is deterministic (DESIGN.md, Live and replay).
+ * The backtest: the daemon's actors (`spawnTradingPipeline`) on a simulated clock, fed by a
+ * recording (or the built-in simulated market) through the replay driver. Every hop is a mailbox
+ * under `backpressure`, so nothing is dropped and the run is deterministic (DESIGN.md, Live and
+ * replay).
  *
  * Instruments come from config; a symbol with none is inferred from the decimals of the first
  * `INFERENCE_SAMPLE` records of the input (a pre-scan of trades, quotes and bars), and the report
  * says which were inferred and from how many samples. Later prices finer than the inferred grid
  * are rounded to it (half-even) where an order or fill needs them.
  */
-import { barsActor, type BarsStats } from '../../actors/bars/bars-actor.js';
-import { executionActor, type ExecutionSnapshot } from '../../actors/execution/execution-actor.js';
-import { paperVenueActor } from '../../actors/execution/paper-venue-actor.js';
-import { plannerActor, type PlannerStats } from '../../actors/execution/planner-actor.js';
-import { riskActor, type RiskStats } from '../../actors/risk/risk-actor.js';
+import type { BarsStats } from '../../actors/bars/bars-actor.js';
+import type { ExecutionSnapshot } from '../../actors/execution/execution-actor.js';
+import type { PlannerStats } from '../../actors/execution/planner-actor.js';
+import type { RiskStats } from '../../actors/risk/risk-actor.js';
 import { STRATEGY_STATS, type StrategyStats } from '../../actors/strategies/strategy-api.js';
 import { getStrategy, resolveStrategyParams } from '../../actors/strategies/strategies.js';
 import { createInstrument, createPrecisionTracker, type Instrument, type PrecisionTracker } from '../model/instrument.js';
@@ -30,6 +29,7 @@ import type { RecordSource, SourceIssue } from '../../streams/record-source.js';
 import { replay } from '../../streams/replay-driver.js';
 import { createSimulatedMarket } from '../../streams/simulated-market.js';
 import type { TickflowConfig } from './config.js';
+import { spawnTradingPipeline } from './trading-pipeline.js';
 import { wallPacer } from './wall-pacer.js';
 
 /** Records read by the instrument pre-scan. */
@@ -83,36 +83,16 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
   const started = process.hrtime.bigint();
   const clock = new SimulatedClock(scan.firstTs ?? 0);
   const system = createActorSystem({ clock, seed: config.seed, ...(request.logger === undefined ? {} : { logger: request.logger }) });
-  const mailbox = { capacity: config.mailboxCapacity, overflow: 'backpressure' as const };
-  const venue = system.spawn(paperVenueActor, { config: { venue: config.execution.venue, instruments, quotePrecision }, mailbox });
-  const execution = system.spawn(executionActor, {
-    config: {
-      instruments,
-      quotePrecision,
-      initialCash: config.cash,
-      approval: config.execution.approval,
-      approvalTimeoutUs: config.execution.approvalTimeoutUs,
-      venue: venue as ActorRef<never>,
-      venueTopic: 'venue.paper',
-      keepFills: true,
-    },
-    mailbox,
-  });
-  const risk = system.spawn(riskActor, {
-    config: { risk: config.risk, instruments, quotePrecision, initialCash: config.cash, execution: execution as ActorRef<never> },
-    mailbox,
-  });
-  const planner = system.spawn(plannerActor, { config: { instruments, risk: risk as ActorRef<never> }, mailbox });
   // Bar files feed bars directly; otherwise the strategy takes the bars the bars actor builds.
   const barsOnly = scan.types.size > 0 && [...scan.types].every((t) => t === 'trade_bar');
-  const strategy = system.spawn(strategyDefinition, {
-    name: 'strategy',
-    config: barsOnly ? { params } : { params, interval: barSpec.text },
-    mailbox,
-  });
-  const bars = system.spawn(barsActor, {
-    config: config.bars.lateness === undefined ? { spec: config.bars.spec, timeBase: config.bars.timeBase } : { spec: config.bars.spec, timeBase: config.bars.timeBase, lateness: config.bars.lateness },
-    mailbox,
+  const { execution, risk, planner, strategy, bars } = spawnTradingPipeline(system, {
+    config,
+    instruments,
+    quotePrecision,
+    strategy: strategyDefinition,
+    params,
+    interval: barsOnly ? undefined : barSpec.text,
+    keepFills: true,
   });
 
   const source = await openInput(request);
