@@ -46,8 +46,14 @@ interface PlannerState {
   readonly config: PlannerConfig;
   readonly nextId: ClientOrderIdFactory;
   readonly positions: Map<string, bigint>;
-  /** Open orders per symbol, in creation order (Map keeps insertion order). */
+  /** Open orders per symbol that are not being cancelled, in creation order (Map keeps insertion order). */
   readonly open: Map<string, Map<string, MutableOpenOrder>>;
+  /**
+   * Orders this planner asked to cancel, until they end (or the cancel is refused and they work
+   * again). Kept apart so planning looks only at orders that still count: with a strategy that
+   * flips often, cancelled orders in flight would otherwise be scanned on every target.
+   */
+  readonly cancelling: Map<string, { readonly order: MutableOpenOrder; readonly requestedAt: number }>;
   targets: number;
   orders: number;
   cancels: number;
@@ -62,6 +68,7 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
     nextId: createClientOrderIdFactory(),
     positions: new Map(),
     open: new Map(),
+    cancelling: new Map(),
     targets: 0,
     orders: 0,
     cancels: 0,
@@ -87,7 +94,11 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
         const plan = planWithCancels(message, state.positions.get(message.symbol) ?? 0n, views, instrument, state.nextId);
         for (const cancel of plan.cancels) {
           const o = open.get(cancel.clientOrderId);
-          if (o !== undefined) o.status = 'PENDING_CANCEL';
+          if (o !== undefined) {
+            o.status = 'PENDING_CANCEL';
+            open.delete(cancel.clientOrderId);
+            state.cancelling.set(cancel.clientOrderId, { order: o, requestedAt: ctx.clock.now() });
+          }
           state.cancels++;
           ctx.send(state.config.risk, { type: 'cancel', clientOrderId: cancel.clientOrderId });
         }
@@ -106,12 +117,26 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
       }
       case 'order_update': {
         const order = message.order;
+        const id = order.clientOrderId;
         const open = openOf(state, order.symbol);
-        if (isTerminalStatus(order.status)) open.delete(order.clientOrderId);
-        else {
-          const known = open.get(order.clientOrderId);
+        const cancelling = state.cancelling.get(id);
+        if (isTerminalStatus(order.status)) {
+          open.delete(id);
+          state.cancelling.delete(id);
+        } else if (cancelling !== undefined) {
+          cancelling.order.filledQuantity = order.filledQuantity;
+          // Working again only after the venue refused this cancel; an update published before the
+          // cancel reached execution (no PENDING_CANCEL time since the request) is stale.
+          const pendingSince = order.timestamps.PENDING_CANCEL;
+          if (order.status !== 'PENDING_CANCEL' && pendingSince !== undefined && pendingSince >= cancelling.requestedAt) {
+            cancelling.order.status = order.status;
+            state.cancelling.delete(id);
+            open.set(id, cancelling.order);
+          }
+        } else {
+          const known = open.get(id);
           if (known === undefined) {
-            open.set(order.clientOrderId, { clientOrderId: order.clientOrderId, side: order.side, quantity: order.quantity, filledQuantity: order.filledQuantity, status: order.status });
+            open.set(id, { clientOrderId: id, side: order.side, quantity: order.quantity, filledQuantity: order.filledQuantity, status: order.status });
           } else {
             known.filledQuantity = order.filledQuantity;
             known.status = order.status;
