@@ -50,6 +50,12 @@ export interface ExecutionConfig {
   readonly venueTopic: string;
   /** Keep every fill for reports (backtests); a daemon streams them to storage instead. */
   readonly keepFills: boolean;
+  /**
+   * Closed orders the registry keeps (their ids stay idempotent while kept). Default: all of
+   * them with `keepFills` (a backtest writes every order), else the last 10,000, so a long run's
+   * heap stays flat.
+   */
+  readonly retainClosedOrders?: number;
 }
 
 /** Asks for the books; replies `ExecutionSnapshot`. */
@@ -110,7 +116,7 @@ export const executionActor = defineActor<ExecutionConfig, ExecutionState, Execu
     return {
       config,
       topics: new Map(),
-      registry: new OrderRegistry(),
+      registry: new OrderRegistry(retention(config)),
       portfolio,
       fills: [],
       fillCount: 0,
@@ -188,6 +194,11 @@ export const executionActor = defineActor<ExecutionConfig, ExecutionState, Execu
     }
   },
 });
+
+function retention(config: ExecutionConfig): { retainClosed?: number } {
+  if (config.retainClosedOrders !== undefined) return { retainClosed: config.retainClosedOrders };
+  return config.keepFills ? {} : { retainClosed: 10_000 };
+}
 
 function admit(state: ExecutionState, order: NewOrder, ctx: ActorContext<ExecutionMessage>): void {
   if (!create(state, order, ctx)) return;

@@ -28,7 +28,7 @@ interface Rig {
   ask<R>(message: ExecutionMessage): Promise<R>;
 }
 
-function rig(approval: 'auto' | 'manual' = 'manual'): Rig {
+function rig(approval: 'auto' | 'manual' = 'manual', extra: Partial<ExecutionConfig> = {}): Rig {
   const clock = new SimulatedClock(T0);
   const system = createActorSystem({ clock });
   const venue: Received<VenueMessage>[] = [];
@@ -44,6 +44,7 @@ function rig(approval: 'auto' | 'manual' = 'manual'): Rig {
     venue: venueRef,
     venueTopic: 'venue.paper',
     keepFills: true,
+    ...extra,
   };
   const execution = system.spawn(executionActor, { config });
   system.runUntilIdle();
@@ -270,5 +271,17 @@ describe('execution actor: manual approval', () => {
     r.send({ type: 'cancel', clientOrderId: 'a' });
     expect(await statusOf(r, 'a')).toBe('CANCELED');
     expect(r.venue).toEqual([]);
+  });
+
+  it('keeps only the configured number of closed orders, so a long run stays flat', async () => {
+    const r = rig('manual', { keepFills: false, retainClosedOrders: 2 });
+    for (const id of ['a', 'b', 'c', 'd']) {
+      r.send({ type: 'order_request', order: order(id, T0) });
+      r.send({ type: 'reject', clientOrderId: id, reason: 'no' });
+    }
+    r.send({ type: 'order_request', order: order('e', T0) });
+    const snap = await r.ask<ExecutionSnapshot>({ type: 'exec_snapshot' });
+    expect(snap.orders.map((o) => `${o.clientOrderId} ${o.status}`)).toEqual(['c REJECTED', 'd REJECTED', 'e PENDING_APPROVAL']);
+    expect(snap.ordersByStatus.REJECTED).toBe(4); // counts survive the forgetting
   });
 });
