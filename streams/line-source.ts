@@ -238,7 +238,7 @@ class LineSource implements RecordSource {
     }
     if (counters.records === 0 && this.maxLeadingMalformed > 0 && counters.malformed >= this.maxLeadingMalformed) {
       this.fail(
-        new TickflowError('DATA_UNKNOWN_FORMAT', `${this.name} is not in the ${counters.format} format: its first ${counters.malformed} lines are malformed (line 1: ${counters.issues[0]?.message ?? reason})`, {
+        new TickflowError('DATA_UNKNOWN_FORMAT', `${this.name} is not in the ${counters.format} format: its first ${counters.malformed} lines are malformed (line ${counters.issues[0]?.line ?? counters.lines}: ${counters.issues[0]?.message ?? reason})`, {
           file: this.name,
           format: counters.format,
         }),
