@@ -131,7 +131,7 @@ export function formatSummary(outcome: BacktestOutcome): string {
     ['records', `${outcome.records.toLocaleString('en-US')} (${Object.entries(outcome.events).filter(([, n]) => n > 0).map(([t, n]) => `${t} ${n}`).join(', ')})`],
     ['data issues', `${outcome.dataIssues.malformed} malformed, ${outcome.dataIssues.unknownTypes} unknown${outcome.dataIssues.failure === null ? '' : `; stopped early: ${outcome.dataIssues.failure}`}`],
     ['strategy', `${outcome.strategy.name} ${JSON.stringify(outcome.strategy.params)} on ${outcome.barSpec} bars`],
-    ['bars / signals', `${outcome.bars.emitted} / ${outcome.strategyStats.signals}`],
+    ['bars / signals', `${outcome.bars.emitted} / ${outcome.strategyStats.signals}${noBarsHint(outcome)}`],
     ['orders', orders || 'none'],
     ['denials', denials || 'none'],
     ['fills', String(ex.fillCount)],
@@ -145,6 +145,15 @@ export function formatSummary(outcome: BacktestOutcome): string {
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+}
+
+/** Why no bar was built, when none was and none was read: the input lacks what the spec builds from. */
+function noBarsHint(outcome: BacktestOutcome): string {
+  if (outcome.bars.emitted > 0 || outcome.events.trade_bar > 0) return '';
+  const fromQuotes = /:(mid|bid|ask)$/.test(outcome.barSpec);
+  const needed = fromQuotes ? 'book_ticker' : 'trade';
+  if (outcome.events[needed] > 0) return '';
+  return `  (no bars: ${outcome.barSpec} bars are built from ${fromQuotes ? 'quotes' : 'trades'}, and the input has none)`;
 }
 
 function round(x: number, digits: number): number {

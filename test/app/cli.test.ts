@@ -247,3 +247,13 @@ describe.skipIf(!TRADES)('tickflow backtest on bad input', () => {
     expect(run.err).toContain('unknown command "frobnicate"');
   });
 });
+
+describe.skipIf(!TRADES)('tickflow backtest summary', () => {
+  it('says why no bar was built when the input lacks what the bar spec builds from', async () => {
+    const run = await cli(['backtest', '--data', TRADES!, '--strategy', 'ema-cross', '--bar', '1m:mid']);
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('no bars: 1m:mid bars are built from quotes, and the input has none');
+    const ok = await cli(['backtest', '--data', TRADES!, '--strategy', 'ema-cross', '--bar', '1s']);
+    expect(ok.out).not.toContain('no bars');
+  });
+});
