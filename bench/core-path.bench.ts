@@ -158,8 +158,8 @@ class WatchedContext implements ActorContext<any> {
   get self(): ActorRef<any> {
     return this.inner.self;
   }
-  get sender(): ActorRef<never> | undefined {
-    return this.inner.sender;
+  get asker(): ActorRef<unknown> | undefined {
+    return this.inner.asker;
   }
   get clock(): ActorContext<any>['clock'] {
     return this.inner.clock;

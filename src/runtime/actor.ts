@@ -18,12 +18,17 @@ import type { RestartType, SupervisionPolicy } from './supervision.js';
 export interface ActorRef<M = unknown> {
   /** Unique slash-separated path, e.g. `pipeline/bars`. */
   readonly path: string;
-  /** Sends a message. Never refused: it is queued, or counted under the mailbox policy, or dead-lettered. */
-  tell(message: M, sender?: ActorRef<never>): void;
   /**
-   * Sends a message and waits for the reply the actor gives with `ctx.reply`. Rejects with
-   * `ASK_TIMEOUT` after `timeout` microseconds of engine time (default 5 s), and at once with
-   * `ASK_TARGET_STOPPED` when the actor is stopped or stops before replying.
+   * Sends a message. Never refused: it is queued, or counted under the mailbox policy, or
+   * dead-lettered. Carries no sender: only `ask` has a reply target.
+   */
+  tell(message: M): void;
+  /**
+   * Sends a message and waits for the reply the actor gives with `ctx.reply`. Always settles:
+   * `ASK_TIMEOUT` after `timeout` microseconds of engine time (default 5 s); at once
+   * `ASK_TARGET_STOPPED` when the actor is stopped or stops (or restarts) before replying,
+   * `ASK_DROPPED` when the mailbox policy or the stash bound discards the message, `ACTOR_FAILED`
+   * when the message makes the actor throw, `SYSTEM_STOPPED` when the system stops first.
    */
   ask<R = unknown>(message: M, options?: { timeout?: number }): Promise<R>;
 }
@@ -46,22 +51,34 @@ export type PipeOutcome<T> = { readonly ok: true; readonly value: T } | { readon
 /** Everything an actor may do, passed to `receive` and the hooks. One object per actor, reused. */
 export interface ActorContext<M> {
   readonly self: ActorRef<M>;
-  /** Sender of the message being processed, when it came from an actor or an `ask`. */
-  readonly sender: ActorRef<never> | undefined;
+  /**
+   * The reply target while an asked message is processed, else `undefined`. `reply` answers it;
+   * an actor that answers later keeps this ref and `tell`s it the reply.
+   */
+  readonly asker: ActorRef<unknown> | undefined;
   readonly clock: ActorClock<M>;
   /** This actor's seeded random stream. */
   readonly random: Random;
   readonly log: Logger;
-  /** Sends to another actor, with self as sender. Never refused (DESIGN.md, backpressure). */
+  /** Sends to another actor. Never refused (DESIGN.md, backpressure). */
   send<T>(to: ActorRef<T>, message: T): void;
-  /** Replies to the sender of the current message (or the pending `ask`); dropped when there is none. */
+  /** Answers the `ask` being processed; does nothing for a plain message. */
   reply(message: unknown): void;
-  /** Publishes on the bus: every subscriber whose prefix matches gets it, in publish order. */
+  /** Publishes on the bus: every subscriber whose pattern matches gets it, in publish order. */
   publish(topic: string, message: unknown): void;
-  /** Subscribes self to topics starting with `prefix` by whole segments (`md.binance` matches `md.binance.X.trade`). */
-  subscribe(prefix: string): void;
-  unsubscribe(prefix: string): void;
-  /** Spawns a child of this actor, supervised by this actor's `supervision` policy. */
+  /**
+   * Subscribes this incarnation to a topic pattern: whole segments by prefix (`md.binance` matches
+   * `md.binance.X.trade`), `*` for exactly one segment (`md.*.*.trade`). Such subscriptions end
+   * with the incarnation: while a restart waits, what they deliver is stashed; the new
+   * incarnation subscribes again in `onStart`. Wiring subscriptions (`system.subscribe`) survive.
+   */
+  subscribe(pattern: string): void;
+  unsubscribe(pattern: string): void;
+  /**
+   * Spawns a child of this actor, supervised by this actor's `supervision` policy. Children die
+   * with their parent's restart: refs to them go stale (they dead-letter), and the new incarnation
+   * spawns its own.
+   */
   spawn<C, S, N>(definition: ActorDefinition<C, S, N>, options?: SpawnOptions<C>): ActorRef<N>;
   /** Stops a child (draining it), or self when no ref is given (after the current message; the rest is dead-lettered). */
   stop(ref?: ActorRef<never>): void;
@@ -85,8 +102,13 @@ export interface ActorDefinition<C, S, M> {
   onStart?(state: S, ctx: ActorContext<M>): S;
   /** When stopping, after the mailbox drained. A returned promise (a flush) is awaited up to the shutdown deadline. */
   onStop?(state: S, ctx: ActorContext<M>): void | Promise<void>;
-  /** Before a restart, with the failed state and the error. */
-  beforeRestart?(state: S, error: unknown, ctx: ActorContext<M>): void;
+  /**
+   * Cleanup before a restart, with the failed state and the error. Without it, a restart runs
+   * `onStop` instead (Akka's default `preRestart`), so a writer that flushes in `onStop` keeps its
+   * data across restarts. A returned promise is awaited, up to the shutdown deadline, before the
+   * next incarnation's `init`. Runs once per incarnation.
+   */
+  beforeRestart?(state: S, error: unknown, ctx: ActorContext<M>): void | Promise<void>;
   readonly mailbox?: Partial<MailboxConfig>;
   /** Policy for this actor's children. */
   readonly supervision?: Partial<SupervisionPolicy>;

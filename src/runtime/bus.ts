@@ -1,12 +1,17 @@
 /**
- * The topic bus. Topics are dot-separated (`md.binance.BTCUSDT.trade`); a subscription is a prefix
- * that matches whole segments (`md.binance.BTCUSDT` matches `md.binance.BTCUSDT.trade`, not
- * `md.binance.BTCUSDT2.trade`; the empty prefix matches every topic).
+ * The topic bus. Topics are dot-separated (`md.binance.BTCUSDT.trade`). A subscription is a
+ * pattern of segments that matches a topic by prefix of whole segments: each pattern segment must
+ * equal the topic's segment at the same position, except `*`, which matches exactly one non-empty
+ * segment. So `md.binance.BTCUSDT` matches `md.binance.BTCUSDT.trade` but not
+ * `md.binance.BTCUSDT2.trade`; `md.*.*.trade` matches every trade topic (and anything below it) but
+ * not `md.binance.trade`; the empty pattern matches every topic.
  *
  * `publish` enqueues into every matching subscriber synchronously, in subscription order, so a
  * publish reaches every subscriber or none and each publisher's order is kept in every mailbox.
- * A subscriber matched by several prefixes gets one copy. The subscriber list per topic is cached
- * and rebuilt only when subscriptions change, so a publish is one map lookup and a loop.
+ * A subscriber matched by several patterns gets one copy, at the place of its first matching
+ * subscription. Patterns are compiled once, at subscribe; the subscriber list per topic is cached
+ * and rebuilt only when subscriptions change, so matching never runs per message and a publish is
+ * one map lookup and a loop.
  */
 
 /** What the bus delivers into: an actor cell. */
@@ -14,29 +19,47 @@ export interface BusSubscriber<S> {
   enqueue(message: unknown, sender: S | undefined): void;
 }
 
+/**
+ * A pattern split into segments once, at subscribe. `null` marks a `*` segment, so matching
+ * compares segments without re-parsing the pattern text. The empty pattern has no segments.
+ */
+type CompiledPattern = readonly (string | null)[];
+
 interface Subscription<S> {
-  readonly prefix: string;
+  readonly pattern: string;
+  readonly compiled: CompiledPattern;
   readonly subscriber: BusSubscriber<S>;
 }
 
-/** A topic bus with whole-segment prefix subscriptions. */
+/** A topic bus with whole-segment prefix patterns and single-segment `*` wildcards. */
 export class Bus<S> {
   private readonly subscriptions: Subscription<S>[] = [];
+  /**
+   * Subscribers per published topic, including topics nobody hears (an empty list, so those cost
+   * one lookup too). One entry per distinct topic: topics are `md.<exchange>.<symbol>.<type>`,
+   * `exec.<kind>.<symbol>` and the like, so their number is bounded by the configured instruments
+   * times a handful of record types. The map is cleared on every subscription change, so churning
+   * subscriptions cost rebuilds but never make it grow.
+   */
   private readonly cache = new Map<string, BusSubscriber<S>[]>();
 
-  /** Adds a subscription; subscribing twice to the same prefix is a no-op. */
-  subscribe(prefix: string, subscriber: BusSubscriber<S>): void {
-    if (this.subscriptions.some((s) => s.prefix === prefix && s.subscriber === subscriber)) return;
-    this.subscriptions.push({ prefix, subscriber });
+  /**
+   * Adds a subscription; subscribing twice to the same pattern is a no-op. Throws a `RangeError`
+   * naming the pattern when a segment mixes `*` with other characters (`md.bin*`).
+   */
+  subscribe(pattern: string, subscriber: BusSubscriber<S>): void {
+    const compiled = compilePattern(pattern);
+    if (this.subscriptions.some((s) => s.pattern === pattern && s.subscriber === subscriber)) return;
+    this.subscriptions.push({ pattern, compiled, subscriber });
     this.cache.clear();
   }
 
-  /** Removes one subscription (or, without a prefix, all of the subscriber's). */
-  unsubscribe(subscriber: BusSubscriber<S>, prefix?: string): void {
+  /** Removes one subscription (or, without a pattern, all of the subscriber's). */
+  unsubscribe(subscriber: BusSubscriber<S>, pattern?: string): void {
     let changed = false;
     for (let i = this.subscriptions.length - 1; i >= 0; i--) {
       const s = this.subscriptions[i]!;
-      if (s.subscriber === subscriber && (prefix === undefined || s.prefix === prefix)) {
+      if (s.subscriber === subscriber && (pattern === undefined || s.pattern === pattern)) {
         this.subscriptions.splice(i, 1);
         changed = true;
       }
@@ -44,7 +67,10 @@ export class Bus<S> {
     if (changed) this.cache.clear();
   }
 
-  /** Delivers `message` to every subscriber of `topic`; returns how many got it. */
+  /**
+   * Delivers `message` to every subscriber of `topic`; returns how many got it. `sender` is passed
+   * through to each subscriber untouched; the bus never reads it.
+   */
   publish(topic: string, message: unknown, sender: S | undefined): number {
     let targets = this.cache.get(topic);
     if (targets === undefined) {
@@ -61,17 +87,44 @@ export class Bus<S> {
   }
 
   private match(topic: string): BusSubscriber<S>[] {
+    const segments = topic.split('.');
     const out: BusSubscriber<S>[] = [];
     for (const s of this.subscriptions) {
-      if (matches(s.prefix, topic) && !out.includes(s.subscriber)) out.push(s.subscriber);
+      if (matchesCompiled(s.compiled, segments) && !out.includes(s.subscriber)) out.push(s.subscriber);
     }
     return out;
   }
 }
 
-/** True when `prefix` matches `topic` by whole segments. */
-export function matches(prefix: string, topic: string): boolean {
-  if (prefix === '') return true;
-  if (!topic.startsWith(prefix)) return false;
-  return topic.length === prefix.length || topic.charCodeAt(prefix.length) === 46; // '.'
+/**
+ * True when `pattern` matches `topic`: the pattern's segments match the topic's first segments,
+ * `*` matching exactly one non-empty segment. Throws a `RangeError` for an invalid pattern, as
+ * `subscribe` does.
+ */
+export function matches(pattern: string, topic: string): boolean {
+  return matchesCompiled(compilePattern(pattern), topic.split('.'));
+}
+
+function matchesCompiled(pattern: CompiledPattern, topic: readonly string[]): boolean {
+  if (pattern.length > topic.length) return false;
+  for (let i = 0; i < pattern.length; i++) {
+    const want = pattern[i]!;
+    const got = topic[i]!;
+    if (want === null ? got === '' : want !== got) return false;
+  }
+  return true;
+}
+
+// A RangeError rather than a TickflowError: the closed code union lives in errors.ts, which this
+// change does not touch; a bad pattern is a programming error caught at subscribe, not a runtime
+// condition callers branch on.
+function compilePattern(pattern: string): CompiledPattern {
+  if (pattern === '') return [];
+  return pattern.split('.').map((segment) => {
+    if (segment === '*') return null;
+    if (segment.includes('*')) {
+      throw new RangeError(`invalid topic pattern "${pattern}": '*' must stand alone as a whole segment`);
+    }
+    return segment;
+  });
 }

@@ -1,11 +1,14 @@
 /**
  * Dead letters: messages that reached no one (recipient stopped, stash full during a restart,
- * left in a mailbox when its actor was stopped or forced). Each is counted on the intended
- * recipient and in the total; listeners see each one. With no listener nothing is allocated.
+ * left in a mailbox when its actor was stopped or forced, a timer message of a cancelled timer or
+ * of an earlier incarnation). Each is counted on the intended recipient and in the total;
+ * listeners see each one. With no listener nothing is allocated. A listener that throws is
+ * logged and counted; it cannot abort the dispatcher that recorded the letter.
  */
+import { silentLogger, type Logger } from './logger.js';
 
 /** Why a message became a dead letter. */
-export type DeadLetterReason = 'stopped' | 'stash-overflow' | 'unprocessed';
+export type DeadLetterReason = 'stopped' | 'stash-overflow' | 'unprocessed' | 'stale-timer';
 
 /** One undelivered message. */
 export interface DeadLetter {
@@ -18,6 +21,12 @@ export interface DeadLetter {
 export class DeadLetters {
   private readonly listeners = new Set<(letter: DeadLetter) => void>();
   private total = 0;
+  private listenerFailures = 0;
+  private readonly log: Logger;
+
+  constructor(log: Logger = silentLogger) {
+    this.log = log;
+  }
 
   /** Dead letters so far. */
   get count(): number {
@@ -35,6 +44,18 @@ export class DeadLetters {
     this.total++;
     if (this.listeners.size === 0) return;
     const letter: DeadLetter = { recipient, message, reason };
-    for (const listener of this.listeners) listener(letter);
+    for (const listener of this.listeners) {
+      try {
+        listener(letter);
+      } catch (error) {
+        this.listenerFailures++;
+        this.log.error({ err: error, recipient }, 'a dead-letter listener threw');
+      }
+    }
+  }
+
+  /** Listener calls that threw. */
+  get listenerErrors(): number {
+    return this.listenerFailures;
   }
 }

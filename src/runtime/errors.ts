@@ -10,6 +10,7 @@ export type TickflowErrorCode =
   // runtime
   | 'ASK_TIMEOUT'
   | 'ASK_TARGET_STOPPED'
+  | 'ASK_DROPPED'
   | 'MAILBOX_OVERFLOW'
   | 'ACTOR_FAILED'
   | 'ACTOR_NAME_TAKEN'

@@ -3,7 +3,8 @@
  * sampled processing latency. Built only when asked for; the counters it reads are plain fields
  * the cells bump anyway.
  */
-import type { ActorCell, ActorCounters, ActorStatus } from './actor-cell.js';
+import type { ActorCell, ActorCounters } from './actor-cell.js';
+import { statusName, type ActorStatus } from './actor-status.js';
 import type { OverflowPolicy } from './mailbox.js';
 
 /** One actor's state as seen from outside. Latencies in nanoseconds. */
@@ -14,7 +15,10 @@ export interface ActorSnapshot {
   readonly capacity: number;
   readonly overflow: OverflowPolicy;
   readonly stashed: number;
-  /** The counters, with `received`: every message that reached the actor, whatever became of it. */
+  /**
+   * The counters, with `received`: every message that reached the actor, whatever became of it
+   * (start failures are not messages and are not in it).
+   */
   readonly counters: Readonly<ActorCounters & { readonly received: number }>;
   readonly latencyNs: { readonly samples: number; readonly p50: number; readonly p99: number; readonly max: number };
 }
@@ -23,8 +27,8 @@ export interface ActorSnapshot {
 export function snapshotOf(cell: ActorCell): ActorSnapshot {
   return {
     path: cell.path,
-    status: cell.status,
-    mailboxDepth: cell.mailbox.size,
+    status: statusName(cell.st),
+    mailboxDepth: cell.mailbox.live,
     capacity: cell.mailbox.capacity,
     overflow: cell.mailbox.overflow,
     stashed: cell.stash.length,
@@ -40,5 +44,5 @@ export function snapshotOf(cell: ActorCell): ActorSnapshot {
 
 function received(cell: ActorCell): number {
   const c = cell.counters;
-  return c.processed + c.dropped + c.conflated + c.failed + c.deadLettered + cell.mailbox.size + cell.stash.length;
+  return c.processed + c.dropped + c.conflated + c.failed + c.deadLettered + cell.mailbox.live + cell.stash.length;
 }

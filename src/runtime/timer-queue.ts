@@ -8,8 +8,13 @@
 export interface TimerEntry {
   due: number;
   seq: number;
-  /** False once cancelled or replaced; a dead entry is discarded when popped. */
+  /** False once fired, cancelled or replaced; a dead entry is discarded when popped. */
   live: boolean;
+  /**
+   * True once an actor's timer was cancelled, replaced or cleared by a restart or stop: a message
+   * it already queued is then discarded instead of delivered (Akka's timer guarantee).
+   */
+  revoked: boolean;
   readonly fire: () => void;
 }
 
@@ -24,7 +29,7 @@ export class TimerQueue {
 
   /** Schedules `fire` at `due` (microseconds); returns the entry, whose `live` flag cancels it. */
   add(due: number, fire: () => void): TimerEntry {
-    const entry: TimerEntry = { due, seq: this.seq++, live: true, fire };
+    const entry: TimerEntry = { due, seq: this.seq++, live: true, revoked: false, fire };
     const heap = this.heap;
     heap.push(entry);
     let i = heap.length - 1;

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defineActor } from '../../src/runtime/actor.js';
 import { createActorSystem } from '../../src/runtime/actor-system.js';
-import { matches } from '../../src/runtime/bus.js';
+import { Bus, type BusSubscriber, matches } from '../../src/runtime/bus.js';
 import { SimulatedClock } from '../../src/runtime/clock.js';
 
 describe('bus', () => {
@@ -49,4 +50,107 @@ describe('bus', () => {
     expect(got.get('btc')).toEqual(['BTCUSDT0', 'BTCUSDT1', 'BTCUSDT2']);
     expect(got.get('eth')).toBeUndefined();
   });
+
+  it('matches `*` against exactly one segment, still by prefix of whole segments', () => {
+    expect(matches('md.*', 'md.binance.BTCUSDT.trade')).toBe(true);
+    expect(matches('md.*.*.trade', 'md.binance.BTCUSDT.trade')).toBe(true);
+    expect(matches('md.*.*.trade', 'md.binance.BTCUSDT.trade.x')).toBe(true);
+    expect(matches('md.*.*.trade', 'md.binance.trade')).toBe(false);
+    expect(matches('md.*.*.trade', 'md.binance.BTCUSDT.quote')).toBe(false);
+    expect(matches('exec.*.BTCUSDT', 'exec.fill.BTCUSDT')).toBe(true);
+    expect(matches('exec.*.BTCUSDT', 'exec.fill.BTCUSDT2')).toBe(false);
+    expect(matches('*', 'md')).toBe(true);
+    expect(matches('md.*', 'md')).toBe(false);
+  });
+
+  it('does not let `*` match an empty segment', () => {
+    expect(matches('md.*.x', 'md..x')).toBe(false);
+    expect(matches('md..x', 'md..x')).toBe(true);
+  });
+
+  it('rejects a segment mixing `*` with other characters, naming the pattern', () => {
+    const bus = new Bus<string>();
+    for (const bad of ['md.bin*', '*md', 'md.**', 'md.*x.trade']) {
+      expect(() => bus.subscribe(bad, recorder([], 'r'))).toThrow(RangeError);
+      expect(() => bus.subscribe(bad, recorder([], 'r'))).toThrow(`"${bad}"`);
+      expect(() => matches(bad, 'md.binance')).toThrow(RangeError);
+    }
+    expect(bus.subscribersOf('md.binance.BTCUSDT.trade')).toEqual([]);
+  });
+
+  it('delivers one copy to a subscriber matched by several patterns, in subscription order', () => {
+    const bus = new Bus<string>();
+    const log: string[] = [];
+    const a = recorder(log, 'a');
+    const b = recorder(log, 'b');
+    const c = recorder(log, 'c');
+    bus.subscribe('md.*.*.trade', b);
+    bus.subscribe('md.binance', a);
+    bus.subscribe('md', b);
+    bus.subscribe('md.*.BTCUSDT', c);
+    bus.subscribe('md.binance.BTCUSDT.trade', a);
+    bus.subscribe('exec.*.BTCUSDT', c);
+    expect(bus.publish('md.binance.BTCUSDT.trade', 1, 'sender')).toBe(3);
+    expect(bus.publish('exec.fill.BTCUSDT', 2, undefined)).toBe(1);
+    expect(log).toEqual(['b:1:sender', 'a:1:sender', 'c:1:sender', 'c:2:undefined']);
+  });
+
+  it('agrees with a segment-by-segment reference on random patterns and topics', () => {
+    const segment = fc.constantFrom('md', 'a', 'ab', 'trade', '');
+    const patternSegment = fc.oneof(segment, fc.constant('*'));
+    fc.assert(
+      fc.property(
+        fc.array(patternSegment, { maxLength: 4 }).map((s) => s.join('.')),
+        fc.array(segment, { minLength: 1, maxLength: 5 }).map((s) => s.join('.')),
+        (pattern, topic) => {
+          expect(matches(pattern, topic)).toBe(referenceMatches(pattern, topic));
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('rebuilds the cached subscriber list when subscriptions change', () => {
+    const bus = new Bus<string>();
+    const log: string[] = [];
+    const a = recorder(log, 'a');
+    const b = recorder(log, 'b');
+    const topic = 'md.binance.BTCUSDT.trade';
+    bus.subscribe('md.*', a);
+    expect(bus.publish(topic, 1, undefined)).toBe(1);
+    bus.subscribe('md.*.*.trade', b);
+    expect(bus.publish(topic, 2, undefined)).toBe(2);
+    bus.unsubscribe(a, 'md.*');
+    expect(bus.publish(topic, 3, undefined)).toBe(1);
+    bus.unsubscribe(a, 'md.*.*.trade'); // not a's: nothing changes
+    expect(bus.publish(topic, 4, undefined)).toBe(1);
+    bus.unsubscribe(b);
+    expect(bus.publish(topic, 5, undefined)).toBe(0);
+    expect(log).toEqual(['a:1:undefined', 'a:2:undefined', 'b:2:undefined', 'b:3:undefined', 'b:4:undefined']);
+  });
+
+  it('treats a repeated subscription to the same pattern as one', () => {
+    const bus = new Bus<string>();
+    const log: string[] = [];
+    const a = recorder(log, 'a');
+    bus.subscribe('md.*', a);
+    bus.subscribe('md.*', a);
+    expect(bus.publish('md.binance', 1, undefined)).toBe(1);
+    bus.unsubscribe(a, 'md.*');
+    expect(bus.subscribersOf('md.binance')).toEqual([]);
+  });
 });
+
+/** A subscriber that appends `name:message:sender` to a shared log, so order across subscribers shows. */
+function recorder(log: string[], name: string): BusSubscriber<string> {
+  return { enqueue: (message, sender) => log.push(`${name}:${String(message)}:${String(sender)}`) };
+}
+
+/** The rule written the plain way: the pattern's segments against the topic's first ones, `*` for any one non-empty segment. */
+function referenceMatches(pattern: string, topic: string): boolean {
+  if (pattern === '') return true;
+  const p = pattern.split('.');
+  const t = topic.split('.');
+  if (p.length > t.length) return false;
+  return p.every((seg, i) => (seg === '*' ? t[i] !== '' : seg === t[i]));
+}
