@@ -3,6 +3,8 @@
  * ratio }` measured beside a baseline in the same process, prints them as a table and merges them
  * into `bench/results/latest.json` (rows with the same name are replaced). `ratio` is value over
  * baseline; for latencies (lower is better) it is still value over baseline, so read it with the unit.
+ * `interleave` times several contenders in alternating rounds (CPU and wall medians) for benchmarks
+ * whose ratios must survive a noisy, shared machine.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -76,4 +78,70 @@ export async function timeItAsync(fn: () => Promise<void>): Promise<number> {
   const t0 = process.hrtime.bigint();
   await fn();
   return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+/** One contender of `interleave`: a named run, and optionally a check of each run's result. */
+export interface Contender {
+  readonly name: string;
+  /** One complete run of the workload; timed from the call until its promise (if any) settles. */
+  readonly run: () => unknown | Promise<unknown>;
+  /** Called with the run's result after the clocks stop, every round (warm-up included); throw to fail. */
+  readonly check?: (result: unknown) => void;
+}
+
+/** The cost of one run: process CPU time (user + system) and monotonic wall time, in seconds. */
+export interface Sample {
+  readonly cpuSeconds: number;
+  readonly wallSeconds: number;
+}
+
+/** Every measured round of one contender, in round order, with the medians over them. */
+export interface ContenderTimings {
+  readonly name: string;
+  readonly samples: readonly Sample[];
+  readonly medianCpuSeconds: number;
+  readonly medianWallSeconds: number;
+}
+
+/**
+ * Times contenders in interleaved rounds within this process, for comparisons on a shared, noisy
+ * machine: round r runs every contender once, in the given order, so a slow spell of the machine
+ * hits all of them rather than one. `warmup` unmeasured rounds come first (JIT, heap growth), then
+ * `rounds` measured ones; each run records process CPU time (`process.cpuUsage()`, user + system,
+ * so it includes GC and other helper threads of the process) and wall time (`process.hrtime`).
+ * No collection is forced between runs even under `--expose-gc`: measured here, a forced full GC
+ * made the next run of an allocation-free loop about twice as slow, distorting exactly what is
+ * compared; a contender may instead pay for some of the previous one's garbage. A `check`
+ * that throws, or a run that rejects, aborts the whole measurement. Returns one entry per
+ * contender, in the given order; medians of an even count are the mean of the middle two.
+ */
+export async function interleave(contenders: readonly Contender[], rounds: number, warmup: number): Promise<ContenderTimings[]> {
+  const samples: Sample[][] = contenders.map(() => []);
+  for (let r = 0; r < warmup + rounds; r++) {
+    for (let i = 0; i < contenders.length; i++) {
+      const contender = contenders[i]!;
+      const cpu0 = process.cpuUsage();
+      const wall0 = process.hrtime.bigint();
+      let result = contender.run();
+      if (result instanceof Promise) result = await result;
+      const wall = Number(process.hrtime.bigint() - wall0) / 1e9;
+      const cpu = process.cpuUsage(cpu0);
+      contender.check?.(result);
+      if (r >= warmup) samples[i]!.push({ cpuSeconds: (cpu.user + cpu.system) / 1e6, wallSeconds: wall });
+    }
+  }
+  return contenders.map((c, i) => ({
+    name: c.name,
+    samples: samples[i]!,
+    medianCpuSeconds: median(samples[i]!.map((s) => s.cpuSeconds)),
+    medianWallSeconds: median(samples[i]!.map((s) => s.wallSeconds)),
+  }));
+}
+
+/** The median of `xs` (the mean of the middle two for an even count; NaN when empty). */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

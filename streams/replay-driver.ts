@@ -92,7 +92,16 @@ export async function replay(system: ActorSystem, source: RecordSource, options:
       while (!system.offer(topic, record)) {
         if (!system.isAccepting) return { records, outOfOrder, firstTs, lastTs, failure };
         system.runUntilIdle();
-        if (!system.hasRoom()) await system.whenRoom();
+        if (system.hasRoom()) continue;
+        // Still full after a run to idle: only time can free room (a mailbox held by an actor
+        // waiting out its restart backoff). A live source would be paused until then, so the
+        // record arrives late, at the next timer's instant; with no timer, wait for pending I/O.
+        const next = system.nextTimerDue();
+        if (next !== Infinity) {
+          while (!system.advanceTo(next)) await system.settled();
+        } else {
+          await system.whenRoom();
+        }
       }
       records++;
     }

@@ -21,8 +21,10 @@ export const FAILED = 2;
 export const RESTARTING = 3;
 export const STOPPING = 4;
 export const STOPPED = 5;
+/** Running, inside a `receiveBatch` call: deliveries to self wait until the batch ends. */
+export const BATCHING = 6;
 
-const names: readonly ActorStatus[] = ['starting', 'running', 'failed', 'restarting', 'stopping', 'stopped'];
+const names: readonly ActorStatus[] = ['starting', 'running', 'failed', 'restarting', 'stopping', 'stopped', 'running'];
 
 /** The name of a status code. */
 export function statusName(code: number): ActorStatus {

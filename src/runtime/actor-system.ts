@@ -38,7 +38,7 @@ export interface ActorSystemOptions {
   readonly throughput?: number;
   /** Supervision of the top-level actors. */
   readonly supervision?: Partial<SupervisionPolicy>;
-  /** Processing latency is sampled on about one message in this many per actor (default 256). */
+  /** Processing latency is sampled on about one message in this many per actor (default 1,024). */
   readonly sampleEvery?: number;
 }
 
@@ -64,7 +64,7 @@ export class ActorSystem extends Dispatcher implements FailureHost {
   private resolveTerminated!: (termination: Termination) => void;
 
   constructor(options: ActorSystemOptions = {}) {
-    super(options.clock ?? new LiveClock(), Math.max(1, Math.floor(options.throughput ?? 256)), Math.max(1, Math.floor(options.sampleEvery ?? 256)));
+    super(options.clock ?? new LiveClock(), Math.max(1, Math.floor(options.throughput ?? 256)), Math.max(1, Math.floor(options.sampleEvery ?? 1024)));
     this.log = options.logger ?? silentLogger;
     this.deadLetters = new DeadLetters(this.log);
     this.random = createRandom(options.seed ?? 1);

@@ -98,6 +98,15 @@ export interface ActorDefinition<C, S, M> {
   /** Fresh state, at spawn and at every restart. */
   init(config: C, ctx: ActorContext<M>): S;
   receive(state: S, message: M, ctx: ActorContext<M>): S;
+  /**
+   * Optional, for hot actors: processes `messages[from]` to `messages[to - 1]` in one call and
+   * returns the next state, so the per-message dispatch cost goes. `messages` is the mailbox's own
+   * buffer, valid only during the call (do not keep it). What the actor delivers to itself during
+   * the call is queued after the batch. A throw fails the actor and every message of the batch is
+   * counted as failed (which one threw is unknown; use `receive` alone where that matters). Asks,
+   * timer messages, conflating mailboxes and sampled turns still go through `receive`.
+   */
+  receiveBatch?(state: S, messages: readonly M[], from: number, to: number, ctx: ActorContext<M>): S;
   /** After `init`, before the first message: subscribe, start timers. Returns the state. */
   onStart?(state: S, ctx: ActorContext<M>): S;
   /** When stopping, after the mailbox drained. A returned promise (a flush) is awaited up to the shutdown deadline. */

@@ -169,17 +169,30 @@ export abstract class Dispatcher {
     }
   };
 
+  /**
+   * Fires due timers as the simulated clock does: each one, then a run to idle before the next, so
+   * a timer's effects (a crash that revokes the next timer) are seen by the timers after it, and
+   * live runs and replays agree. A drain that runs out of budget continues after I/O.
+   */
   private readonly onLiveTimer = (): void => {
     this.armedTimer = undefined;
     this.armedDue = Infinity;
+    if (this.timersStopped) return;
+    if (!this.drain(LIVE_BUDGET)) {
+      setImmediate(this.onLiveTimer);
+      return;
+    }
     const now = this.clock.now();
     while (this.timers.peekDue() <= now) {
       const entry = this.timers.pop()!;
       entry.live = false;
       entry.fire();
+      if (!this.drain(LIVE_BUDGET)) {
+        setImmediate(this.onLiveTimer);
+        return;
+      }
     }
     this.timersChanged();
-    if (!this.running && !this.drainScheduled) this.liveDrain();
   };
 
   /** Runs turns until idle or `budget` turns; returns true when idle. Not re-entrant. */

@@ -61,8 +61,8 @@ export class Mailbox {
   head: number;
   tail: number;
   mask: number;
-  /** Messages queued (tombstones excluded). */
-  live: number;
+  /** Conflated-away entries still in the ring (always 0 without conflation). */
+  tombstones: number;
   /** The message the last `push` evicted or replaced (`DROPPED_OLD`, `CONFLATED`). */
   evicted: unknown;
   private keys: unknown[] | null;
@@ -78,16 +78,21 @@ export class Mailbox {
     this.head = 0;
     this.tail = 0;
     this.mask = size - 1;
-    this.live = 0;
+    this.tombstones = 0;
     this.evicted = undefined;
     const keyed = config.overflow === 'conflate';
     this.keys = keyed ? new Array<unknown>(size).fill(undefined) : null;
     this.index = keyed ? new Map() : null;
   }
 
+  /** Messages queued (tombstones excluded). */
+  get live(): number {
+    return this.tail - this.head - this.tombstones;
+  }
+
   /** Messages queued. */
   get size(): number {
-    return this.live;
+    return this.tail - this.head - this.tombstones;
   }
 
   /** Queues a message under a non-conflating policy and says what happened. */
@@ -118,7 +123,7 @@ export class Mailbox {
       this.evicted = this.buf[slot];
       this.buf[slot] = TOMBSTONE;
       this.keys![slot] = undefined;
-      this.live--;
+      this.tombstones++;
       this.appendKeyed(message, key);
       return CONFLATED;
     }
@@ -139,32 +144,29 @@ export class Mailbox {
     if (this.tail - this.head > this.mask) this.grow();
     this.buf[this.tail & this.mask] = message;
     this.tail++;
-    this.live++;
   }
 
   private appendKeyed(message: unknown, key: unknown): void {
     // Tombstones beyond the capacity are compacted first, so the ring never exceeds about twice
     // the capacity (and the index never holds more than `capacity` keys).
-    if (this.tail - this.head - this.live >= this.capacity) this.compact();
+    if (this.tombstones >= this.capacity) this.compact();
     if (this.tail - this.head > this.mask) this.grow();
     const slot = this.tail & this.mask;
     this.buf[slot] = message;
     this.keys![slot] = key;
     this.index!.set(key, this.tail);
     this.tail++;
-    this.live++;
   }
 
   /** Removes and returns the oldest message, or `undefined` when empty. */
   shift(): unknown {
     if (this.keys === null) {
-      if (this.live === 0) return undefined;
+      if (this.tail === this.head) return undefined;
       // No tombstones without conflation: the head slot holds the next message.
       const slot = this.head & this.mask;
       const message = this.buf[slot];
       this.buf[slot] = undefined;
       this.head++;
-      this.live--;
       return message;
     }
     while (this.head < this.tail) {
@@ -172,10 +174,12 @@ export class Mailbox {
       const message = this.buf[slot];
       this.buf[slot] = undefined;
       this.head++;
-      if (message === TOMBSTONE) continue;
+      if (message === TOMBSTONE) {
+        this.tombstones--;
+        continue;
+      }
       this.index!.delete(this.keys[slot]);
       this.keys[slot] = undefined;
-      this.live--;
       return message;
     }
     return undefined;
@@ -213,6 +217,7 @@ export class Mailbox {
       keys[i & this.mask] = undefined;
     }
     this.tail = to;
+    this.tombstones = 0;
   }
 
   private grow(): void {

@@ -14,11 +14,17 @@
  * dispatcher, not per message.
  */
 import type { ActorCell } from './actor-cell.js';
-import { RUNNING } from './actor-status.js';
+import { BATCHING, RUNNING } from './actor-status.js';
 import { Envelope } from './envelope.js';
 
-/** What the loop delegates: unwrapping envelopes and handling a throw. */
+/** What the loop delegates: unwrapping envelopes, handling a throw, closing a batch. */
 export interface SlowPath {
+  /** The per-message loop, for turns a batch loop cannot take (envelopes, conflation). */
+  perMessage: RunLoop;
+  /** Consumes a batch's slice from the ring and delivers what the actor sent itself meanwhile. */
+  endBatch(cell: ActorCell, buf: unknown[], from: number, to: number): void;
+  /** `receiveBatch` threw: every message of the batch counts as failed. */
+  batchFailed(cell: ActorCell, count: number, error: unknown): void;
   isEnvelope(item: unknown): boolean;
   /** Processes an envelope; returns the next state. Counts what it does itself. */
   receiveEnvelope(cell: ActorCell, state: unknown, item: unknown): unknown;
@@ -62,16 +68,58 @@ function runTurn(cell: ActorCell, budget: number, slow: SlowPath): void {
   cell.sampleCountdown -= done;
 }
 
+/**
+ * The batch loop, for definitions with `receiveBatch`: hands contiguous slices of the mailbox's
+ * ring to the actor. The slice is consumed only after the call returns, and the status is
+ * `BATCHING` meanwhile, so what the actor delivers to itself waits in `cell.deferred` instead of
+ * landing in (or evicting from) the ring under the slice. Self-contained, like `runTurn`.
+ */
+function runBatchTurn(cell: ActorCell, budget: number, slow: SlowPath): void {
+  const mailbox = cell.mailbox;
+  if (cell.envelopes !== 0 || cell.keyOf !== null) {
+    slow.perMessage(cell, budget, slow);
+    return;
+  }
+  const batch = cell.definition.receiveBatch!;
+  const ctx = cell.ctx;
+  let left = mailbox.live < budget ? mailbox.live : budget;
+  cell.yielded = false;
+  while (left > 0) {
+    const buf = mailbox.buf;
+    const size = mailbox.mask + 1;
+    const from = mailbox.head & mailbox.mask;
+    const to = from + left < size ? from + left : size;
+    const count = to - from;
+    cell.st = 6; // BATCHING (no module bindings here)
+    try {
+      cell.state = batch(cell.state, buf, from, to, ctx);
+    } catch (error) {
+      slow.endBatch(cell, buf, from, to);
+      slow.batchFailed(cell, count, error);
+      return;
+    }
+    slow.endBatch(cell, buf, from, to);
+    cell.counters.processed += count;
+    cell.sampleCountdown -= count;
+    left -= count;
+    if (cell.yielded) break;
+  }
+}
+
 const compiled = new WeakMap<object, RunLoop>();
 
-/** The run loop of `definition`'s cells: a copy of `runTurn` of its own (see the file comment). */
-export function compileRunLoop(definition: object): RunLoop {
+/**
+ * The run loop of `definition`'s cells: a copy of its own of `runTurn`, or of `runBatchTurn` when
+ * the definition has `receiveBatch` (see the file comment).
+ */
+export function compileRunLoop(definition: { receiveBatch?: unknown }): RunLoop {
   let loop = compiled.get(definition);
   if (loop === undefined) {
+    const source = definition.receiveBatch === undefined ? runTurn : runBatchTurn;
     try {
-      loop = new Function(`return ${runTurn.toString()}`)() as RunLoop;
+      loop = new Function(`return ${source.toString()}`)() as RunLoop;
     } catch {
-      loop = runTurn; // no code generation allowed: the shared loop has the same semantics
+      loop = source; // no code generation allowed: the shared loop has the same semantics
     }
     compiled.set(definition, loop);
   }
@@ -80,7 +128,27 @@ export function compileRunLoop(definition: object): RunLoop {
 
 /** The shared slow path. */
 export const slowPath: SlowPath = {
+  perMessage: runTurn,
   isEnvelope: (item) => item instanceof Envelope,
+
+  endBatch(cell, buf, from, to) {
+    const mailbox = cell.mailbox;
+    const count = to - from;
+    if (mailbox.buf === buf) buf.fill(undefined, from, to);
+    else for (let i = 0; i < count; i++) mailbox.buf[(mailbox.head + i) & mailbox.mask] = undefined; // grown meanwhile
+    mailbox.head += count;
+    if (cell.st === BATCHING) cell.st = RUNNING;
+    const deferred = cell.deferred;
+    if (deferred.length > 0) {
+      cell.deferred = [];
+      for (let i = 0; i < deferred.length; i++) cell.tell(deferred[i]);
+    }
+  },
+
+  batchFailed(cell, count, error) {
+    cell.counters.failed += count - 1;
+    cell.refuse(undefined, error);
+  },
 
   receiveEnvelope(cell, state, item) {
     const envelope = item as Envelope;
