@@ -93,8 +93,8 @@ export class ActorCell implements ActorRef<any> {
   readonly wiredSubscriptions: Set<string>;
   readonly ctx: CellContext;
   state: unknown;
-  /** Lifecycle code (`actor-status.ts`). */
-  st: number;
+  /** Lifecycle code (`actor-status.ts`), behind `st`, which also keeps `fastLimit` in step. */
+  private code: number;
   /** Numbered from 1 at each successful or attempted start. */
   incarnation: number;
   /** The current incarnation has a state (cleared by a start failure, a restart or a stop). */
@@ -155,7 +155,7 @@ export class ActorCell implements ActorRef<any> {
     this.wiredSubscriptions = new Set();
     this.ctx = new CellContext(this);
     this.state = undefined;
-    this.st = STARTING;
+    this.code = STARTING;
     this.incarnation = 0;
     this.hasState = false;
     this.scheduled = false;
@@ -179,7 +179,17 @@ export class ActorCell implements ActorRef<any> {
     this.stopWaiters = [];
     this.stopDeadline = undefined;
     this.finishing = false;
-    this.fastLimit = this.fastLimitOf();
+  }
+
+  /** Lifecycle code (`actor-status.ts`). */
+  get st(): number {
+    return this.code;
+  }
+
+  /** Only a running actor takes the hot path: every other status zeroes `fastLimit`. */
+  set st(code: number) {
+    this.code = code;
+    this.fastLimit = code === RUNNING ? this.fastLimitOf() : 0;
   }
 
   get isStopped(): boolean {
@@ -187,13 +197,14 @@ export class ActorCell implements ActorRef<any> {
   }
 
   /**
-   * Sends a message. Hot path: a running actor whose mailbox is below `fastLimit`, which folds
-   * every other check into one compare (see `fastLimitOf`); everything else goes to `deliver`.
+   * Sends a message. Hot path: a mailbox below `fastLimit`, which folds every other check (status
+   * included) into one compare (see `fastLimitOf`); everything else goes to `deliver`.
    */
   tell(message: unknown): void {
     const mailbox = this.mailbox;
-    // tail - head is the depth here: only conflating mailboxes have tombstones, and their limit is 0.
-    if (this.st === RUNNING && mailbox.tail - mailbox.head < this.fastLimit) {
+    // `fastLimit` is 0 unless running; tail - head is the depth here (only conflating mailboxes
+    // have tombstones, and their limit is 0).
+    if (mailbox.tail - mailbox.head < this.fastLimit) {
       mailbox.buf[mailbox.tail & mailbox.mask] = message;
       mailbox.tail++;
       if (!this.scheduled) this.kernel.schedule(this);
@@ -259,7 +270,7 @@ export class ActorCell implements ActorRef<any> {
     else if (outcome === DROPPED_OLD) this.discard(mailbox.evicted, 'dropped');
     else if (outcome === CONFLATED) this.discard(mailbox.evicted, 'conflated');
     mailbox.evicted = undefined;
-    this.fastLimit = this.fastLimitOf();
+    if (st === RUNNING) this.fastLimit = this.fastLimitOf();
     if (this.backpressured) this.updatePressure();
     if (!this.scheduled && (st === RUNNING || st === STOPPING)) this.kernel.schedule(this);
   }
