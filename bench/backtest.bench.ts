@@ -30,6 +30,7 @@ import { spawnTradingPipeline } from '../src/app/trading-pipeline.js';
 import { createInstrument, type Instrument } from '../src/model/instrument.js';
 import type { MarketRecord } from '../src/model/records.js';
 import type { ActorRef } from '../src/runtime/actor.js';
+import { BACKTEST_ROOT_SUPERVISION } from '../src/app/pipeline-supervision.js';
 import { createActorSystem } from '../src/runtime/actor-system.js';
 import { SimulatedClock } from '../src/runtime/clock.js';
 import { replay } from '../streams/replay-driver.js';
@@ -83,7 +84,7 @@ async function pipeline(texts: readonly Buffer[]): Promise<Counts> {
   const instruments = new Map<string, Instrument>([[spec.symbol, instrument]]);
   const quotePrecision = Math.max(2, instrument.quotePrecision);
   const clock = new SimulatedClock(firstTsRecv(texts[0]!));
-  const system = createActorSystem({ clock, seed: config.seed });
+  const system = createActorSystem({ clock, seed: config.seed, supervision: BACKTEST_ROOT_SUPERVISION });
   const { execution, strategy, bars, risk, planner } = spawnTradingPipeline(system, {
     config,
     instruments,

@@ -51,7 +51,7 @@ export const STRATEGY_STATS: StrategyStatsRequest = Object.freeze({ type: 'strat
 
 /** A strategy's counters and current targets (instruments sorted by exchange, then symbol). */
 export interface StrategyStats {
-  /** Path of the strategy actor, as in `TargetPosition.strategy`. */
+  /** Name of the strategy actor (the last segment of its path), as in `TargetPosition.strategy`. */
   readonly strategy: string;
   /** `TargetPosition`s published (one per change of target). */
   readonly signals: number;

@@ -80,7 +80,11 @@ export class StrategyRunner implements StrategyApi<unknown> {
     this.handlers = handlers;
     this.config = config;
     this.ctx = ctx;
-    this.name = ctx.self.path;
+    // The actor's name, not its path: client order ids start with it, so they stay short (venues
+    // cap them) and do not change when the supervision tree is reorganised. Siblings have
+    // unique names, and every strategy is a child of the one market supervisor.
+    const path = ctx.self.path;
+    this.name = path.slice(path.lastIndexOf('/') + 1);
     this.symbols = config.symbols === undefined ? undefined : new Set(config.symbols);
     this.byExchange = new Map();
     this.last = undefined;
@@ -236,7 +240,7 @@ export class StrategyRunner implements StrategyApi<unknown> {
   }
 
   private invalid(message: string, symbol: string): never {
-    throw new TickflowError('ORDER_INVALID', `${this.name}: ${message}`, { actor: this.name, exchange: this.exchange, symbol });
+    throw new TickflowError('ORDER_INVALID', `${this.name}: ${message}`, { actor: this.ctx.self.path, exchange: this.exchange, symbol });
   }
 }
 

@@ -8,6 +8,13 @@
  * `INFERENCE_SAMPLE` records of the input (a pre-scan of trades, quotes and bars), and the report
  * says which were inferred and from how many samples. Later prices finer than the inferred grid
  * are rounded to it (half-even) where an order or fill needs them.
+ *
+ * Failure. The system's root escalates (`BACKTEST_ROOT_SUPERVISION`), so when an actor whose
+ * state the market cannot rebuild fails (or the market subtree gives up after too many restarts)
+ * the system terminates, the replay stops at its next record, and `runBacktest` rejects with
+ * `ACTOR_FAILED` naming the actor that failed first and its error (`backtestFailureOf` reads the
+ * details). There is no outcome then: the failed actor's books are gone, and totals without them
+ * would be wrong.
  */
 import type { BarsStats } from '../../actors/bars/bars-actor.js';
 import type { ExecutionSnapshot } from '../../actors/execution/execution-actor.js';
@@ -18,9 +25,9 @@ import { getStrategy, resolveStrategyParams } from '../../actors/strategies/stra
 import { createInstrument, createPrecisionTracker, type Instrument, type PrecisionTracker } from '../model/instrument.js';
 import type { MarketRecordType } from '../model/records.js';
 import type { ActorRef } from '../runtime/actor.js';
-import { createActorSystem } from '../runtime/actor-system.js';
+import { createActorSystem, type ActorSystem, type Termination } from '../runtime/actor-system.js';
 import { SimulatedClock } from '../runtime/clock.js';
-import { TickflowError } from '../runtime/errors.js';
+import { TickflowError, isTickflowError } from '../runtime/errors.js';
 import type { ActorSnapshot } from '../runtime/inspection.js';
 import type { Logger } from '../runtime/logger.js';
 import { parseBarSpec } from '../../streams/operators/bar-spec.js';
@@ -28,7 +35,9 @@ import { openDataArgs } from '../../streams/open-source.js';
 import type { RecordSource, SourceIssue } from '../../streams/record-source.js';
 import { replay } from '../../streams/replay-driver.js';
 import { createSimulatedMarket } from '../../streams/simulated-market.js';
+import { actorFailureOf, errorMessage, formatActorFailure, type ActorFailure } from './actor-failure.js';
 import type { TickflowConfig } from './config.js';
+import { BACKTEST_ROOT_SUPERVISION, MARKET_BACKOFF } from './pipeline-supervision.js';
 import { spawnTradingPipeline } from './trading-pipeline.js';
 import { wallPacer } from './wall-pacer.js';
 
@@ -69,7 +78,27 @@ export interface BacktestOutcome {
   readonly wallSeconds: number;
 }
 
-/** Runs one backtest to the end of its input. */
+/** What a failed backtest leaves: who failed, with what, and how far the replay got. */
+export interface BacktestFailure {
+  /** Path of the actor that failed first (or of the supervisor that gave up). */
+  readonly actor: string;
+  readonly error: { readonly code: string | null; readonly message: string };
+  readonly gaveUp: ActorFailure['gaveUp'] | null;
+  /** Records replayed before the run stopped. */
+  readonly records: number;
+  /** Engine time when the run stopped; the failure happened at or before it. */
+  readonly engineTime: number;
+}
+
+/** The `BacktestFailure` an error thrown by `runBacktest` carries, when the run failed that way. */
+export function backtestFailureOf(error: unknown): BacktestFailure | undefined {
+  return isTickflowError(error, 'ACTOR_FAILED') ? (error.context['backtest'] as BacktestFailure | undefined) : undefined;
+}
+
+/**
+ * Runs one backtest to the end of its input. Rejects with `ACTOR_FAILED` (see `backtestFailureOf`)
+ * when the actor system fails on the way.
+ */
 export async function runBacktest(request: BacktestRequest): Promise<BacktestOutcome> {
   const { config } = request;
   const strategyDefinition = getStrategy(config.strategy.name);
@@ -82,7 +111,12 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
 
   const started = process.hrtime.bigint();
   const clock = new SimulatedClock(scan.firstTs ?? 0);
-  const system = createActorSystem({ clock, seed: config.seed, ...(request.logger === undefined ? {} : { logger: request.logger }) });
+  const system = createActorSystem({
+    clock,
+    seed: config.seed,
+    supervision: BACKTEST_ROOT_SUPERVISION,
+    ...(request.logger === undefined ? {} : { logger: request.logger }),
+  });
   // Bar files feed bars directly; otherwise the strategy takes the bars the bars actor builds.
   const barsOnly = scan.types.size > 0 && [...scan.types].every((t) => t === 'trade_bar');
   const { execution, risk, planner, strategy, bars } = spawnTradingPipeline(system, {
@@ -96,20 +130,38 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
   });
 
   const source = await openInput(request);
+  // The replay stops by itself once the system no longer accepts records (it failed); the asks
+  // below then reject, and the failure is reported in their place.
   const result = await replay(system, source, { speed: config.replay.speed, pacer: wallPacer });
   await source.close();
+  settleRestarts(system);
   const ask = async <R>(ref: ActorRef<any>, message: unknown): Promise<R> => {
     const reply = ref.ask<R>(message, { timeout: 60_000_000 });
     system.runUntilIdle();
     return reply;
   };
-  await ask(bars, { type: 'bars_flush' });
-  system.runUntilIdle();
-  const barsStats = await ask<BarsStats>(bars, { type: 'bars_stats' });
-  const strategyStats = await ask<StrategyStats>(strategy, STRATEGY_STATS);
-  const plannerStats = await ask<PlannerStats>(planner, { type: 'planner_stats' });
-  const riskStats = await ask<RiskStats>(risk, { type: 'risk_stats' });
-  const executionSnapshot = await ask<ExecutionSnapshot>(execution, { type: 'exec_snapshot' });
+  let barsStats: BarsStats;
+  let strategyStats: StrategyStats;
+  let plannerStats: PlannerStats;
+  let riskStats: RiskStats;
+  let executionSnapshot: ExecutionSnapshot;
+  try {
+    // The flush can close a last bar, and so still make an actor fail.
+    await ask(bars, { type: 'bars_flush' });
+    system.runUntilIdle();
+    settleRestarts(system);
+    barsStats = await ask<BarsStats>(bars, { type: 'bars_stats' });
+    strategyStats = await ask<StrategyStats>(strategy, STRATEGY_STATS);
+    plannerStats = await ask<PlannerStats>(planner, { type: 'planner_stats' });
+    riskStats = await ask<RiskStats>(risk, { type: 'risk_stats' });
+    executionSnapshot = await ask<ExecutionSnapshot>(execution, { type: 'exec_snapshot' });
+  } catch (error) {
+    // An ask to an actor of a failed system rejects; the failure is the news, not the ask.
+    await throwIfFailed(system, result.records);
+    throw error;
+  }
+  // A failure after the last answer still fails the run.
+  await throwIfFailed(system, result.records);
   const actors = system.inspect();
   await system.stop();
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -133,6 +185,50 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
     actors,
     wallSeconds,
   };
+}
+
+// More rounds than any supervisor's intensity allows restarts: past it, the system has failed.
+const MAX_SETTLE_ROUNDS = 64;
+
+/**
+ * Lets restarts waiting for their backoff happen once the input has ended: while an actor is
+ * restarting, engine time moves on to the next timer (its restart, or a timer due before it). Without this, a market actor that
+ * failed near the end would wait for a timer that no record drives, and the asks for its
+ * figures would never be answered. Timers of other actors due in that time fire too, as they
+ * would have had the input gone on; the run stays deterministic.
+ */
+function settleRestarts(system: ActorSystem): void {
+  for (let round = 0; round < MAX_SETTLE_ROUNDS && system.isAccepting; round++) {
+    if (!system.inspect().some((a) => a.status === 'restarting')) return;
+    const next = system.nextTimerDue();
+    system.advanceTo(next === Infinity ? system.clock.now() + MARKET_BACKOFF.maxUs : next);
+  }
+}
+
+// Already resolved, so racing it against `terminated` never waits.
+const STILL_RUNNING: Promise<undefined> = Promise.resolve(undefined);
+
+/** The system's termination if it has ended, else `undefined`; never waits for it. */
+function terminationNow(system: ActorSystem): Promise<Termination | undefined> {
+  // When both are resolved, `race` settles with the first one listed: `terminated` wins.
+  return Promise.race([system.terminated, STILL_RUNNING]);
+}
+
+/** Throws the run's `ACTOR_FAILED` when the system has failed; returns while it runs. */
+async function throwIfFailed(system: ActorSystem, records: number): Promise<void> {
+  const ended = await terminationNow(system);
+  if (ended === undefined) return;
+  if (ended.kind === 'stopped') throw new TickflowError('SYSTEM_STOPPED', 'the backtest\'s actor system stopped before the run ended');
+  const failure = actorFailureOf(ended.error);
+  const error = failure.error;
+  const backtest: BacktestFailure = {
+    actor: failure.actor,
+    error: { code: isTickflowError(error) ? error.code : null, message: errorMessage(error) },
+    gaveUp: failure.gaveUp ?? null,
+    records,
+    engineTime: system.clock.now(),
+  };
+  throw new TickflowError('ACTOR_FAILED', `backtest failed: ${formatActorFailure(failure)}`, { actor: failure.actor, backtest }, { cause: ended.error });
 }
 
 async function openInput(request: BacktestRequest, chunkSize?: number): Promise<RecordSource> {

@@ -5,8 +5,9 @@
  * (the built-in strategies and their parameters) and `help`.
  *
  * Exit codes follow sysexits: 0 done, 64 bad usage, 65 bad data, 66 input missing or unreadable,
- * 70 internal error, 78 invalid configuration. Every error message says what was wrong and what
- * would be right.
+ * 70 internal error (among them an actor failure that fails the run: the message names the actor
+ * and its error, and `--out` gets `failure.json` instead of a report), 78 invalid configuration.
+ * Every error message says what was wrong and what would be right.
  */
 import { pino } from 'pino';
 import { existsSync, realpathSync } from 'node:fs';
@@ -17,10 +18,10 @@ import { BAR_SPEC_FORMS } from '../../streams/operators/bar-spec.js';
 import { SOURCE_FORMATS } from '../../streams/source-format.js';
 import { TickflowError, isTickflowError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
-import { runBacktest, type BacktestInput } from './backtest.js';
+import { backtestFailureOf, runBacktest, type BacktestInput, type BacktestOutcome } from './backtest.js';
 import { flagHelp, flagValue, parseArgs, type FlagSpec } from './cli-args.js';
 import { loadConfig, type TickflowConfig } from './config.js';
-import { formatSummary, writeReport } from './report.js';
+import { FAILURE_FILE, formatSummary, writeFailure, writeReport } from './report.js';
 
 const BACKTEST_FLAGS: readonly FlagSpec[] = [
   { name: 'data', takesValue: true, repeatable: true, help: 'recording to replay, path[@SYMBOL]' },
@@ -51,7 +52,7 @@ usage:
 backtest flags:
 ${flagHelp(BACKTEST_FLAGS)}
 
-exit codes: 0 ok, 64 usage, 65 bad data, 66 missing input, 70 internal, 78 invalid config`;
+exit codes: 0 ok, 64 usage, 65 bad data, 66 missing input, 70 internal or an actor failed, 78 invalid config`;
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function main(argv: readonly string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
@@ -107,7 +108,17 @@ async function startCommand(args: readonly string[], out: (line: string) => void
 
 async function run(input: BacktestInput, config: TickflowConfig, sets: readonly string[], outDir: string, out: (line: string) => void, err: (line: string) => void): Promise<number> {
   const logger = pino({ level: config.log.level, base: null }, pino.destination(2)) as unknown as Logger;
-  const outcome = await runBacktest({ input, config, sets, logger });
+  let outcome: BacktestOutcome;
+  try {
+    outcome = await runBacktest({ input, config, sets, logger });
+  } catch (error) {
+    const failure = backtestFailureOf(error);
+    if (failure === undefined) throw error;
+    writeFailure(outDir, failure);
+    err(`tickflow: ${(error as Error).message}`);
+    out(`failure: ${join(outDir, FAILURE_FILE)} (no report: the run did not finish)`);
+    return exitCodeOf(error);
+  }
   writeReport(outDir, outcome);
   out(formatSummary(outcome));
   out(`report: ${join(outDir, 'report.json')}`);

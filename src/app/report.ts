@@ -3,12 +3,22 @@
  * give a byte-identical file on every run), `fills.csv` and `orders.csv` for people and
  * spreadsheets, `stats.json` with the wall-clock figures, and a short summary table for the
  * terminal.
+ *
+ * A failed run writes `failure.json` instead, and nothing else: the failed actor's books are
+ * gone, so no report of that run could be right, and a directory holding a `report.json` always
+ * means a run that finished. Each kind of run removes the other's files from the directory, so
+ * an earlier run's output is never mistaken for this one's.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatPrice, formatSize, type Instrument } from '../model/instrument.js';
 import { formatUnits } from '../model/money.js';
-import type { BacktestOutcome } from './backtest.js';
+import type { BacktestFailure, BacktestOutcome } from './backtest.js';
+
+/** What a finished run writes. */
+export const REPORT_FILES = ['report.json', 'fills.csv', 'orders.csv', 'stats.json'] as const;
+/** What a failed run writes. */
+export const FAILURE_FILE = 'failure.json';
 
 /** The deterministic report object, as written to `report.json`. */
 export function buildReport(outcome: BacktestOutcome): Record<string, unknown> {
@@ -76,6 +86,7 @@ export function buildReport(outcome: BacktestOutcome): Record<string, unknown> {
 /** Writes `report.json`, `fills.csv`, `orders.csv` and `stats.json` into `dir` (created if needed). */
 export function writeReport(dir: string, outcome: BacktestOutcome): void {
   mkdirSync(dir, { recursive: true });
+  rmSync(join(dir, FAILURE_FILE), { force: true });
   writeFileSync(join(dir, 'report.json'), JSON.stringify(buildReport(outcome), null, 2) + '\n');
   writeFileSync(join(dir, 'fills.csv'), fillsCsv(outcome));
   writeFileSync(join(dir, 'orders.csv'), ordersCsv(outcome));
@@ -86,6 +97,18 @@ export function writeReport(dir: string, outcome: BacktestOutcome): void {
     actors: outcome.actors.map((a) => ({ path: a.path, processed: a.counters.processed, latencyNs: a.latencyNs })),
   };
   writeFileSync(join(dir, 'stats.json'), JSON.stringify(stats, null, 2) + '\n');
+}
+
+/**
+ * Writes `failure.json` into `dir` (created if needed): `status: "failed"`, the actor that failed
+ * first, its error's code and message, the supervisor that gave up (if one did), the records
+ * replayed and the engine time when the run stopped. Removes the report files of an earlier run.
+ */
+export function writeFailure(dir: string, failure: BacktestFailure): void {
+  mkdirSync(dir, { recursive: true });
+  for (const file of REPORT_FILES) rmSync(join(dir, file), { force: true });
+  const body = { status: 'failed', ...failure };
+  writeFileSync(join(dir, FAILURE_FILE), JSON.stringify(body, null, 2) + '\n');
 }
 
 function fillsCsv(outcome: BacktestOutcome): string {

@@ -1,7 +1,34 @@
 /**
- * Spawns the trading actors in their start order (venue, execution, risk, planner, strategy,
- * bars; stop is the reverse) and wires each to the next. One place for the daemon, the backtest
- * and the benchmarks, so they run the very same pipeline.
+ * The engine's supervision tree (DESIGN.md, The engine's supervision tree): one place for the
+ * daemon, the backtest and the benchmarks, so they run the very same actors under the very same
+ * policies (`pipeline-supervision.ts`).
+ *
+ * ```
+ * root                      the system's; a backtest uses BACKTEST_ROOT_SUPERVISION (escalate: the run fails)
+ * └─ pipeline               PIPELINE_SUPERVISION: a failed subtree escalates
+ *    │  (later: `io`, the gateway and persistence writers, first: sinks subscribe before
+ *    │   anything publishes and stop after everything has published)
+ *    ├─ trading             TRADING_SUPERVISION: any failure escalates (no restart with empty books)
+ *    │  ├─ venue            paper venue (a live adapter later)
+ *    │  ├─ execution        order registry and portfolio
+ *    │  ├─ risk             pre-trade checks, trading state, kill switch
+ *    │  └─ planner          targets to orders
+ *    └─ market              MARKET_SUPERVISION: one-for-one restart with backoff, 10 in 60 s, then escalate
+ *       ├─ strategy
+ *       └─ bars             (later: books and indicator actors, here too)
+ *    (later: `feeds`, the exchange sockets, last: sources start once every consumer is up)
+ * ```
+ *
+ * Children start in the order drawn and stop in reverse: receivers exist before anyone sends to
+ * them (venue before execution before risk before planner, trading before the strategy that
+ * feeds it), and on a stop the producers go first. Every pipeline actor, supervisors included,
+ * has a `backpressure` mailbox of `config.mailboxCapacity`.
+ *
+ * `trading` spawns its children in its `onStart` rather than listing them as static children:
+ * each one's config holds the ref of the one before it, which exists only once that one is
+ * spawned. Nothing restarts `trading` (its parent escalates), so its children and their refs
+ * live as long as the system. `market`'s children need no refs and are plain static children, so
+ * a bad strategy or bars config still throws `CONFIG_INVALID` from `spawnTradingPipeline`.
  */
 import { barsActor, type BarsMessage } from '../../actors/bars/bars-actor.js';
 import { executionActor, type ExecutionMessage } from '../../actors/execution/execution-actor.js';
@@ -10,10 +37,25 @@ import { plannerActor, type PlannerMessage } from '../../actors/execution/planne
 import { riskActor, type RiskMessage } from '../../actors/risk/risk-actor.js';
 import type { StrategyDefinition } from '../../actors/strategies/define-strategy.js';
 import type { Instrument } from '../model/instrument.js';
-import type { ActorRef } from '../runtime/actor.js';
+import { defineActor, defineSupervisor, type ActorDefinition, type ActorRef } from '../runtime/actor.js';
 import type { ActorSystem } from '../runtime/actor-system.js';
+import { TickflowError } from '../runtime/errors.js';
 import type { MailboxConfig } from '../runtime/mailbox.js';
 import type { TickflowConfig } from './config.js';
+import { MARKET_SUPERVISION, PIPELINE_SUPERVISION, TRADING_SUPERVISION } from './pipeline-supervision.js';
+
+/** Paths of the pipeline's actors, for lookups, reports and tests. */
+export const PIPELINE_PATHS = {
+  pipeline: 'pipeline',
+  trading: 'pipeline/trading',
+  venue: 'pipeline/trading/venue',
+  execution: 'pipeline/trading/execution',
+  risk: 'pipeline/trading/risk',
+  planner: 'pipeline/trading/planner',
+  market: 'pipeline/market',
+  strategy: 'pipeline/market/strategy',
+  bars: 'pipeline/market/bars',
+} as const;
 
 /** Refs to the spawned pipeline. */
 export interface TradingPipeline {
@@ -38,40 +80,92 @@ export interface PipelineSpec {
   readonly keepFills: boolean;
 }
 
-/** Spawns the pipeline into `system`; every mailbox is `backpressure` at `config.mailboxCapacity`. */
+/**
+ * Spawns the tree above into `system` as its top-level actor `pipeline` and returns refs to the
+ * workers. The caller chooses the root's policy: a backtest passes `BACKTEST_ROOT_SUPERVISION` to
+ * `createActorSystem`, so a failure in `trading` (or `market` giving up) terminates the system
+ * instead of the root restarting the whole pipeline with empty books.
+ */
 export function spawnTradingPipeline(system: ActorSystem, spec: PipelineSpec): TradingPipeline {
+  const mailbox: Partial<MailboxConfig> = { capacity: spec.config.mailboxCapacity, overflow: 'backpressure' };
+  const pipeline = defineSupervisor({
+    name: 'pipeline',
+    supervision: PIPELINE_SUPERVISION,
+    children: [
+      { actor: tradingSupervisor(spec, mailbox), mailbox },
+      { actor: marketSupervisor(spec, mailbox), mailbox },
+    ],
+  });
+  system.spawn(pipeline, { mailbox });
+  const ref = <M>(path: string): ActorRef<M> => {
+    const found = system.lookup<M>(path);
+    if (found === undefined) throw new TickflowError('ACTOR_FAILED', `${path} did not start: its supervisor failed while starting it`, { actor: path });
+    return found;
+  };
+  return {
+    venue: ref(PIPELINE_PATHS.venue),
+    execution: ref(PIPELINE_PATHS.execution),
+    risk: ref(PIPELINE_PATHS.risk),
+    planner: ref(PIPELINE_PATHS.planner),
+    strategy: ref(PIPELINE_PATHS.strategy),
+    bars: ref(PIPELINE_PATHS.bars),
+  };
+}
+
+/** `trading`: venue, execution, risk, planner, each wired to the one before it. */
+function tradingSupervisor(spec: PipelineSpec, mailbox: Partial<MailboxConfig>): ActorDefinition<void, undefined, never> {
   const { config, instruments, quotePrecision } = spec;
-  const mailbox: Partial<MailboxConfig> = { capacity: config.mailboxCapacity, overflow: 'backpressure' };
-  const venue = system.spawn(paperVenueActor, { config: { venue: config.execution.venue, instruments, quotePrecision }, mailbox });
-  const execution = system.spawn(executionActor, {
-    config: {
-      instruments,
-      quotePrecision,
-      initialCash: config.cash,
-      approval: config.execution.approval,
-      approvalTimeoutUs: config.execution.approvalTimeoutUs,
-      venue: venue as ActorRef<never>,
-      venueTopic: 'venue.paper',
-      keepFills: spec.keepFills,
+  return defineActor<void, undefined, never>({
+    name: 'trading',
+    supervision: TRADING_SUPERVISION,
+    init: () => undefined,
+    receive: (state) => state,
+    onStart(state, ctx) {
+      const venue = ctx.spawn(paperVenueActor, { name: 'venue', config: { venue: config.execution.venue, instruments, quotePrecision }, mailbox });
+      const execution = ctx.spawn(executionActor, {
+        name: 'execution',
+        config: {
+          instruments,
+          quotePrecision,
+          initialCash: config.cash,
+          approval: config.execution.approval,
+          approvalTimeoutUs: config.execution.approvalTimeoutUs,
+          venue: venue as ActorRef<never>,
+          venueTopic: 'venue.paper',
+          keepFills: spec.keepFills,
+        },
+        mailbox,
+      });
+      const risk = ctx.spawn(riskActor, {
+        name: 'risk',
+        config: { risk: config.risk, instruments, quotePrecision, initialCash: config.cash, execution: execution as ActorRef<never> },
+        mailbox,
+      });
+      ctx.spawn(plannerActor, { name: 'planner', config: { instruments, risk: risk as ActorRef<never> }, mailbox });
+      return state;
     },
-    mailbox,
   });
-  const risk = system.spawn(riskActor, {
-    config: { risk: config.risk, instruments, quotePrecision, initialCash: config.cash, execution: execution as ActorRef<never> },
-    mailbox,
+}
+
+/** `market`: the strategy, then the bars actor that feeds it. */
+function marketSupervisor(spec: PipelineSpec, mailbox: Partial<MailboxConfig>): ActorDefinition<void, undefined, never> {
+  const bars = spec.config.bars;
+  return defineSupervisor({
+    name: 'market',
+    supervision: MARKET_SUPERVISION,
+    children: [
+      {
+        actor: spec.strategy,
+        name: 'strategy',
+        config: spec.interval === undefined ? { params: spec.params } : { params: spec.params, interval: spec.interval },
+        mailbox,
+      },
+      {
+        actor: barsActor,
+        name: 'bars',
+        config: bars.lateness === undefined ? { spec: bars.spec, timeBase: bars.timeBase } : { spec: bars.spec, timeBase: bars.timeBase, lateness: bars.lateness },
+        mailbox,
+      },
+    ],
   });
-  const planner = system.spawn(plannerActor, { config: { instruments, risk: risk as ActorRef<never> }, mailbox });
-  const strategy = system.spawn(spec.strategy, {
-    name: 'strategy',
-    config: spec.interval === undefined ? { params: spec.params } : { params: spec.params, interval: spec.interval },
-    mailbox,
-  });
-  const bars = system.spawn(barsActor, {
-    config:
-      config.bars.lateness === undefined
-        ? { spec: config.bars.spec, timeBase: config.bars.timeBase }
-        : { spec: config.bars.spec, timeBase: config.bars.timeBase, lateness: config.bars.lateness },
-    mailbox,
-  });
-  return { venue, execution, risk, planner, strategy, bars };
 }

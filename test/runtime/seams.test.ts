@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defineActor, defineSupervisor, type ActorRef } from '../../src/runtime/actor.js';
+import type { ActorCell } from '../../src/runtime/actor-cell.js';
 import { createActorSystem, type ActorSystem } from '../../src/runtime/actor-system.js';
 import { HOUR, MILLISECOND, MINUTE, SECOND, SimulatedClock } from '../../src/runtime/clock.js';
 import type { DeadLetter } from '../../src/runtime/dead-letters.js';
@@ -772,7 +773,10 @@ describe('a conflating mailbox', () => {
     const snap = system.inspectActor(ref)!;
     expect(snap.mailboxDepth).toBeLessThanOrEqual(4);
     expect(snap.counters.conflated + snap.counters.dropped + snap.mailboxDepth).toBe(1_000_000);
-    expect(grown).toBeLessThan(5 * 1024 * 1024);
+    // The ring itself stays within twice the capacity (tombstones are compacted); the heap check
+    // is looser because other work in the process (JIT, earlier tests' garbage) moves heapUsed.
+    expect((ref as unknown as ActorCell).mailbox.footprint).toBeLessThanOrEqual(8);
+    expect(grown).toBeLessThan(16 * 1024 * 1024);
     system.runUntilIdle();
     expect(processed).toBe(2);
   });
