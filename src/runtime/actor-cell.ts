@@ -3,67 +3,22 @@
  * place in the supervision tree. A cell keeps its identity, mailbox, ref and wiring
  * subscriptions across restarts; each successful start is a new incarnation (numbered), with a
  * fresh state and its own timers and `ctx` subscriptions.
- *
- * Delivery (`tell`) decides the fate of every message at once, by status:
- * - running: queued under the mailbox policy (dropped, conflated or evicted ones are counted);
- *   a full `fail` mailbox fails the actor once, and the message that overflowed counts as failed;
- * - failed: queued under the policy, except that what a full `fail` mailbox refuses is stashed, so
- *   a burst is one failure and one decision;
- * - restarting: stashed up to the supervisor's `stashCapacity`, the rest dead-lettered;
- * - stopping: queued for the drain, until `onStop` has begun; after that, and once stopped,
- *   dead-lettered.
  */
 import type { ActorDefinition, ActorRef, SpawnOptions } from './actor.js';
 import { BATCHING, STOPPED, RUNNING, FAILED, RESTARTING, STARTING, STOPPING } from './actor-status.js';
 import { ActorClockImpl, revokeTimers } from './actor-clock.js';
-import { askCell, failAsk, type AskHost, type AskRef } from './ask.js';
-import type { Bus } from './bus.js';
+import { askCell, type AskRef } from './ask.js';
 import { CellContext } from './cell-context.js';
-import type { DeadLetterReason, DeadLetters } from './dead-letters.js';
-import { Envelope, payloadOf } from './envelope.js';
+import type { DeadLetterReason } from './dead-letters.js';
+import { deadLetter, deliver, refuse } from './delivery.js';
 import { TickflowError } from './errors.js';
 import { LatencyHistogram } from './latency-histogram.js';
-import type { Logger } from './logger.js';
-import { CONFLATED, DROPPED_NEW, DROPPED_OLD, Mailbox, OVERFLOW, type MailboxConfig } from './mailbox.js';
+import type { ActorCounters, Kernel, StopKind } from './kernel.js';
+import { Mailbox, type MailboxConfig } from './mailbox.js';
 import type { Random } from './random.js';
 import { compileRunLoop, type RunLoop } from './run-loop.js';
 import type { RestartType, SupervisionPolicy } from './supervision.js';
 import type { TimerEntry } from './timer-queue.js';
-
-/**
- * Per-actor counters. Every message that reaches a cell ends in exactly one of the first five (or
- * is still queued or stashed), so inspection derives `received` rather than counting it on the
- * hot path. `startFailures` counts throws of `init`/`onStart`, which are not messages.
- */
-export interface ActorCounters {
-  processed: number;
-  dropped: number;
-  conflated: number;
-  failed: number;
-  deadLettered: number;
-  restarts: number;
-  startFailures: number;
-}
-
-/** How a stop ends a cell: a self-stop (`normal` exit) or a parent or system stop (`shutdown`). */
-export type StopKind = 'normal' | 'shutdown';
-
-/** What a cell needs from the system that owns it. */
-export interface Kernel extends AskHost {
-  readonly bus: Bus<unknown>;
-  readonly log: Logger;
-  readonly deadLetters: DeadLetters;
-  readonly sampleEvery: number;
-  /** True once the system stops: asks that fail then fail with `SYSTEM_STOPPED`. */
-  readonly isShuttingDown: boolean;
-  schedule(cell: ActorCell): void;
-  reportFailure(cell: ActorCell, error: unknown): void;
-  pressureChanged(delta: number): void;
-  pipeStarted(): void;
-  pipeEnded(): void;
-  spawnChild(parent: ActorCell, definition: ActorDefinition<any, any, any>, options: SpawnOptions<any>): ActorCell;
-  requestStop(cell: ActorCell, kind: StopKind): void;
-}
 
 /** The runtime instance of one actor. */
 export class ActorCell implements ActorRef<any> {
@@ -234,82 +189,19 @@ export class ActorCell implements ActorRef<any> {
     return askCell<R>(this, message, options?.timeout ?? 5_000_000);
   }
 
-  /** Delivers any item (a message or an `Envelope`) under the rules in the file comment. */
+  /** Delivers any item (a message or an `Envelope`) under the rules of `delivery.ts`. */
   deliver(item: unknown): void {
-    const st = this.st;
-    if (st === BATCHING) {
-      this.deferred.push(item);
-      return;
-    }
-    if (item instanceof Envelope) this.envelopes++;
-    if (st === STOPPED || this.finishing) return this.deadLetter(item, 'stopped');
-    if (st === RESTARTING) return this.stashItem(item);
-    const mailbox = this.mailbox;
-    let outcome;
-    if (this.keyOf !== null) {
-      let key: unknown;
-      try {
-        key = this.keyOf(payloadOf(item));
-      } catch (error) {
-        // The key function is this actor's code: its throw is this actor's failure, and the
-        // publish that brought the message still reaches every other subscriber.
-        this.refuse(item, error);
-        return;
-      }
-      outcome = mailbox.pushKeyed(item, key);
-    } else {
-      outcome = mailbox.push(item);
-    }
-    if (outcome === OVERFLOW) {
-      if (st === FAILED) return this.stashItem(item);
-      if (st === STOPPING) return this.deadLetter(item, 'unprocessed');
-      const error = new TickflowError('MAILBOX_OVERFLOW', `mailbox of ${this.path} is full (capacity ${mailbox.capacity}, policy fail)`, { actor: this.path, capacity: mailbox.capacity });
-      return this.refuse(item, error);
-    }
-    if (outcome === DROPPED_NEW) this.discard(item, 'dropped');
-    else if (outcome === DROPPED_OLD) this.discard(mailbox.evicted, 'dropped');
-    else if (outcome === CONFLATED) this.discard(mailbox.evicted, 'conflated');
-    mailbox.evicted = undefined;
-    if (st === RUNNING) this.fastLimit = this.fastLimitOf();
-    if (this.backpressured) this.updatePressure();
-    if (!this.scheduled && (st === RUNNING || st === STOPPING)) this.kernel.schedule(this);
+    deliver(this, item);
   }
 
-  /** Counts a message the policy dropped or conflated away; its ask fails with `ASK_DROPPED`. */
-  private discard(item: unknown, kind: 'dropped' | 'conflated'): void {
-    this.counters[kind]++;
-    if (item instanceof Envelope) {
-      this.envelopes--;
-      failAsk(item, () => new TickflowError('ASK_DROPPED', `ask to ${this.path}: its message was ${kind} by the mailbox policy`, { actor: this.path }));
-    }
-  }
-
-  /** A message refused because of this actor's own fault: counted as failed; a running actor fails. */
+  /** A message refused because of this actor's own fault (see `delivery.ts`). */
   refuse(item: unknown, error: unknown): void {
-    this.counters.failed++;
-    if (item instanceof Envelope) {
-      this.envelopes--;
-      failAsk(item, () => new TickflowError('ACTOR_FAILED', `ask to ${this.path}: the actor failed on it`, { actor: this.path }, { cause: error }));
-    }
-    if (this.st === RUNNING || this.st === STARTING) this.kernel.reportFailure(this, error);
-  }
-
-  private stashItem(item: unknown): void {
-    const bound = this.parent === undefined ? Infinity : this.parent.policy.stashCapacity;
-    if (this.stash.length >= bound) return this.deadLetter(item, 'stash-overflow');
-    this.stash.push(item);
-    if (this.backpressured) this.updatePressure();
+    refuse(this, item, error);
   }
 
   /** Dead-letters an item: counted here and in the system; its ask fails at once. */
   deadLetter(item: unknown, reason: DeadLetterReason): void {
-    this.counters.deadLettered++;
-    if (item instanceof Envelope) {
-      this.envelopes--;
-      const code = reason === 'stash-overflow' ? 'ASK_DROPPED' : this.kernel.isShuttingDown ? 'SYSTEM_STOPPED' : 'ASK_TARGET_STOPPED';
-      failAsk(item, () => new TickflowError(code, `ask to ${this.path}: message dead-lettered (${reason})`, { actor: this.path, reason }));
-    }
-    this.kernel.deadLetters.record(this.path, payloadOf(item), reason);
+    deadLetter(this, item, reason);
   }
 
   /** Recomputes whether this cell holds the system's backpressure. */

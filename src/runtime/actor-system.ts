@@ -10,7 +10,8 @@
  * and asks whose target stops during the system's stop fail with it too.
  */
 import type { ActorDefinition, ActorRef, SpawnOptions } from './actor.js';
-import { ActorCell, type StopKind } from './actor-cell.js';
+import { ActorCell } from './actor-cell.js';
+import type { StopKind } from './kernel.js';
 import type { AskRef } from './ask.js';
 import { Bus } from './bus.js';
 import { LiveClock, SimulatedClock, type Clock } from './clock.js';

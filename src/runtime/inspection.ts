@@ -3,7 +3,8 @@
  * sampled processing latency. Built only when asked for; the counters it reads are plain fields
  * the cells bump anyway.
  */
-import type { ActorCell, ActorCounters } from './actor-cell.js';
+import type { ActorCell } from './actor-cell.js';
+import type { ActorCounters } from './kernel.js';
 import { statusName, type ActorStatus } from './actor-status.js';
 import type { OverflowPolicy } from './mailbox.js';
 

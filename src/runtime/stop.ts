@@ -11,7 +11,8 @@
  * runs no hook and no `receive`; its pending restart is cancelled and what it holds is
  * dead-lettered.
  */
-import type { ActorCell, Kernel, StopKind } from './actor-cell.js';
+import type { ActorCell } from './actor-cell.js';
+import type { Kernel, StopKind } from './kernel.js';
 import { FAILED, RESTARTING, RUNNING, STARTING, STOPPED, STOPPING } from './actor-status.js';
 import type { TimerEntry } from './timer-queue.js';
 

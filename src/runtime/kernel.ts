@@ -1,0 +1,45 @@
+/**
+ * What an actor cell needs from the system that owns it (the kernel), and the small types cells,
+ * supervision and inspection share. The actor system implements `Kernel`.
+ */
+import type { ActorDefinition, SpawnOptions } from './actor.js';
+import type { ActorCell } from './actor-cell.js';
+import type { AskHost } from './ask.js';
+import type { Bus } from './bus.js';
+import type { DeadLetters } from './dead-letters.js';
+import type { Logger } from './logger.js';
+
+/**
+ * Per-actor counters. Every message that reaches a cell ends in exactly one of the first five (or
+ * is still queued or stashed), so inspection derives `received` rather than counting it on the
+ * hot path. `startFailures` counts throws of `init`/`onStart`, which are not messages.
+ */
+export interface ActorCounters {
+  processed: number;
+  dropped: number;
+  conflated: number;
+  failed: number;
+  deadLettered: number;
+  restarts: number;
+  startFailures: number;
+}
+
+/** How a stop ends a cell: a self-stop (`normal` exit) or a parent or system stop (`shutdown`). */
+export type StopKind = 'normal' | 'shutdown';
+
+/** What a cell needs from the system that owns it. */
+export interface Kernel extends AskHost {
+  readonly bus: Bus<unknown>;
+  readonly log: Logger;
+  readonly deadLetters: DeadLetters;
+  readonly sampleEvery: number;
+  /** True once the system stops: asks that fail then fail with `SYSTEM_STOPPED`. */
+  readonly isShuttingDown: boolean;
+  schedule(cell: ActorCell): void;
+  reportFailure(cell: ActorCell, error: unknown): void;
+  pressureChanged(delta: number): void;
+  pipeStarted(): void;
+  pipeEnded(): void;
+  spawnChild(parent: ActorCell, definition: ActorDefinition<any, any, any>, options: SpawnOptions<any>): ActorCell;
+  requestStop(cell: ActorCell, kind: StopKind): void;
+}
