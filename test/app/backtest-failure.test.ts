@@ -6,8 +6,7 @@ import { z } from 'zod';
 import { defineStrategy, type StrategyDefinition } from '../../actors/strategies/define-strategy.js';
 import { strategies } from '../../actors/strategies/strategies.js';
 import { main } from '../../src/app/cli.js';
-import { encodeRecord } from '../../src/model/journal-codec.js';
-import type { Trade } from '../../src/model/records.js';
+import { waveJournalLines } from '../support/wave-journal.js';
 
 // Test strategies go where a user's would: one entry in the registry (removed after the tests).
 const registry = strategies as unknown as Record<string, StrategyDefinition>;
@@ -43,14 +42,7 @@ beforeAll(() => {
   registry['test-unplannable'] = unplannable as unknown as StrategyDefinition;
   registry['test-flaky'] = flaky as unknown as StrategyDefinition;
   // One trade a second for ten minutes on a slow wave: sixty 10 s bars.
-  const t0 = 1_722_000_000_000_000;
-  const lines: string[] = [];
-  for (let i = 0; i < 600; i++) {
-    const ts = t0 + i * 1_000_000;
-    const price = Math.round((100 + 5 * Math.sin(i / 40)) * 100) / 100;
-    const trade: Trade = { type: 'trade', exchange: 'sim', symbol: 'SIMUSDT', ts, tsRecv: ts, id: String(i), price, amount: 0.5, side: i % 2 === 0 ? 'buy' : 'sell' };
-    lines.push(encodeRecord(trade));
-  }
+  const lines = waveJournalLines();
   journal = join(tmp, 'sim.ndjson');
   writeFileSync(journal, lines.join('\n') + '\n');
 });

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/app/cli.js';
-import { encodeRecord } from '../../src/model/journal-codec.js';
-import type { Trade } from '../../src/model/records.js';
+import { waveJournalLines } from '../support/wave-journal.js';
 import { dataPath } from '../support/data.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tickflow-cli-'));
@@ -48,14 +47,7 @@ function lineCount(text: string): number {
 
 /** A journal of one trade a second for ten minutes, prices on a slow wave (enough 10 s bars to warm 30-bar EMAs). */
 function writeJournal(): { plain: string; gz: string; records: number } {
-  const t0 = 1_722_000_000_000_000;
-  const lines: string[] = [];
-  for (let i = 0; i < 600; i++) {
-    const ts = t0 + i * 1_000_000;
-    const price = Math.round((100 + 5 * Math.sin(i / 40)) * 100) / 100;
-    const trade: Trade = { type: 'trade', exchange: 'sim', symbol: 'SIMUSDT', ts, tsRecv: ts, id: String(i), price, amount: 0.5, side: i % 2 === 0 ? 'buy' : 'sell' };
-    lines.push(encodeRecord(trade));
-  }
+  const lines = waveJournalLines();
   const text = lines.join('\n') + '\n';
   const plain = join(tmp, 'sim.ndjson');
   const gz = join(tmp, 'sim.ndjson.gz');

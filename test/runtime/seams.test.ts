@@ -458,33 +458,40 @@ describe('a pending onStop', () => {
 
 // ---- 7. a restart cleans up ------------------------------------------------------------------
 
+/** A cleanup hook that stays pending until `release()`, noting both ends in `events`. */
+function pendingCleanup(events: string[]) {
+  let resolveHook: (() => void) | undefined;
+  return {
+    start(): Promise<void> {
+      events.push('cleanup-start');
+      return new Promise<void>((resolve) => (resolveHook = resolve));
+    },
+    release(): void {
+      events.push('cleanup-done');
+      resolveHook!();
+    },
+  };
+}
+
 describe('restart cleanup', () => {
   it('runs onStop of the failed incarnation when there is no beforeRestart, and awaits it before the next init', async () => {
     const { system } = simulated();
     const events: string[] = [];
-    let release: (() => void) | undefined;
+    const cleanup = pendingCleanup(events);
     const actor = defineActor<void, null, 'crash'>({
       name: 'a',
       init: () => (events.push('init'), null),
       receive: () => {
         throw new Error('boom');
       },
-      onStop: () => {
-        events.push('cleanup-start');
-        return new Promise<void>((resolve) => {
-          release = () => {
-            events.push('cleanup-done');
-            resolve();
-          };
-        });
-      },
+      onStop: () => cleanup.start(),
     });
     const a = system.spawn(actor, { name: 'a' });
     a.tell('crash');
     system.runUntilIdle();
     await flush(system);
     expect(events).toEqual(['init', 'cleanup-start']); // the next init waits for the cleanup
-    release!();
+    cleanup.release();
     await flush(system);
     expect(events).toEqual(['init', 'cleanup-start', 'cleanup-done', 'init']);
     expect(system.inspectActor(a)?.status).toBe('running');
@@ -493,22 +500,14 @@ describe('restart cleanup', () => {
   it('runs an async beforeRestart instead of onStop and awaits it before the next init', async () => {
     const { system } = simulated();
     const events: string[] = [];
-    let release: (() => void) | undefined;
+    const cleanup = pendingCleanup(events);
     const actor = defineActor<void, null, 'crash'>({
       name: 'a',
       init: () => (events.push('init'), null),
       receive: () => {
         throw new Error('boom');
       },
-      beforeRestart: () => {
-        events.push('cleanup-start');
-        return new Promise<void>((resolve) => {
-          release = () => {
-            events.push('cleanup-done');
-            resolve();
-          };
-        });
-      },
+      beforeRestart: () => cleanup.start(),
       onStop: () => {
         events.push('onStop');
       },
@@ -518,7 +517,7 @@ describe('restart cleanup', () => {
     system.runUntilIdle();
     await flush(system);
     expect(events).toEqual(['init', 'cleanup-start']);
-    release!();
+    cleanup.release();
     await flush(system);
     expect(events).toEqual(['init', 'cleanup-start', 'cleanup-done', 'init']);
   });
