@@ -32,7 +32,8 @@ export function actorFailureOf(error: unknown): ActorFailure {
       current = current.cause;
     } else if (isTickflowError(current, 'SUPERVISOR_GAVE_UP')) {
       const supervisor = pathIn(current.context) ?? actor ?? '(root)';
-      actor = supervisor;
+      const child = current.context['child'];
+      actor = typeof child === 'string' && child !== '' ? child : supervisor;
       gaveUp ??= { supervisor, maxRestarts: Number(current.context['maxRestarts']), withinUs: Number(current.context['withinUs']) };
       current = current.cause;
     } else {

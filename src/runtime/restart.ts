@@ -62,7 +62,7 @@ export function restart(host: StopHost, parent: ActorCell, cell: ActorCell, erro
   }
   const now = host.clock.now();
   if (!withinIntensity(parent.restartLog, now, parent.policy)) {
-    giveUp(host, parent, error);
+    giveUp(host, parent, error, cell.path);
     return;
   }
   const backoff = parent.policy.backoff;
@@ -142,8 +142,11 @@ function restartNow(cell: ActorCell): void {
   cell.start();
 }
 
-/** The supervisor exceeded its intensity: stop its children and fail it, so its parent decides. */
-export function giveUp(host: StopHost, supervisor: ActorCell, error: unknown): void {
+/**
+ * The supervisor exceeded its intensity: stop its children and fail it, so its parent decides.
+ * The error names the child whose failure was one too many (`context.child`).
+ */
+export function giveUp(host: StopHost, supervisor: ActorCell, error: unknown, child: string): void {
   const { maxRestarts, withinUs } = supervisor.policy;
   host.log.error({ actor: supervisor.path, maxRestarts, withinUs, err: error }, 'supervisor gave up');
   for (let i = supervisor.children.length - 1; i >= 0; i--) terminateNow(host, supervisor.children[i]!);
@@ -151,6 +154,11 @@ export function giveUp(host: StopHost, supervisor: ActorCell, error: unknown): v
   if (supervisor.st === FAILED) return;
   host.reportFailure(
     supervisor,
-    new TickflowError('SUPERVISOR_GAVE_UP', `${supervisor.path || 'root'} exceeded ${maxRestarts} restarts in ${withinUs} µs`, { actor: supervisor.path, maxRestarts, withinUs }, { cause: error }),
+    new TickflowError(
+      'SUPERVISOR_GAVE_UP',
+      `${supervisor.path || 'root'} exceeded ${maxRestarts} restarts in ${withinUs} µs (last failure: ${child})`,
+      { actor: supervisor.path, child, maxRestarts, withinUs },
+      { cause: error },
+    ),
   );
 }

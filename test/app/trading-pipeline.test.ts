@@ -134,7 +134,7 @@ describe('the pipeline tree', () => {
     await system.stop();
   });
 
-  it('fails the system, naming the market supervisor, after more than 10 strategy restarts within 60 s', async () => {
+  it('fails the system, naming the strategy and the market supervisor, after more than 10 strategy restarts within 60 s', async () => {
     const strategy = barStrategy('broken', () => {
       throw new Error('always');
     });
@@ -152,10 +152,10 @@ describe('the pipeline tree', () => {
     expect(ended?.kind).toBe('failed');
     if (ended?.kind !== 'failed') return;
     const failure = actorFailureOf(ended.error);
-    expect(failure.actor).toBe(PIPELINE_PATHS.market);
+    expect(failure.actor).toBe(PIPELINE_PATHS.strategy);
     expect(failure.gaveUp).toEqual({ supervisor: PIPELINE_PATHS.market, maxRestarts: 10, withinUs: 60 * SECOND });
     expect((failure.error as Error).message).toBe('always');
-    expect(formatActorFailure(failure)).toBe('supervisor pipeline/market gave up after 10 restarts within 60 s; last error: always');
+    expect(formatActorFailure(failure)).toBe('actor pipeline/market/strategy failed: always (supervisor pipeline/market gave up after 10 restarts within 60 s)');
   });
 
   it('keeps market restarts apart: failures more than 60 s apart never add up to giving up', async () => {
