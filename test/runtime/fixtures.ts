@@ -1,6 +1,10 @@
 /** Small actors and helpers shared by the runtime tests. */
 import { defineActor, type ActorRef } from '../../src/runtime/actor.js';
-import type { ActorSystem } from '../../src/runtime/actor-system.js';
+import { createActorSystem, type ActorSystem } from '../../src/runtime/actor-system.js';
+import { SimulatedClock } from '../../src/runtime/clock.js';
+import type { DeadLetter } from '../../src/runtime/dead-letters.js';
+import { TickflowError } from '../../src/runtime/errors.js';
+import type { SupervisionPolicy } from '../../src/runtime/supervision.js';
 
 /** Messages of the counter actor. */
 export type CounterMsg = 'inc' | 'crash' | 'get' | 'exit';
@@ -50,4 +54,54 @@ export function countersOf(system: ActorSystem, path: string) {
   const snap = system.inspect().find((s) => s.path === path);
   if (snap === undefined) throw new Error(`no actor ${path}`);
   return snap.counters;
+}
+
+/** A simulated system that records every dead letter. */
+export function simulated(options: { supervision?: Partial<SupervisionPolicy> } = {}) {
+  const clock = new SimulatedClock(0);
+  const system = createActorSystem({ clock, ...options });
+  const dead: DeadLetter[] = [];
+  system.deadLetters.subscribe((letter) => dead.push(letter));
+  return { clock, system, dead };
+}
+
+/** Lets promise callbacks (ask settlements, awaited hooks) run, then runs to idle. Bounded. */
+export async function flush(system: ActorSystem): Promise<void> {
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    system.runUntilIdle();
+  }
+}
+
+/** A promise's outcome, readable without awaiting it (an unsettled ask must not hang the test). */
+export interface Tracked<T> {
+  state: 'pending' | 'resolved' | 'rejected';
+  value?: T;
+  error?: unknown;
+}
+
+export function track<T>(promise: Promise<T>): Tracked<T> {
+  const t: Tracked<T> = { state: 'pending' };
+  promise.then(
+    (value) => {
+      t.state = 'resolved';
+      t.value = value;
+    },
+    (error: unknown) => {
+      t.state = 'rejected';
+      t.error = error;
+    },
+  );
+  return t;
+}
+
+/** `pending`, `resolved`, or the rejection's code: one value, so a failure message says which. */
+export function outcomeOf(t: Tracked<unknown>): string {
+  if (t.state !== 'rejected') return t.state;
+  return t.error instanceof TickflowError ? t.error.code : `non-tickflow error: ${String(t.error)}`;
+}
+
+/** A fixed backoff: every restart waits `us`. */
+export function fixedBackoff(us: number): SupervisionPolicy['backoff'] {
+  return { minUs: us, maxUs: us, factor: 1, jitter: 0, resetAfterUs: 0 };
 }

@@ -13,25 +13,9 @@ import { HOUR, MILLISECOND, MINUTE, SECOND, SimulatedClock } from '../../src/run
 import type { DeadLetter } from '../../src/runtime/dead-letters.js';
 import { isTickflowError, TickflowError } from '../../src/runtime/errors.js';
 import type { SupervisionPolicy } from '../../src/runtime/supervision.js';
+import { fixedBackoff, flush, outcomeOf, simulated, track, type Tracked } from './fixtures.js';
 
 // ---- Helpers ---------------------------------------------------------------------------------
-
-/** A simulated system that records every dead letter. */
-function simulated() {
-  const clock = new SimulatedClock(0);
-  const system = createActorSystem({ clock });
-  const dead: DeadLetter[] = [];
-  system.deadLetters.subscribe((letter) => dead.push(letter));
-  return { clock, system, dead };
-}
-
-/** Lets promise callbacks (ask settlements, awaited hooks) run, then runs to idle. Bounded. */
-async function flush(system: ActorSystem): Promise<void> {
-  for (let round = 0; round < 3; round++) {
-    for (let i = 0; i < 10; i++) await Promise.resolve();
-    system.runUntilIdle();
-  }
-}
 
 /** Stops a simulated system, driving time a bounded number of steps; true once it has stopped. */
 async function stopSimulated(system: ActorSystem, clock: SimulatedClock): Promise<boolean> {
@@ -47,34 +31,6 @@ async function stopSimulated(system: ActorSystem, clock: SimulatedClock): Promis
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** A promise's outcome, readable without awaiting it (an unsettled ask must not hang the test). */
-interface Tracked<T> {
-  state: 'pending' | 'resolved' | 'rejected';
-  value?: T;
-  error?: unknown;
-}
-
-function track<T>(promise: Promise<T>): Tracked<T> {
-  const t: Tracked<T> = { state: 'pending' };
-  promise.then(
-    (value) => {
-      t.state = 'resolved';
-      t.value = value;
-    },
-    (error: unknown) => {
-      t.state = 'rejected';
-      t.error = error;
-    },
-  );
-  return t;
-}
-
-/** `pending`, `resolved`, or the rejection's code: one value, so a failure message says which. */
-function outcomeOf(t: Tracked<unknown>): string {
-  if (t.state !== 'rejected') return t.state;
-  return t.error instanceof TickflowError ? t.error.code : `non-tickflow error: ${String(t.error)}`;
-}
-
 function counters(system: ActorSystem, ref: ActorRef<any>) {
   const snap = system.inspectActor(ref);
   if (snap === undefined) throw new Error(`no snapshot of ${ref.path}`);
@@ -87,10 +43,6 @@ function accounted(c: { processed: number; dropped: number; conflated: number; f
 
 const byNumber = (a: number, b: number) => a - b;
 
-/** A fixed backoff: every restart waits `us`. */
-function fixedBackoff(us: number): SupervisionPolicy['backoff'] {
-  return { minUs: us, maxUs: us, factor: 1, jitter: 0, resetAfterUs: 0 };
-}
 
 type CounterMsg = 'inc' | 'crash' | 'get';
 
