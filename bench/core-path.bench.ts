@@ -42,6 +42,7 @@ import { plannerActor } from '../actors/execution/planner-actor.js';
 import { Portfolio } from '../actors/execution/portfolio.js';
 import { MarketSnapshots } from '../actors/risk/market-snapshot.js';
 import { riskActor, type RiskStats } from '../actors/risk/risk-actor.js';
+import { parseRiskConfig } from '../actors/risk/risk-config.js';
 import { createRiskGuard } from '../actors/risk/risk-guard.js';
 import { benchEveryTrade } from '../actors/strategies/bench-every-trade.js';
 import { createInstrument, type Instrument } from '../src/model/instrument.js';
@@ -279,7 +280,7 @@ async function pipelineRun(base: readonly Trade[], n: number, rate: Rate): Promi
     },
   });
   const riskRef = system.spawn(risk, {
-    config: { risk: RISK, instruments: INSTRUMENTS, quotePrecision: QUOTE_PRECISION, initialCash: CASH, execution: executionRef as ActorRef<never> },
+    config: { risk: parseRiskConfig(RISK), instruments: INSTRUMENTS, quotePrecision: QUOTE_PRECISION, initialCash: CASH, execution: executionRef as ActorRef<never> },
   });
   system.spawn(planner, { config: { instruments: INSTRUMENTS, risk: riskRef as ActorRef<never> } });
   system.spawn(strategy, { name: 'strategy', config: { exchange: EXCHANGE, symbols: [CORPUS_SYMBOL] } });

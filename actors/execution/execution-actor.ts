@@ -191,6 +191,8 @@ export const executionActor = defineActor<ExecutionConfig, ExecutionState, Execu
       case 'exec_snapshot':
         ctx.reply(snapshot(state));
         return state;
+      default:
+        return state; // other messages on `md` (the book actor's `book_snapshot`): not used here
     }
   },
 });

@@ -4,10 +4,12 @@
  *
  *     delta = round(target) − position − openCoverage
  *
- * in lots, where `round` brings the target to the size increment half-even, `position` is the
+ * in lots, where `round` brings the target to the size increment **toward zero** (an order never
+ * makes more than the strategy asked: 0.000015 BTC on a 0.00001 grid is 0.00001), `position` is the
  * portfolio's signed lots and `openCoverage` the signed lots open orders may still fill (buys
  * positive, sells negative: `OrderRegistry.openCoverage`). A zero delta plans nothing; otherwise
- * one order of `|delta|` lots, a buy when positive.
+ * one order of `|delta|` lots, a buy when positive. A non-zero target smaller than one increment
+ * rounds to zero, i.e. flat; `planWithCancels` says so (`roundedToZero`) for the caller to count.
  *
  * - Market orders by default; a limit order when the target asks for one, at its `limitPrice`
  *   snapped to the tick grid in the **passive** direction (a buy rounds down, a sell up), so the
@@ -17,8 +19,9 @@
  * - Opposite open orders. `planOrders` plans only the remaining delta and never cancels: orders
  *   already open are assumed to fill, so the sum of everything open lands on the target (even when
  *   it means a sell beside a resting buy). `planWithCancels` instead cancels the open orders that
- *   work against the target (wrong side, or more than it needs on the right side), leaves them out
- *   of the coverage, and orders the rest; see there for the race this accepts.
+ *   work against the target (wrong side, or more than it needs on the right side) and orders the
+ *   rest, never more than leaves room for every order that may still fill toward the target
+ *   (orders pending cancel included, until the cancel is confirmed); see there.
  *
  * A target that cannot be planned (not a finite number, a limit order without a positive price, a
  * symbol that is not the instrument's) is a bug in the strategy, not a market condition: it throws
@@ -61,9 +64,14 @@ export interface CancelRequest {
 
 /** What `planWithCancels` decided. */
 export interface OrderPlan {
-  /** The target in lots, on the size grid (half-even). */
+  /** The target in lots, on the size grid (rounded toward zero). */
   readonly targetLots: bigint;
-  /** Signed lots left to order after position and the kept open orders (0: nothing to order). */
+  /** True when the target is not zero but less than one size increment: it plans for flat. */
+  readonly roundedToZero: boolean;
+  /**
+   * Signed lots ordered: what is left after position, the kept open orders and the orders pending
+   * cancel on the side of the move (0: nothing to order).
+   */
   readonly delta: bigint;
   readonly orders: NewOrder[];
   readonly cancels: CancelRequest[];
@@ -80,13 +88,14 @@ function invalid(target: TargetPosition, message: string): TickflowError {
 }
 
 /**
- * The target in lots on the instrument's size grid, rounded half-even. Throws `ORDER_INVALID` for a
- * non-finite target or one for another symbol.
+ * The target in lots on the instrument's size grid, rounded toward zero, so the position asked for
+ * is never larger than the strategy's. Throws `ORDER_INVALID` for a non-finite target or one for
+ * another symbol.
  */
 export function targetToLots(target: TargetPosition, instrument: Instrument): bigint {
   if (target.symbol !== instrument.symbol) throw invalid(target, `target is for ${target.symbol}, instrument is ${instrument.symbol}`);
   if (!Number.isFinite(target.target)) throw invalid(target, `target must be a finite number, got ${target.target}`);
-  return sizeToLots(instrument, target.target, 'halfEven');
+  return sizeToLots(instrument, target.target, 'down');
 }
 
 /**
@@ -124,16 +133,22 @@ export function planOrders(
 }
 
 /**
- * Plans cancels and orders together, so that what stays open and what is ordered all lie on the
- * side that moves the position toward the target and add up to exactly `target − position`:
+ * Plans cancels and orders together, so that the position never passes the target whatever the
+ * orders in flight do, and lands on it when they do what was asked:
  * - an open order on the wrong side (a sell when the position must grow, or any order when the
  *   position already equals the target) is cancelled (`WRONG_SIDE`);
- * - open orders on the right side are kept oldest first while their remaining lots fit in what is
- *   needed; one that would overshoot is cancelled (`OVER_COVERED`) and the rest is ordered anew;
- * - orders already in `PENDING_CANCEL` are expected to go away: neither counted nor cancelled again.
- * Cancelled orders are left out of the coverage at once. If one fills before its cancel lands
- * (the race every venue has), the position overshoots until the next target is planned.
- * `openOrders` are the symbol's open orders in creation order (`OrderRegistry.openOrders`).
+ * - an order pending cancel may still fill until its cancel is confirmed (fills race cancels on
+ *   every venue). On the side of the move it is counted first, as if it fills; on the other side
+ *   it is not counted (it may not fill). It is never cancelled again;
+ * - working orders on the right side are kept oldest first while what is counted fits in what is
+ *   needed; one that would overshoot is cancelled (`OVER_COVERED`) and, pending cancel now, still
+ *   counts, so later ones that no longer fit are cancelled too;
+ * - what still fits is ordered, on the side of the move only.
+ * So buys that may fill never take the position above a target above it (nor sells below one
+ * below): with a strategy that flips faster than the venue's latency, orders in flight do not pile
+ * up. When a cancel is confirmed the coverage shrinks and the caller plans again (the planner
+ * actor does, with the last target). `openOrders` are the symbol's open orders in creation order
+ * (`OrderRegistry.openOrders`), orders pending cancel included.
  */
 export function planWithCancels(
   target: TargetPosition,
@@ -146,17 +161,24 @@ export function planWithCancels(
   const need = targetLots - position;
   const needAbs = need < 0n ? -need : need;
   const side: OrderSide | undefined = need > 0n ? 'buy' : need < 0n ? 'sell' : undefined;
+  // Lots that may still fill toward the target: orders pending cancel on that side first.
+  let covered = 0n;
+  for (const o of openOrders) if (o.status === 'PENDING_CANCEL' && o.side === side) covered += o.quantity - o.filledQuantity;
   const cancels: CancelRequest[] = [];
-  let kept = 0n;
   for (const o of openOrders) {
     if (o.status === 'PENDING_CANCEL') continue;
-    let reason: CancelReason | undefined;
+    if (o.side !== side) {
+      cancels.push({ type: 'cancel_request', clientOrderId: o.clientOrderId, symbol: target.symbol, reason: 'WRONG_SIDE', ts: target.ts });
+      continue;
+    }
     const remaining = o.quantity - o.filledQuantity;
-    if (o.side !== side) reason = 'WRONG_SIDE';
-    else if (kept + remaining > needAbs) reason = 'OVER_COVERED';
-    else kept += remaining;
-    if (reason !== undefined) cancels.push({ type: 'cancel_request', clientOrderId: o.clientOrderId, symbol: target.symbol, reason, ts: target.ts });
+    if (covered + remaining > needAbs) {
+      cancels.push({ type: 'cancel_request', clientOrderId: o.clientOrderId, symbol: target.symbol, reason: 'OVER_COVERED', ts: target.ts });
+    }
+    covered += remaining; // kept, or pending cancel from now on: either way it may fill
   }
-  const delta = side === 'sell' ? need + kept : need - kept;
-  return { targetLots, delta, orders: orderFor(target, delta, instrument, nextId), cancels };
+  const room = covered < needAbs ? needAbs - covered : 0n;
+  const delta = side === 'sell' ? -room : room;
+  const roundedToZero = targetLots === 0n && target.target !== 0;
+  return { targetLots, roundedToZero, delta, orders: orderFor(target, delta, instrument, nextId), cancels };
 }

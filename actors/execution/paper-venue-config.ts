@@ -22,11 +22,25 @@ const feeRate = z.string().refine(
 );
 
 /**
+ * Default taker fee rate: 4 bps of notional. With `DEFAULT_MAKER_FEE`, the rates `config/default.yaml`
+ * and the README state, so a backtest costs the same with or without `--config`. They are of the
+ * order of crypto futures venues' entry tiers, while Binance spot's base tier (10 bps both ways) is
+ * dearer and FX or equity commissions are cheaper: a default is a stated assumption, not any one
+ * venue's schedule. A default that charged nothing made every backtest without a config trade for
+ * free; set `"0"` explicitly to see the costless figures.
+ */
+export const DEFAULT_TAKER_FEE = '0.0004';
+
+/** Default maker fee rate: 2 bps of notional (see `DEFAULT_TAKER_FEE`). */
+export const DEFAULT_MAKER_FEE = '0.0002';
+
+/**
  * The paper venue's settings:
  * - `latencyUs`: engine-time delay (µs) from `submit` or `cancel` to the venue acting on it, both
  *   ways folded into one figure. Default 1000 (1 ms): a positive latency also keeps an order from
  *   ever meeting the very record that caused it.
- * - `makerFee`, `takerFee`: rates on the fill's notional (default `"0"`).
+ * - `makerFee`, `takerFee`: rates on the fill's notional (defaults `DEFAULT_MAKER_FEE` `"0.0002"` and
+ *   `DEFAULT_TAKER_FEE` `"0.0004"`; `"0"` turns a fee off).
  * - `partialFills`: when on (default), a fill against a quote takes at most the displayed size and a
  *   fill against a trade at most the trade's amount, and the rest waits for later updates; when off,
  *   every fill takes the whole remaining quantity. Bars always fill the whole quantity.
@@ -40,8 +54,8 @@ const feeRate = z.string().refine(
  */
 export const PaperVenueConfig = z.strictObject({
   latencyUs: z.int().nonnegative().default(1000),
-  makerFee: feeRate.default('0'),
-  takerFee: feeRate.default('0'),
+  makerFee: feeRate.default(DEFAULT_MAKER_FEE),
+  takerFee: feeRate.default(DEFAULT_TAKER_FEE),
   partialFills: z.boolean().default(true),
   marketWithoutQuotes: z.enum(['nextPrice', 'reject']).default('nextPrice'),
   limitCross: z.enum(['through', 'touch']).default('through'),

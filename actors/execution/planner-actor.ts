@@ -3,14 +3,17 @@
  * `planWithCancels` and sends them to the risk actor. Its view of positions and open orders is
  * rebuilt from what execution publishes (`exec.fill.*`, `exec.order.*`); an order it has just
  * planned counts as open at once (before execution reports it), so two targets in a row never
- * order the same quantity twice. Client order ids come from one deterministic factory, so a
- * replay gives the same ids.
+ * order the same quantity twice. An order it asks to cancel stays in its coverage until execution
+ * reports it ended (it may fill until then); when such an order ends, the symbol's last target is
+ * planned again at once, since the room it held is free (after a fill that beat the cancel, once
+ * the fill's position has arrived: execution publishes the order update before the fill report).
+ * Client order ids come from one deterministic factory, so a replay gives the same ids.
  */
 import type { Instrument } from '../../src/model/instrument.js';
 import type { OrderStatus } from '../../src/model/order-transitions.js';
 import { isTerminalStatus } from '../../src/model/order-transitions.js';
 import type { TargetPosition } from '../../src/model/signal.js';
-import { defineActor, type ActorRef } from '../../src/runtime/actor.js';
+import { defineActor, type ActorContext, type ActorRef } from '../../src/runtime/actor.js';
 import type { CancelOrder, FillReport, OrderRequest, OrderUpdate } from './execution-messages.js';
 import { createClientOrderIdFactory, planWithCancels, type ClientOrderIdFactory, type OpenOrderView } from './order-planner.js';
 
@@ -30,6 +33,8 @@ export interface PlannerStats {
   readonly orders: number;
   readonly cancels: number;
   readonly ignored: number;
+  /** Non-zero targets smaller than one size increment: rounded toward zero, they asked for flat. */
+  readonly roundedToZero: number;
 }
 
 export type PlannerMessage = TargetPosition | OrderUpdate | FillReport | PlannerStatsQuery;
@@ -46,18 +51,25 @@ interface PlannerState {
   readonly config: PlannerConfig;
   readonly nextId: ClientOrderIdFactory;
   readonly positions: Map<string, bigint>;
-  /** Open orders per symbol that are not being cancelled, in creation order (Map keeps insertion order). */
+  /**
+   * Open orders per symbol, in creation order (Map keeps insertion order), those this planner asked
+   * to cancel included (status `PENDING_CANCEL`): they may fill until the cancel is confirmed.
+   */
   readonly open: Map<string, Map<string, MutableOpenOrder>>;
   /**
    * Orders this planner asked to cancel, until they end (or the cancel is refused and they work
-   * again). Kept apart so planning looks only at orders that still count: with a strategy that
-   * flips often, cancelled orders in flight would otherwise be scanned on every target.
+   * again), with the engine time of the request (to tell a stale update from a refusal).
    */
   readonly cancelling: Map<string, { readonly order: MutableOpenOrder; readonly requestedAt: number }>;
+  /** The last target per symbol, planned again when an order pending cancel ends. */
+  readonly lastTargets: Map<string, TargetPosition>;
+  /** Symbols whose order pending cancel ended filled: planned again at that fill's report. */
+  readonly replanAtFill: Set<string>;
   targets: number;
   orders: number;
   cancels: number;
   ignored: number;
+  roundedToZero: number;
 }
 
 /** The planner actor definition. */
@@ -69,10 +81,13 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
     positions: new Map(),
     open: new Map(),
     cancelling: new Map(),
+    lastTargets: new Map(),
+    replanAtFill: new Set(),
     targets: 0,
     orders: 0,
     cancels: 0,
     ignored: 0,
+    roundedToZero: 0,
   }),
   onStart: (state, ctx) => {
     ctx.subscribe('signal');
@@ -89,30 +104,8 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
           ctx.log.warn({ symbol: message.symbol }, 'target for a symbol with no instrument; ignored');
           return state;
         }
-        const open = openOf(state, message.symbol);
-        const views: OpenOrderView[] = [...open.values()];
-        const plan = planWithCancels(message, state.positions.get(message.symbol) ?? 0n, views, instrument, state.nextId);
-        for (const cancel of plan.cancels) {
-          const o = open.get(cancel.clientOrderId);
-          if (o !== undefined) {
-            o.status = 'PENDING_CANCEL';
-            open.delete(cancel.clientOrderId);
-            state.cancelling.set(cancel.clientOrderId, { order: o, requestedAt: ctx.clock.now() });
-          }
-          state.cancels++;
-          ctx.send(state.config.risk, { type: 'cancel', clientOrderId: cancel.clientOrderId });
-        }
-        for (const order of plan.orders) {
-          open.set(order.clientOrderId, {
-            clientOrderId: order.clientOrderId,
-            side: order.side,
-            quantity: order.quantity,
-            filledQuantity: 0n,
-            status: 'INITIALIZED',
-          });
-          state.orders++;
-          ctx.send(state.config.risk, { type: 'order_request', order });
-        }
+        state.lastTargets.set(message.symbol, message);
+        if (plan(state, message, instrument, ctx)) state.roundedToZero++;
         return state;
       }
       case 'order_update': {
@@ -122,7 +115,12 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
         const cancelling = state.cancelling.get(id);
         if (isTerminalStatus(order.status)) {
           open.delete(id);
-          state.cancelling.delete(id);
+          if (cancelling !== undefined) {
+            state.cancelling.delete(id);
+            // The room it held is free: plan the last target again, once the position is current.
+            if (order.status === 'FILLED') state.replanAtFill.add(order.symbol);
+            else replan(state, order.symbol, ctx);
+          }
         } else if (cancelling !== undefined) {
           cancelling.order.filledQuantity = order.filledQuantity;
           // Working again only after the venue refused this cancel; an update published before the
@@ -131,7 +129,6 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
           if (order.status !== 'PENDING_CANCEL' && pendingSince !== undefined && pendingSince >= cancelling.requestedAt) {
             cancelling.order.status = order.status;
             state.cancelling.delete(id);
-            open.set(id, cancelling.order);
           }
         } else {
           const known = open.get(id);
@@ -144,15 +141,64 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
         }
         return state;
       }
-      case 'fill_report':
-        state.positions.set(message.fill.symbol, message.position);
+      case 'fill_report': {
+        const symbol = message.fill.symbol;
+        state.positions.set(symbol, message.position);
+        if (state.replanAtFill.delete(symbol)) replan(state, symbol, ctx);
         return state;
+      }
       case 'planner_stats':
-        ctx.reply({ targets: state.targets, orders: state.orders, cancels: state.cancels, ignored: state.ignored } satisfies PlannerStats);
+        ctx.reply({
+          targets: state.targets,
+          orders: state.orders,
+          cancels: state.cancels,
+          ignored: state.ignored,
+          roundedToZero: state.roundedToZero,
+        } satisfies PlannerStats);
         return state;
     }
   },
 });
+
+/**
+ * Plans `target` against the position and open orders, sends the cancels and orders to risk and
+ * records them: a cancelled order stays open as `PENDING_CANCEL`, a new one is open at once.
+ * Returns whether the target was non-zero and rounded to zero lots.
+ */
+function plan(state: PlannerState, target: TargetPosition, instrument: Instrument, ctx: ActorContext<PlannerMessage>): boolean {
+  const open = openOf(state, target.symbol);
+  const views: OpenOrderView[] = [...open.values()];
+  const planned = planWithCancels(target, state.positions.get(target.symbol) ?? 0n, views, instrument, state.nextId);
+  for (const cancel of planned.cancels) {
+    const o = open.get(cancel.clientOrderId);
+    if (o !== undefined) {
+      o.status = 'PENDING_CANCEL';
+      state.cancelling.set(cancel.clientOrderId, { order: o, requestedAt: ctx.clock.now() });
+    }
+    state.cancels++;
+    ctx.send(state.config.risk, { type: 'cancel', clientOrderId: cancel.clientOrderId });
+  }
+  for (const order of planned.orders) {
+    open.set(order.clientOrderId, {
+      clientOrderId: order.clientOrderId,
+      side: order.side,
+      quantity: order.quantity,
+      filledQuantity: 0n,
+      status: 'INITIALIZED',
+    });
+    state.orders++;
+    ctx.send(state.config.risk, { type: 'order_request', order });
+  }
+  return planned.roundedToZero;
+}
+
+/** Plans the symbol's last target again, now (nothing when it never had one). */
+function replan(state: PlannerState, symbol: string, ctx: ActorContext<PlannerMessage>): void {
+  const last = state.lastTargets.get(symbol);
+  const instrument = state.config.instruments.get(symbol);
+  if (last === undefined || instrument === undefined) return;
+  plan(state, { ...last, ts: ctx.clock.now() }, instrument, ctx);
+}
 
 function openOf(state: PlannerState, symbol: string): Map<string, MutableOpenOrder> {
   let open = state.open.get(symbol);

@@ -1,7 +1,17 @@
 /**
  * What the risk guard knows of a symbol's market: best bid and ask, last trade, last bar close and
- * the engine time of its last record. `MarketSnapshots` keeps one per symbol, updated in place from
- * the records the risk actor receives (no allocation per record once a symbol is known).
+ * the receive time of its last record from the venue. `MarketSnapshots` keeps one per symbol,
+ * updated in place from the records the risk actor receives (no allocation per record once a
+ * symbol is known).
+ *
+ * Staleness is judged on venue data only. A bar the engine built is stamped at its close, so it
+ * would look fresh however long ago the last trade came; it moves the bar close, never the receive
+ * time. Built bars and bars read from a file travel on the same topic (`md.<exch>.<sym>.trade_bar`)
+ * with the same fields, so they are told apart by their `interval`: the bars actor names every bar
+ * it builds after its spec (`1s`, `1m:mid`, `100t`), the same text the strategy filters on, and the
+ * composition root passes it here (none when bars come from a file and the engine builds none). A
+ * bar file of the very interval the engine builds, for a symbol the engine also builds bars for,
+ * is therefore counted as built: the check errs toward stale, never toward fresh.
  *
  * Prices stay JavaScript numbers here (market data, DESIGN.md); a check that compares money reads
  * them exactly as their shortest decimals (`decimalOfNumber`), and a mid is computed exactly.
@@ -17,6 +27,7 @@ export interface MarketSnapshot {
   readonly ask: number | undefined;
   readonly last: number | undefined;
   readonly barClose: number | undefined;
+  /** `tsRecv` of the symbol's last record from the venue (never of a bar the engine built). */
   readonly lastTickTs: number | undefined;
 }
 
@@ -38,15 +49,19 @@ class SymbolMarket implements MarketSnapshot {
 }
 
 /**
- * Latest market figures per symbol. Every record counts as a tick for staleness (its `tsRecv`, the
- * engine time); trades set `last`, book tickers `bid`/`ask` (a side of 0 or less counts as empty),
- * bars `barClose`. Book changes and snapshots only move the tick time (no book is kept here).
+ * Latest market figures per symbol. Every record from the venue moves the tick time (its `tsRecv`,
+ * the engine time it was received); trades set `last`, book tickers `bid`/`ask` (a side of 0 or
+ * less counts as empty), bars `barClose`. Book changes and snapshots only move the tick time (no
+ * book is kept here). A bar of `builtBarInterval` (see the module comment) sets `barClose` only.
  */
 export class MarketSnapshots {
   private readonly bySymbol: Map<string, SymbolMarket>;
+  private readonly builtBarInterval: string | undefined;
 
-  constructor() {
+  /** `builtBarInterval`: the interval of the bars the engine builds; undefined when it builds none. */
+  constructor(builtBarInterval?: string) {
     this.bySymbol = new Map();
+    this.builtBarInterval = builtBarInterval;
   }
 
   /** Updates the record's symbol. */
@@ -56,7 +71,6 @@ export class MarketSnapshots {
       m = new SymbolMarket();
       this.bySymbol.set(record.symbol, m);
     }
-    m.lastTickTs = record.tsRecv;
     switch (record.type) {
       case 'trade':
         m.last = record.price;
@@ -67,10 +81,12 @@ export class MarketSnapshots {
         break;
       case 'trade_bar':
         m.barClose = record.close;
+        if (record.interval === this.builtBarInterval) return; // built here: not news from the venue
         break;
       default:
         break;
     }
+    m.lastTickTs = record.tsRecv;
   }
 
   /** The symbol's figures, or `undefined` when no record of it was seen. Live view: do not keep. */

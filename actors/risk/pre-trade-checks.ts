@@ -8,13 +8,19 @@
  * rounding is the order's notional brought to the portfolio's quote precision for the gross-exposure
  * sum (half-even, as every notional in the engine).
  *
- * Position and exposure limits never block an order that lowers the figure they bound: an order
- * is denied only when the figure after it reaches the limit and is larger than before, so a
- * position left above a lowered limit can still be reduced.
+ * Position and exposure limits are checked against the worst case: the filled position plus the
+ * remaining quantity of the open orders on the order's side (approved and not yet ended: they may
+ * all fill, whatever cancels are on their way), plus the order. Open orders on the other side are
+ * left out (they may not fill). So a strategy that changes its mind faster than the venue answers
+ * cannot stack orders past the limit.
+ *
+ * They never block an order that lowers the figure they bound: an order is denied only when the
+ * worst case after it reaches the limit and is larger than before it, so a position left above a
+ * lowered limit can still be reduced.
  */
 import { divToScale, formatUnits, mulUnits, parseDecimal, pow10, type Decimal } from '../../src/model/money.js';
 import type { Instrument } from '../../src/model/instrument.js';
-import type { NewOrder } from '../../src/model/order.js';
+import type { NewOrder, OrderSide } from '../../src/model/order.js';
 import { absBig, compareScaled, reachesLimit } from './exact-compare.js';
 import type { MarketSnapshot } from './market-snapshot.js';
 import type { ResolvedRiskConfig } from './risk-config.js';
@@ -32,6 +38,12 @@ export interface RiskPortfolio {
   grossExposure(): bigint;
 }
 
+/** What the guard reads of the open orders (`OpenOrders` from `open-orders.ts` fits). */
+export interface RiskOpenOrders {
+  /** Lots the symbol's open orders on `side` may still fill (approved, not ended), ≥ 0. */
+  openQuantity(symbol: string, side: OrderSide): bigint;
+}
+
 /** What one check needs beyond the order: engine time, the order's instrument, portfolio, market. */
 export interface RiskContext {
   /** Engine time now, µs. */
@@ -40,6 +52,11 @@ export interface RiskContext {
   readonly portfolio: RiskPortfolio;
   /** The order's symbol's market figures (`MarketSnapshots.get(symbol)`), if any record was seen. */
   readonly market: MarketSnapshot | undefined;
+  /**
+   * The orders approved and not yet ended. The risk actor always gives them; absent means none
+   * (an order checked on its own, as in the core-path benchmark).
+   */
+  readonly openOrders?: RiskOpenOrders | undefined;
 }
 
 /** One symbol's quantity and notional limits, parsed (top-level values with the symbol's overrides). */
@@ -113,27 +130,50 @@ export function signedQuantity(order: NewOrder): bigint {
   return order.side === 'buy' ? order.quantity : -order.quantity;
 }
 
-/** MAX_POSITION: `|position + order|` reaches the limit and is larger than `|position|`. */
-export function checkPosition(order: NewOrder, instrument: Instrument, position: bigint, limit: Decimal): RiskDenial | undefined {
-  const after = position + signedQuantity(order);
-  if (absBig(after) <= absBig(position) || !reachesLimit(absBig(after), instrument.sizePrecision, limit)) return undefined;
+/**
+ * MAX_POSITION: the worst case after the order, `|position ± open + order|` (`open`: lots of the
+ * open orders on the order's side), reaches the limit and is larger than the worst case before it.
+ */
+export function checkPosition(order: NewOrder, instrument: Instrument, position: bigint, open: bigint, limit: Decimal): RiskDenial | undefined {
+  const before = order.side === 'buy' ? position + open : position - open;
+  const after = before + signedQuantity(order);
+  if (absBig(after) <= absBig(before) || !reachesLimit(absBig(after), instrument.sizePrecision, limit)) return undefined;
   const sp = instrument.sizePrecision;
-  return deny('MAX_POSITION', `${order.symbol}: position after the order ${formatUnits(after, sp)} (now ${formatUnits(position, sp)}) reaches the limit ${text(limit)}`);
+  return deny(
+    'MAX_POSITION',
+    `${order.symbol}: worst-case position after the order ${formatUnits(after, sp)} (filled ${formatUnits(position, sp)}, open ${order.side}s ${formatUnits(open, sp)}) reaches the limit ${text(limit)}`,
+  );
 }
 
 /**
- * MAX_GROSS_EXPOSURE: gross exposure after the order reaches the limit and is larger than before.
- * After the order = gross − |value of the symbol| + |value of the symbol + signed order notional|,
- * the notional at `price` brought to the portfolio's quote precision (half-even).
+ * MAX_GROSS_EXPOSURE: the worst-case gross exposure after the order reaches the limit and is larger
+ * than before it. Worst case = gross − |value of the symbol| + |value of the symbol ± notional of
+ * its open orders on the order's side (`open` lots)|, and after the order the same with the
+ * order's lots added to `open`. Open lots are valued at the order's `price`, as the order is; each
+ * notional is brought to the portfolio's quote precision (half-even).
  */
-export function checkGrossExposure(order: NewOrder, instrument: Instrument, portfolio: RiskPortfolio, price: Decimal, limit: Decimal): RiskDenial | undefined {
+export function checkGrossExposure(
+  order: NewOrder,
+  instrument: Instrument,
+  portfolio: RiskPortfolio,
+  price: Decimal,
+  open: bigint,
+  limit: Decimal,
+): RiskDenial | undefined {
   const qp = portfolio.quotePrecision;
-  const notional = mulUnits(price.units, price.scale, order.quantity, instrument.sizePrecision, qp);
+  const sp = instrument.sizePrecision;
+  const openNotional = mulUnits(price.units, price.scale, open, sp, qp);
+  const withOrder = mulUnits(price.units, price.scale, open + order.quantity, sp, qp);
   const value = portfolio.marketValue(order.symbol);
-  const before = portfolio.grossExposure();
-  const after = before - absBig(value) + absBig(value + (order.side === 'buy' ? notional : -notional));
+  const others = portfolio.grossExposure() - absBig(value);
+  const buy = order.side === 'buy';
+  const before = others + absBig(buy ? value + openNotional : value - openNotional);
+  const after = others + absBig(buy ? value + withOrder : value - withOrder);
   if (after <= before || compareScaled(after, qp, limit.units, limit.scale) < 0) return undefined;
-  return deny('MAX_GROSS_EXPOSURE', `gross exposure after the order ${formatUnits(after, qp)} (now ${formatUnits(before, qp)}) reaches the limit ${text(limit)}`);
+  return deny(
+    'MAX_GROSS_EXPOSURE',
+    `worst-case gross exposure after the order ${formatUnits(after, qp)} (now ${formatUnits(before, qp)}, open ${order.side}s of ${order.symbol} ${formatUnits(open, sp)}) reaches the limit ${text(limit)}`,
+  );
 }
 
 /** True when the order only reduces the position: opposite side and no larger than it (REDUCING). */

@@ -1,7 +1,8 @@
 /**
  * The risk actor: every order passes through it between the planner and execution. It runs the
  * risk guard's pre-trade checks against its own view of the market (`md.*`) and of the
- * portfolio (a replica rebuilt from `exec.fill.*`, marked like execution's), forwards what passes,
+ * portfolio (a replica rebuilt from `exec.fill.*`, marked like execution's) and of the orders it
+ * approved that have not ended (`OpenOrders`, from `exec.order.*`), forwards what passes,
  * and sends what is denied to execution as an `OrderDenied` (so the order is recorded as
  * `DENIED`, with its reason) and publishes it on `risk.denied.<symbol>`. Equity is fed to the kill
  * switch at every bar close and fill; a trading-state change (kill switch or operator) is
@@ -10,16 +11,24 @@
 import type { Instrument } from '../../src/model/instrument.js';
 import type { MarketRecord } from '../../src/model/records.js';
 import { defineActor, type ActorContext, type ActorRef } from '../../src/runtime/actor.js';
-import type { CancelOrder, FillReport, OrderDenied, OrderRequest } from '../execution/execution-messages.js';
+import type { CancelOrder, FillReport, OrderDenied, OrderRequest, OrderUpdate } from '../execution/execution-messages.js';
 import { Portfolio } from '../execution/portfolio.js';
 import { MarketSnapshots } from './market-snapshot.js';
+import { OpenOrders } from './open-orders.js';
 import type { RiskReason } from './risk-reason.js';
-import { createRiskGuard, type RiskGuard } from './risk-guard.js';
+import type { ResolvedRiskConfig } from './risk-config.js';
+import { RiskGuard } from './risk-guard.js';
 import type { RiskStateEvent, TradingState } from './trading-state.js';
 
-/** Config of the risk actor. `risk` is the user's risk config (validated here, at spawn). */
+/**
+ * Config of the risk actor. `risk` is the user's risk config as validated once, at the edge
+ * (`parseConfig`, or `parseRiskConfig` for a caller of its own): trusted here, never parsed again.
+ * `builtBarInterval` is the interval of the bars the engine builds (the bars actor's spec text),
+ * so those are not taken for venue data by the staleness check; undefined when it builds none.
+ */
 export interface RiskActorConfig {
-  readonly risk: unknown;
+  readonly risk: ResolvedRiskConfig;
+  readonly builtBarInterval?: string | undefined;
   readonly instruments: ReadonlyMap<string, Instrument>;
   readonly quotePrecision: number;
   readonly initialCash: string;
@@ -44,13 +53,14 @@ export interface RiskStats {
   readonly stateEvents: readonly RiskStateEvent[];
 }
 
-export type RiskMessage = OrderRequest | CancelOrder | FillReport | SetTradingState | RiskStatsQuery | MarketRecord;
+export type RiskMessage = OrderRequest | CancelOrder | FillReport | OrderUpdate | SetTradingState | RiskStatsQuery | MarketRecord;
 
 interface RiskState {
   readonly config: RiskActorConfig;
   readonly guard: RiskGuard;
   readonly market: MarketSnapshots;
   readonly portfolio: Portfolio;
+  readonly openOrders: OpenOrders;
 }
 
 /** The risk actor definition. */
@@ -58,13 +68,15 @@ export const riskActor = defineActor<RiskActorConfig, RiskState, RiskMessage>({
   name: 'risk',
   init: (config) => ({
     config,
-    guard: createRiskGuard(config.risk, { quotePrecision: config.quotePrecision }),
-    market: new MarketSnapshots(),
+    guard: new RiskGuard(config.risk, { quotePrecision: config.quotePrecision }),
+    market: new MarketSnapshots(config.builtBarInterval),
     portfolio: new Portfolio({ quotePrecision: config.quotePrecision, initialCash: config.initialCash }),
+    openOrders: new OpenOrders(),
   }),
   onStart: (state, ctx) => {
     ctx.subscribe('md');
     ctx.subscribe('exec.fill');
+    ctx.subscribe('exec.order');
     return state;
   },
   receive: (state, message, ctx) => {
@@ -90,6 +102,9 @@ export const riskActor = defineActor<RiskActorConfig, RiskState, RiskMessage>({
         state.portfolio.applyFill(message.fill, state.config.instruments.get(message.fill.symbol)!);
         feedEquity(state, ctx);
         return state;
+      case 'order_update':
+        state.openOrders.update(message.order);
+        return state;
       case 'order_request': {
         const order = message.order;
         const instrument = state.config.instruments.get(order.symbol);
@@ -98,9 +113,11 @@ export const riskActor = defineActor<RiskActorConfig, RiskState, RiskMessage>({
           deny(state, message, 'UNKNOWN_INSTRUMENT', `no instrument for ${order.symbol}`, now, ctx);
           return state;
         }
-        const verdict = state.guard.check(order, { now, instrument, portfolio: state.portfolio, market: state.market.get(order.symbol) });
-        if (verdict.ok) ctx.send(state.config.execution, message);
-        else deny(state, message, verdict.reason, verdict.detail, now, ctx);
+        const verdict = state.guard.check(order, { now, instrument, portfolio: state.portfolio, market: state.market.get(order.symbol), openOrders: state.openOrders });
+        if (verdict.ok) {
+          state.openOrders.add(order, instrument);
+          ctx.send(state.config.execution, message);
+        } else deny(state, message, verdict.reason, verdict.detail, now, ctx);
         return state;
       }
       case 'cancel':
@@ -116,6 +133,8 @@ export const riskActor = defineActor<RiskActorConfig, RiskState, RiskMessage>({
       case 'risk_stats':
         ctx.reply({ state: state.guard.state, approved: state.guard.approved, denials: state.guard.denials(), stateEvents: state.guard.stateEvents() } satisfies RiskStats);
         return state;
+      default:
+        return state; // other messages on `md` (the book actor's `book_snapshot`): not used here
     }
   },
 });

@@ -1,7 +1,9 @@
 /**
- * The risk guard's configuration: a zod schema (`RiskConfig`), validated once at the edge (config
- * file, `--set`), then trusted. Every check is off unless its key is present; `RiskConfig.parse({})`
- * is a guard that approves everything while `ACTIVE`.
+ * The risk guard's configuration: a zod schema (`RiskConfig`), validated once at the edge (the
+ * config loader, `src/app/config.ts`), then trusted: the risk actor takes the validated
+ * `ResolvedRiskConfig` and never parses it again (a second pass once read the µs it produced as
+ * milliseconds). Every check is off unless its key is present; `RiskConfig.parse({})` is a guard
+ * that approves everything while `ACTIVE`.
  *
  * **Limits are exclusive upper bounds**: a value that reaches the limit is denied, a value just under
  * it passes (`maxOrderQuantity: "1"` denies an order of 1 and passes 0.999 on a 0.001 grid). Limits
@@ -12,10 +14,11 @@
  * Forms accepted:
  * - amounts and quantities: `"1.5"`, `2`, `"1e-3"` (> 0);
  * - fractions: `0.05`, `"0.05"`, `"5%"`, `"500bps"` (> 0; normalized to a decimal fraction string);
- * - durations: `"250ms"`, `"1s"`, `"5m"`, `"1h"`, `"100us"`, or a number of milliseconds
- *   (normalized to whole microseconds of engine time).
+ * - durations: the project's one grammar (`src/model/duration.ts`): `"250ms"`, `"10s"`, `"5m"`,
+ *   `"1m30s"`, `"100us"`; a bare number is refused. Normalized to integer µs of engine time.
  */
 import { z } from 'zod';
+import { durationSchema } from '../../src/model/duration.js';
 import { formatUnits, parseDecimal, pow10, type Decimal } from '../../src/model/money.js';
 import { TickflowError } from '../../src/runtime/errors.js';
 
@@ -85,34 +88,6 @@ function positiveFraction(what: string, max?: string) {
   });
 }
 
-const DURATION_RE = /^\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s|m|h)\s*$/;
-const UNIT_SCALE: Readonly<Record<string, bigint>> = { us: 1n, 'µs': 1n, ms: 1_000n, s: 1_000_000n, m: 60_000_000n, h: 3_600_000_000n };
-
-/** A positive duration: `"250ms"`, `"1s"`, `"5m"`, `"1h"`, `"100us"`, or a number of milliseconds; as whole µs. */
-function positiveDuration(what: string) {
-  return z.union([z.string(), z.number()], { error: `${what} must be a duration like "500ms", "1s" or "5m"` }).transform((value, ctx) => {
-    const m = typeof value === 'string' ? DURATION_RE.exec(value) : null;
-    const amount = typeof value === 'number' ? readDecimal(value) : m === null ? undefined : readDecimal(m[1] as string);
-    const unit = typeof value === 'number' ? UNIT_SCALE.ms : m === null ? undefined : UNIT_SCALE[m[2] as string];
-    if (amount === undefined || unit === undefined) {
-      ctx.addIssue({ code: 'custom', message: `${what} must be a duration like "500ms", "1s", "5m" or a number of milliseconds, got ${JSON.stringify(value)}` });
-      return z.NEVER;
-    }
-    const scaled = amount.units * unit;
-    const den = pow10(amount.scale);
-    if (scaled <= 0n || scaled % den !== 0n) {
-      ctx.addIssue({ code: 'custom', message: `${what} must be a positive whole number of microseconds, got ${JSON.stringify(value)}` });
-      return z.NEVER;
-    }
-    const us = scaled / den;
-    if (us > BigInt(Number.MAX_SAFE_INTEGER)) {
-      ctx.addIssue({ code: 'custom', message: `${what} is too long, got ${JSON.stringify(value)}` });
-      return z.NEVER;
-    }
-    return Number(us);
-  });
-}
-
 const EXCLUSIVE = 'Exclusive upper bound: a value at the limit is denied.';
 
 /** Per-symbol limits; each overrides the top-level one of the same name for that symbol. */
@@ -140,7 +115,7 @@ export const RiskConfig = z.strictObject({
   orderRate: z
     .strictObject({
       maxOrders: z.int({ error: 'orderRate.maxOrders must be a whole number' }).min(1, { error: 'orderRate.maxOrders must be at least 1' }),
-      interval: positiveDuration('orderRate.interval'),
+      interval: durationSchema(),
     })
     .optional()
     .describe('ORDER_RATE: at most maxOrders approved orders in any sliding window of interval (engine time); the order that would be one more is denied.'),
@@ -149,9 +124,11 @@ export const RiskConfig = z.strictObject({
     .optional()
     .describe(`PRICE_BAND: |order price − reference| / reference, where the order price is the limit price or, for a market order, the opposite top of book (else the reference). ${EXCLUSIVE}`),
   staleMarketData: z
-    .strictObject({ maxAge: positiveDuration('staleMarketData.maxAge') })
+    .strictObject({ maxAge: durationSchema() })
     .optional()
-    .describe(`STALE_MARKET_DATA: engine time since the symbol's last record (or no record yet). ${EXCLUSIVE}`),
+    .describe(
+      `STALE_MARKET_DATA: engine time since the symbol's last record received from the venue (trades, quotes, book updates, bars read from a file; never a bar the engine built), or none yet. ${EXCLUSIVE}`,
+    ),
   killSwitch: z
     .strictObject({
       maxDrawdown: positiveFraction('killSwitch.maxDrawdown', '1').optional().describe(`(peak − equity) / peak. ${EXCLUSIVE}`),

@@ -7,6 +7,8 @@
  * (`RISK_REASONS` lists that order): TRADING_HALTED, REDUCE_ONLY, STALE_MARKET_DATA,
  * MAX_ORDER_QUANTITY, NO_REFERENCE_PRICE, PRICE_BAND, MAX_ORDER_NOTIONAL, MAX_POSITION,
  * MAX_GROSS_EXPOSURE, ORDER_RATE. A check whose key is absent from the config is skipped.
+ * Position and gross exposure are checked against the worst case: filled position plus the open
+ * orders on the order's side (`context.openOrders`), plus the order.
  * NO_REFERENCE_PRICE is not a limit: it denies (fails closed) when a configured price check
  * (band, notional, gross exposure) has no price to work with, e.g. a market order before any quote,
  * trade or bar of its symbol. The rate check is last, so only approved orders fill the window: a
@@ -208,8 +210,12 @@ export class RiskGuard {
       if ((d = checkPriceBand(order.symbol, price, reference, this.band)) !== undefined) return d;
     }
     if (limits.maxOrderNotional !== undefined && price !== undefined && (d = checkOrderNotional(order, instrument, price, limits.maxOrderNotional)) !== undefined) return d;
-    if (limits.maxPosition !== undefined && (d = checkPosition(order, instrument, position, limits.maxPosition)) !== undefined) return d;
-    if (this.maxGross !== undefined && price !== undefined && (d = checkGrossExposure(order, instrument, ctx.portfolio, price, this.maxGross)) !== undefined) return d;
+    if (limits.maxPosition !== undefined || this.maxGross !== undefined) {
+      // Worst case: the open orders on the order's side may all fill (see `pre-trade-checks.ts`).
+      const open = ctx.openOrders?.openQuantity(order.symbol, order.side) ?? 0n;
+      if (limits.maxPosition !== undefined && (d = checkPosition(order, instrument, position, open, limits.maxPosition)) !== undefined) return d;
+      if (this.maxGross !== undefined && price !== undefined && (d = checkGrossExposure(order, instrument, ctx.portfolio, price, open, this.maxGross)) !== undefined) return d;
+    }
     if (this.rate !== undefined && this.rate.isFull(ctx.now)) {
       return { ok: false, reason: 'ORDER_RATE', detail: `${this.rate.maxEvents} orders already approved in the last ${this.rate.intervalUs} µs` };
     }

@@ -2,6 +2,7 @@
  * The types a strategy and its runner share: the handler API (`StrategyApi`), target options, the
  * validated config, and the inspection request and reply.
  */
+import type { BookReader, BookSnapshot } from '../../src/model/order-book.js';
 import type { MarketRecord } from '../../src/model/records.js';
 
 /** How the planner should trade toward a target. Market by default. */
@@ -30,6 +31,13 @@ export interface StrategyApi<P> {
   target(symbol: string, quantity: number, options?: TargetOptions): boolean;
   /** The last target published for `symbol` on the current exchange (0 before any). */
   currentTarget(symbol: string): number;
+  /**
+   * The L2 book of `symbol` on the current exchange, as of the book actor's latest conflated
+   * snapshot (at most `books.publishEveryUs` old, `books.depth` levels a side; see `BookView`), or
+   * undefined when there is no valid book: none published yet, or the last one said invalid (a
+   * sequence gap, until the next depth snapshot). Read-only; valid until the handler returns.
+   */
+  book(symbol: string): BookReader | undefined;
 }
 
 /** The validated config. */
@@ -61,6 +69,6 @@ export interface StrategyStats {
   readonly targets: readonly { readonly exchange: string; readonly symbol: string; readonly target: number }[];
 }
 
-/** What a strategy actor receives: market records from the bus, and the inspection request. */
-export type StrategyMessage = MarketRecord | StrategyStatsRequest;
+/** What a strategy actor receives: market records and book snapshots from the bus, and the inspection request. */
+export type StrategyMessage = MarketRecord | BookSnapshot | StrategyStatsRequest;
 

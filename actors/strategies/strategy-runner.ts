@@ -4,10 +4,12 @@
  * in place (the actor's state is this one object) so the per-record path allocates nothing but the
  * `TargetPosition` it publishes.
  */
+import type { BookReader, BookSnapshot } from '../../src/model/order-book.js';
 import type { Trade, TradeBar } from '../../src/model/records.js';
 import { signalTopic, type TargetPosition } from '../../src/model/signal.js';
 import type { ActorContext, ActorRef } from '../../src/runtime/actor.js';
 import { TickflowError } from '../../src/runtime/errors.js';
+import { BookView } from './book-view.js';
 import type { StrategyApi, StrategyConfig, StrategyMessage, StrategyStats, TargetOptions } from './strategy-api.js';
 
 /** The spec's handlers with their types erased (the runner is not generic, to stay monomorphic). */
@@ -67,6 +69,9 @@ export class StrategyRunner implements StrategyApi<unknown> {
   private readonly name: string;
   private readonly symbols: ReadonlySet<string> | undefined;
   private readonly byExchange: Map<string, Map<string, Instrument>>;
+  // Latest book snapshot per exchange and symbol, apart from instruments: a book seen is not an
+  // instrument traded (stats list traded ones).
+  private readonly books: Map<string, Map<string, BookView>>;
   // The instrument of the last lookup: streams of one symbol skip both map lookups.
   private last: Instrument | undefined;
   // Exchange of the record being handled: `target(symbol, …)` acts there.
@@ -87,6 +92,7 @@ export class StrategyRunner implements StrategyApi<unknown> {
     this.name = path.slice(path.lastIndexOf('/') + 1);
     this.symbols = config.symbols === undefined ? undefined : new Set(config.symbols);
     this.byExchange = new Map();
+    this.books = new Map();
     this.last = undefined;
     this.exchange = '';
     this.signals = 0;
@@ -101,7 +107,8 @@ export class StrategyRunner implements StrategyApi<unknown> {
     const { topicPrefix, exchange, symbols } = this.config;
     if (exchange === undefined) return [topicPrefix];
     if (symbols === undefined) return [`${topicPrefix}.${exchange}`];
-    return symbols.flatMap((symbol) => inputs.map((type) => `${topicPrefix}.${exchange}.${symbol}.${type}`));
+    // `book`: the book actor's snapshots, for `api.book(symbol)`.
+    return symbols.flatMap((symbol) => [...inputs, 'book'].map((type) => `${topicPrefix}.${exchange}.${symbol}.${type}`));
   }
 
   /** Handles one message. Records of other types (on a shared prefix) are ignored. */
@@ -123,6 +130,9 @@ export class StrategyRunner implements StrategyApi<unknown> {
           const next = this.handlers.onTrade(instrument.state, message, this);
           if (next !== undefined) instrument.state = next;
         }
+        return;
+      case 'book_snapshot':
+        if (this.accepts(message.exchange, message.symbol)) this.keepBook(message);
         return;
       case 'strategy_stats':
         this.ctx.reply(this.stats());
@@ -171,6 +181,11 @@ export class StrategyRunner implements StrategyApi<unknown> {
     return this.instrument(this.exchange, symbol).target;
   }
 
+  book(symbol: string): BookReader | undefined {
+    const view = this.books.get(this.exchange)?.get(symbol);
+    return view !== undefined && view.snapshot.valid ? view : undefined;
+  }
+
   /** Counters and current targets, instruments sorted by exchange then symbol. */
   stats(): StrategyStats {
     const targets: { exchange: string; symbol: string; target: number }[] = [];
@@ -204,6 +219,17 @@ export class StrategyRunner implements StrategyApi<unknown> {
       instrument.orderType = t.orderType;
       instrument.limitPrice = t.limitPrice;
     }
+  }
+
+  private keepBook(snapshot: BookSnapshot): void {
+    let bySymbol = this.books.get(snapshot.exchange);
+    if (bySymbol === undefined) {
+      bySymbol = new Map();
+      this.books.set(snapshot.exchange, bySymbol);
+    }
+    const view = bySymbol.get(snapshot.symbol);
+    if (view === undefined) bySymbol.set(snapshot.symbol, new BookView(snapshot));
+    else view.snapshot = snapshot;
   }
 
   private accepts(exchange: string, symbol: string): boolean {

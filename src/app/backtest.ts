@@ -17,6 +17,7 @@
  * would be wrong.
  */
 import type { BarsStats } from '../../actors/bars/bars-actor.js';
+import { BOOKS_STATS, type BooksStats } from '../../actors/books/book-actor.js';
 import type { ExecutionSnapshot } from '../../actors/execution/execution-actor.js';
 import type { PlannerStats } from '../../actors/execution/planner-actor.js';
 import type { RiskStats } from '../../actors/risk/risk-actor.js';
@@ -70,6 +71,7 @@ export interface BacktestOutcome {
   readonly lastTs: number | undefined;
   readonly instruments: readonly Instrument[];
   readonly bars: BarsStats;
+  readonly books: BooksStats;
   readonly strategyStats: StrategyStats;
   readonly planner: PlannerStats;
   readonly risk: RiskStats;
@@ -119,7 +121,7 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
   });
   // Bar files feed bars directly; otherwise the strategy takes the bars the bars actor builds.
   const barsOnly = scan.types.size > 0 && [...scan.types].every((t) => t === 'trade_bar');
-  const { execution, risk, planner, strategy, bars } = spawnTradingPipeline(system, {
+  const { execution, risk, planner, strategy, bars, books } = spawnTradingPipeline(system, {
     config,
     instruments,
     quotePrecision,
@@ -141,6 +143,7 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
     return reply;
   };
   let barsStats: BarsStats;
+  let booksStats: BooksStats;
   let strategyStats: StrategyStats;
   let plannerStats: PlannerStats;
   let riskStats: RiskStats;
@@ -151,6 +154,7 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
     system.runUntilIdle();
     settleRestarts(system);
     barsStats = await ask<BarsStats>(bars, { type: 'bars_stats' });
+    booksStats = await ask<BooksStats>(books, BOOKS_STATS);
     strategyStats = await ask<StrategyStats>(strategy, STRATEGY_STATS);
     plannerStats = await ask<PlannerStats>(planner, { type: 'planner_stats' });
     riskStats = await ask<RiskStats>(risk, { type: 'risk_stats' });
@@ -178,6 +182,7 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
     lastTs: result.lastTs,
     instruments: [...instruments.values()],
     bars: barsStats,
+    books: booksStats,
     strategyStats,
     planner: plannerStats,
     risk: riskStats,

@@ -13,9 +13,11 @@ import { pino } from 'pino';
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_MAKER_FEE, DEFAULT_TAKER_FEE } from '../../actors/execution/paper-venue-config.js';
 import { listStrategies } from '../../actors/strategies/strategies.js';
 import { BAR_SPEC_FORMS } from '../../streams/operators/bar-spec.js';
 import { SOURCE_FORMATS } from '../../streams/source-format.js';
+import type { Instrument } from '../model/instrument.js';
 import { TickflowError, isTickflowError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import { backtestFailureOf, runBacktest, type BacktestInput, type BacktestOutcome } from './backtest.js';
@@ -120,7 +122,10 @@ async function run(input: BacktestInput, config: TickflowConfig, sets: readonly 
     return exitCodeOf(error);
   }
   writeReport(outDir, outcome);
-  out(formatSummary(outcome));
+  out(formatSummary(outcome, [
+    ['instruments', describeInstruments(outcome.instruments)],
+    ['fee model', describeFees(config)],
+  ]));
   out(`report: ${join(outDir, 'report.json')}`);
   if (outcome.dataIssues.failure !== null) {
     err(`tickflow: the input ended early: ${outcome.dataIssues.failure}`);
@@ -142,6 +147,25 @@ function withFlags(config: TickflowConfig, values: ReadonlyMap<string, readonly 
     bars: bar === undefined ? config.bars : { ...config.bars, spec: bar },
     strategy: strategy === undefined ? config.strategy : { name: strategy, params: strategy === config.strategy.name ? config.strategy.params : {} },
   };
+}
+
+/** Each instrument's grid and where it came from; a default size step says so. */
+function describeInstruments(instruments: readonly Instrument[]): string {
+  if (instruments.length === 0) return 'none';
+  return instruments
+    .map((i) => {
+      const origin = i.source === 'config' ? 'configured' : 'inferred';
+      const assumed = i.sizeIncrementIsDefault ? ' (default: no sizes in the data)' : '';
+      return `${i.symbol} ${origin}: price step ${i.priceIncrement}, size step ${i.sizeIncrement}${assumed}`;
+    })
+    .join('; ');
+}
+
+/** The paper venue's fee rates, saying when they are the built-in defaults rather than configured values. */
+function describeFees(config: TickflowConfig): string {
+  const { takerFee, makerFee } = config.execution.venue;
+  const defaults = takerFee === DEFAULT_TAKER_FEE && makerFee === DEFAULT_MAKER_FEE ? ' (defaults; set execution.venue.takerFee / makerFee)' : '';
+  return `taker ${takerFee}, maker ${makerFee} of notional${defaults}`;
 }
 
 function describeStrategies(): string {

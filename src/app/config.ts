@@ -6,12 +6,18 @@
  * case, e.g. `TICKFLOW_SEED=7`, `TICKFLOW_EXECUTION__APPROVAL=manual`,
  * `TICKFLOW_BARS__TIME_BASE=venue`. Values are read as YAML scalars (numbers, booleans, strings).
  * An invalid config is one `TickflowError('CONFIG_INVALID')` listing every bad path.
+ *
+ * Durations have one grammar (`src/model/duration.ts`): text with a unit (`"250ms"`, `"10s"`,
+ * `"1m30s"`), or integer microseconds where the key ends in `Us`. A bare number is refused. The
+ * config is validated here once; what it yields (durations in µs) is trusted downstream and never
+ * parsed again.
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { PaperVenueConfig } from '../../actors/execution/paper-venue-config.js';
 import { RiskConfig } from '../../actors/risk/risk-config.js';
+import { durationSchema, durationTextSchema, microsecondsSchema } from '../model/duration.js';
 import { TickflowError } from '../runtime/errors.js';
 
 // Money in config is exact: a YAML number is accepted only while its text cannot have lost
@@ -48,7 +54,17 @@ export const TickflowConfig = z.strictObject({
     .strictObject({
       spec: z.string().default('1m'),
       timeBase: z.enum(['engine', 'venue']).default('engine'),
-      lateness: z.string().optional(),
+      /** How long a venue-time bar waits past its end (`500ms`, `2s`); checked here, read by the bar spec. */
+      lateness: durationTextSchema({ allowZero: true }).optional(),
+    })
+    .prefault({}),
+  /** Order books (`actors/books/book-actor.ts`). */
+  books: z
+    .strictObject({
+      /** Levels per side in each snapshot published on `md.<exchange>.<symbol>.book`. */
+      depth: z.int().positive().max(1000).default(10),
+      /** Publication period of those snapshots (`100ms`, `1s`; `0s`: after every change), read as µs. */
+      publishEvery: durationSchema({ allowZero: true }).prefault('100ms'),
     })
     .prefault({}),
   strategy: z
@@ -64,7 +80,7 @@ export const TickflowConfig = z.strictObject({
       /** `manual`: every order waits for an operator's approval (or expires). */
       approval: z.enum(['auto', 'manual']).default('auto'),
       /** How long a manual approval may wait, µs (default 60 s). */
-      approvalTimeoutUs: z.int().positive().default(60_000_000),
+      approvalTimeoutUs: microsecondsSchema().default(60_000_000),
       venue: PaperVenueConfig.prefault({}),
     })
     .prefault({}),

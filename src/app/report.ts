@@ -34,6 +34,8 @@ export function buildReport(outcome: BacktestOutcome): Record<string, unknown> {
       exchange: i.exchange ?? null,
       priceIncrement: i.priceIncrement,
       sizeIncrement: i.sizeIncrement,
+      // True when the data held no size and the increment is DEFAULT_SIZE_INCREMENT, an assumption.
+      sizeIncrementIsDefault: i.sizeIncrementIsDefault,
       quotePrecision: i.quotePrecision,
       source: i.source,
       ...(i.inferredFrom === undefined ? {} : { inferredFrom: i.inferredFrom }),
@@ -60,7 +62,10 @@ export function buildReport(outcome: BacktestOutcome): Record<string, unknown> {
     },
     bars: outcome.bars.emitted,
     lateTrades: outcome.bars.late,
+    books: bookCounters(outcome),
     signals: outcome.strategyStats.signals,
+    // Non-zero targets under one size increment: rounded toward zero, they asked for flat.
+    targetsRoundedToZero: outcome.planner.roundedToZero,
     orders: ex.ordersByStatus,
     denials: outcome.risk.denials,
     tradingState: outcome.risk.state,
@@ -81,6 +86,19 @@ export function buildReport(outcome: BacktestOutcome): Record<string, unknown> {
     deadLettered: nonZero((a) => a.counters.deadLettered),
     restarts: nonZero((a) => a.counters.restarts),
   };
+}
+
+/**
+ * The order books' counters by `<exchange>.<symbol>` (see `OrderBook`): whether the book ended
+ * valid, and how its diffs went. A file that continues another's book (`_09` after `_08`) read
+ * alone shows every diff `unsynced`: it holds no snapshot to start from.
+ */
+function bookCounters(outcome: BacktestOutcome): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const b of outcome.books.books) {
+    out[`${b.exchange}.${b.symbol}`] = { valid: b.valid, snapshots: b.snapshots, applied: b.applied, dropped: b.dropped, gaps: b.gaps, unsynced: b.unsynced };
+  }
+  return out;
 }
 
 /** Writes `report.json`, `fills.csv`, `orders.csv` and `stats.json` into `dir` (created if needed). */
@@ -136,8 +154,11 @@ function csvText(text: string): string {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** A short human summary of a backtest. */
-export function formatSummary(outcome: BacktestOutcome): string {
+/**
+ * A short human summary of a backtest. `terms` are rows about the run's terms that the outcome does
+ * not carry (the CLI passes the instruments and the fee model); they follow the strategy row.
+ */
+export function formatSummary(outcome: BacktestOutcome, terms: readonly (readonly [string, string])[] = []): string {
   const ex = outcome.execution;
   const p = ex.portfolio;
   const orders = Object.entries(ex.ordersByStatus)
@@ -155,6 +176,11 @@ export function formatSummary(outcome: BacktestOutcome): string {
     ['data issues', `${outcome.dataIssues.malformed} malformed, ${outcome.dataIssues.unknownTypes} unknown${outcome.dataIssues.failure === null ? '' : `; stopped early: ${outcome.dataIssues.failure}`}`],
     ['strategy', `${outcome.strategy.name} ${JSON.stringify(outcome.strategy.params)} on ${outcome.barSpec} bars`],
     ['bars / signals', `${outcome.bars.emitted} / ${outcome.strategyStats.signals}${noBarsHint(outcome)}`],
+    ['targets rounded to 0', `${outcome.planner.roundedToZero}${outcome.planner.roundedToZero > 0 ? ' (non-zero targets under one size increment, taken as flat)' : ''}`],
+    ...outcome.books.books.map((b): [string, string] => [
+      `book ${b.symbol}`,
+      `${b.valid ? 'valid' : 'invalid'}: ${b.applied} applied, ${b.dropped} dropped, ${b.gaps} gaps, ${b.unsynced} unsynced`,
+    ]),
     ['orders', orders || 'none'],
     ['denials', denials || 'none'],
     ['fills', String(ex.fillCount)],
@@ -166,6 +192,7 @@ export function formatSummary(outcome: BacktestOutcome): string {
     ['dropped messages', String(dropped)],
     ['wall time', `${outcome.wallSeconds.toFixed(2)} s (${Math.round(outcome.records / Math.max(outcome.wallSeconds, 1e-9)).toLocaleString('en-US')} records/s)`],
   ];
+  rows.splice(rows.findIndex(([k]) => k === 'strategy') + 1, 0, ...terms.map(([k, v]): [string, string] => [k, v]));
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
 }

@@ -14,8 +14,9 @@
  *    │  ├─ risk             pre-trade checks, trading state, kill switch
  *    │  └─ planner          targets to orders
  *    └─ market              MARKET_SUPERVISION: one-for-one restart with backoff, 10 in 60 s, then escalate
- *       ├─ strategy
- *       └─ bars             (later: books and indicator actors, here too)
+ *       ├─ books            L2 books per (exchange, symbol); conflated top-N on md.<exch>.<sym>.book
+ *       ├─ strategy         reads the books through those snapshots (`api.book(symbol)`)
+ *       └─ bars             (later: indicator actors, here too)
  *    (later: `feeds`, the exchange sockets, last: sources start once every consumer is up)
  * ```
  *
@@ -31,6 +32,7 @@
  * a bad strategy or bars config still throws `CONFIG_INVALID` from `spawnTradingPipeline`.
  */
 import { barsActor, type BarsMessage } from '../../actors/bars/bars-actor.js';
+import { bookActor, type BooksMessage } from '../../actors/books/book-actor.js';
 import { executionActor, type ExecutionMessage } from '../../actors/execution/execution-actor.js';
 import { paperVenueActor, type PaperVenueMessage } from '../../actors/execution/paper-venue-actor.js';
 import { plannerActor, type PlannerMessage } from '../../actors/execution/planner-actor.js';
@@ -53,6 +55,7 @@ export const PIPELINE_PATHS = {
   risk: 'pipeline/trading/risk',
   planner: 'pipeline/trading/planner',
   market: 'pipeline/market',
+  books: 'pipeline/market/books',
   strategy: 'pipeline/market/strategy',
   bars: 'pipeline/market/bars',
 } as const;
@@ -65,6 +68,7 @@ export interface TradingPipeline {
   readonly planner: ActorRef<PlannerMessage>;
   readonly strategy: ActorRef<unknown>;
   readonly bars: ActorRef<BarsMessage>;
+  readonly books: ActorRef<BooksMessage>;
 }
 
 /** What the pipeline is built from. */
@@ -109,6 +113,7 @@ export function spawnTradingPipeline(system: ActorSystem, spec: PipelineSpec): T
     planner: ref(PIPELINE_PATHS.planner),
     strategy: ref(PIPELINE_PATHS.strategy),
     bars: ref(PIPELINE_PATHS.bars),
+    books: ref(PIPELINE_PATHS.books),
   };
 }
 
@@ -138,7 +143,8 @@ function tradingSupervisor(spec: PipelineSpec, mailbox: Partial<MailboxConfig>):
       });
       const risk = ctx.spawn(riskActor, {
         name: 'risk',
-        config: { risk: config.risk, instruments, quotePrecision, initialCash: config.cash, execution: execution as ActorRef<never> },
+        // The strategy's interval is the bars actor's spec when it builds bars (undefined when they come from a file).
+        config: { risk: config.risk, builtBarInterval: spec.interval, instruments, quotePrecision, initialCash: config.cash, execution: execution as ActorRef<never> },
         mailbox,
       });
       ctx.spawn(plannerActor, { name: 'planner', config: { instruments, risk: risk as ActorRef<never> }, mailbox });
@@ -147,13 +153,17 @@ function tradingSupervisor(spec: PipelineSpec, mailbox: Partial<MailboxConfig>):
   });
 }
 
-/** `market`: the strategy, then the bars actor that feeds it. */
+/**
+ * `market`: the books, the strategy, then the bars actor that feeds it. Books start before the
+ * strategy so a strategy never runs without the actor whose snapshots it reads.
+ */
 function marketSupervisor(spec: PipelineSpec, mailbox: Partial<MailboxConfig>): ActorDefinition<void, undefined, never> {
   const bars = spec.config.bars;
   return defineSupervisor({
     name: 'market',
     supervision: MARKET_SUPERVISION,
     children: [
+      { actor: bookActor, name: 'books', config: { depth: spec.config.books.depth, publishEveryUs: spec.config.books.publishEvery }, mailbox },
       {
         actor: spec.strategy,
         name: 'strategy',

@@ -10,7 +10,9 @@
  *
  * Instruments come from config; where none is configured they are inferred from the decimals seen
  * in market data (`createPrecisionTracker`, `inferInstrument`) and marked `source: 'inferred'`, so
- * the report can say so.
+ * the report can say so. Data with no size at all (bar files, quote files without size columns,
+ * whose amounts decode as 0) gives no size sample; the size increment is then
+ * `DEFAULT_SIZE_INCREMENT` and marked `sizeIncrementIsDefault`.
  */
 import { TickflowError } from '../runtime/errors.js';
 import { decimalOfNumber, decimalsOf, divRound, formatUnits, parseDecimal, pow10, unitsToNumber, type Decimal, type Rounding } from './money.js';
@@ -38,6 +40,11 @@ export interface Instrument {
   /** The size increment in lots. */
   readonly sizeIncrementLots: bigint;
   readonly source: InstrumentSource;
+  /**
+   * True when the data held no size sample and `sizeIncrement` is `DEFAULT_SIZE_INCREMENT`, an
+   * assumption rather than anything the venue or config said.
+   */
+  readonly sizeIncrementIsDefault: boolean;
   /** For inferred instruments: how many prices and sizes were seen, and how many exceeded the cap. */
   readonly inferredFrom: InferenceStats | undefined;
 }
@@ -45,6 +52,7 @@ export interface Instrument {
 /** What an inference saw. */
 export interface InferenceStats {
   readonly prices: number;
+  /** Non-zero sizes (a zero amount means "size unknown" or an empty level, not a lot size). */
   readonly sizes: number;
   /** Samples with more decimals than the cap (float noise, or a venue finer than the cap). */
   readonly overCap: number;
@@ -59,14 +67,27 @@ export interface InstrumentSpec {
   /** Defaults to `pricePrecision + sizePrecision`, which makes every notional exact. */
   readonly quotePrecision?: number | undefined;
   readonly source?: InstrumentSource | undefined;
+  /** See `Instrument.sizeIncrementIsDefault` (default false). */
+  readonly sizeIncrementIsDefault?: boolean | undefined;
   readonly inferredFrom?: InferenceStats | undefined;
 }
 
 /** Decimals above which an inferred precision is capped. */
 export const MAX_INFERRED_PRECISION = 12;
 
-/** Size precision assumed when the data holds no sizes at all (bar files): common crypto lot. */
+/**
+ * Size precision assumed when the data holds no size sample (bar files, quote files without
+ * sizes). Eight decimals is the finest lot common venues use (Binance spot BTC, one satoshi), so any
+ * size a strategy asks for with up to eight decimals is tradable: a default can only err on the side
+ * of trading sizes the real venue would round, never of silently rounding a strategy's size to no
+ * order (an increment of 1 made `size=0.5` trade nothing). It is not derived from the price
+ * precision, which says nothing of the lot (USD/JPY quotes to 0.001, FX lots are whole units). The
+ * report marks it as a default; configure `instruments` for the venue's real lot.
+ */
 export const DEFAULT_SIZE_PRECISION = 8;
+
+/** The size increment of `DEFAULT_SIZE_PRECISION`: `"0.00000001"`. */
+export const DEFAULT_SIZE_INCREMENT = formatUnits(1n, DEFAULT_SIZE_PRECISION);
 
 function positiveIncrement(value: string | number, field: string, symbol: string): Decimal {
   const d = typeof value === 'string' ? parseDecimal(value) : decimalOfNumber(value);
@@ -101,6 +122,7 @@ export function createInstrument(spec: InstrumentSpec): Instrument {
     priceIncrementTicks: price.units,
     sizeIncrementLots: size.units,
     source: spec.source ?? 'config',
+    sizeIncrementIsDefault: spec.sizeIncrementIsDefault ?? false,
     inferredFrom: spec.inferredFrom,
   };
 }
@@ -172,6 +194,7 @@ export function lotsToNumber(instrument: Instrument, lots: bigint): number {
 /** Accumulates the decimals seen in market data for one symbol; cheap enough to call per record. */
 export interface PrecisionTracker {
   observePrice(price: number): void;
+  /** A size; zero (size unknown, or an empty level) and non-finite values are not samples. */
   observeSize(size: number): void;
   /** Prices and sizes of a record; bars give prices only (their volume is a float sum). */
   observeRecord(record: MarketRecord): void;
@@ -181,9 +204,12 @@ export interface PrecisionTracker {
 
 /**
  * A tracker of the maximum decimals of prices and sizes, each capped at `maxPrecision`
- * (default `MAX_INFERRED_PRECISION`; samples beyond it are counted in `overCap`). With no sizes
- * seen, `sizePrecision` is `DEFAULT_SIZE_PRECISION`; with no prices, 0. The inferred increments are
- * one unit at each precision and the quote precision is their sum (every notional exact).
+ * (default `MAX_INFERRED_PRECISION`; samples beyond it are counted in `overCap`). Zero sizes are
+ * not samples: quote files without size columns decode their amounts as 0 ("size unknown"), and
+ * taking those for lots of 0 decimals inferred a size increment of 1. With no size sample,
+ * `sizePrecision` is `DEFAULT_SIZE_PRECISION` and the instrument says `sizeIncrementIsDefault`;
+ * with no prices, 0. The inferred increments are one unit at each precision and the quote
+ * precision is their sum (every notional exact).
  */
 export function createPrecisionTracker(maxPrecision: number = MAX_INFERRED_PRECISION): PrecisionTracker {
   let priceDecimals = 0;
@@ -199,7 +225,7 @@ export function createPrecisionTracker(maxPrecision: number = MAX_INFERRED_PRECI
     if (d > priceDecimals) priceDecimals = Math.min(d, maxPrecision);
   };
   const size = (x: number): void => {
-    if (!Number.isFinite(x)) return;
+    if (!Number.isFinite(x) || x === 0) return;
     sizes++;
     const d = decimalsOf(x);
     if (d > maxPrecision) overCap++;
@@ -208,7 +234,7 @@ export function createPrecisionTracker(maxPrecision: number = MAX_INFERRED_PRECI
   const levels = (list: readonly { price: number; amount: number }[]): void => {
     for (const level of list) {
       price(level.price);
-      if (level.amount !== 0) size(level.amount);
+      size(level.amount);
     }
   };
   return {
@@ -240,7 +266,8 @@ export function createPrecisionTracker(maxPrecision: number = MAX_INFERRED_PRECI
       }
     },
     toInstrument(symbol: string, exchange?: string): Instrument {
-      const sizePrecision = sizes === 0 ? DEFAULT_SIZE_PRECISION : sizeDecimals;
+      const sizeIncrementIsDefault = sizes === 0;
+      const sizePrecision = sizeIncrementIsDefault ? DEFAULT_SIZE_PRECISION : sizeDecimals;
       return createInstrument({
         symbol,
         exchange,
@@ -248,6 +275,7 @@ export function createPrecisionTracker(maxPrecision: number = MAX_INFERRED_PRECI
         sizeIncrement: formatUnits(1n, sizePrecision),
         quotePrecision: priceDecimals + sizePrecision,
         source: 'inferred',
+        sizeIncrementIsDefault,
         inferredFrom: { prices, sizes, overCap },
       });
     },

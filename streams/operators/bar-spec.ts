@@ -3,6 +3,7 @@
  * the edge, into a `BarSpec` value the aggregator trusts. Every unit is integer microseconds, like
  * engine time.
  */
+import { parseDuration } from '../../src/model/duration.js';
 import { TickflowError } from '../../src/runtime/errors.js';
 
 /**
@@ -22,14 +23,15 @@ export type QuoteSource = 'mid' | 'bid' | 'ask';
 export type TimeBase = 'engine' | 'venue';
 
 /**
- * Options beside the spec text. `lateness` applies to venue time only: a duration string (`500ms`,
- * `2s`) or a number of microseconds. A non-zero lateness on engine time, or venue time on tick or
- * volume bars (which have no interval to wait for), is a configuration error rather than a silent
- * no-op.
+ * Options beside the spec text. The lateness applies to venue time only: `lateness` as a duration
+ * (`500ms`, `2s`, `0s`; the one grammar of `src/model/duration.ts`) or `latenessUs` as integer
+ * microseconds, not both. A non-zero lateness on engine time, or venue time on tick or volume bars
+ * (which have no interval to wait for), is a configuration error rather than a silent no-op.
  */
 export interface BarSpecOptions {
   readonly timeBase?: TimeBase;
-  readonly lateness?: string | number;
+  readonly lateness?: string;
+  readonly latenessUs?: number;
 }
 
 /**
@@ -52,23 +54,13 @@ export interface BarSpec {
   readonly latenessUs: number;
 }
 
-const UNIT_US: Readonly<Record<string, number>> = {
-  us: 1,
-  ms: 1_000,
-  s: 1_000_000,
-  m: 60_000_000,
-  h: 3_600_000_000,
-  d: 86_400_000_000,
-};
-
-const TIME_SPEC = /^(\d+)(ms|s|m|h|d)(?::(mid|bid|ask))?$/;
 const TICK_SPEC = /^(\d+)t$/;
 const VOLUME_SPEC = /^(\d+(?:\.\d+)?|\.\d+)v$/;
-const DURATION = /^(\d+)(us|ms|s|m|h|d)$/;
+const QUOTE_SOURCES: readonly string[] = ['mid', 'bid', 'ask'];
 
 /** The valid forms, listed in every spec error so the user can fix the text without the docs. */
 export const BAR_SPEC_FORMS =
-  '<N>ms|s|m|h|d for time bars (1s, 5s, 1m, 15m, 1h, 1d), <N>t for tick bars (100t: every 100 trades), ' +
+  'a duration for time bars (1s, 5s, 1m, 15m, 1h, 1d, 1m30s; units d, h, m, s, ms, us), <N>t for tick bars (100t: every 100 trades), ' +
   '<X>v for volume bars (10v: close when volume reaches 10), <time>:mid|bid|ask for quote bars from ' +
   'book tickers (1m:mid)';
 
@@ -83,22 +75,29 @@ export function parseBarSpec(text: string, options: BarSpecOptions = {}): BarSpe
   if (timeBase !== 'engine' && timeBase !== 'venue') {
     throw optionError(spec, 'timeBase', `timeBase must be 'engine' or 'venue', got ${JSON.stringify(timeBase)}`);
   }
-  const latenessUs = parseLateness(spec, options.lateness);
+  const latenessUs = parseLateness(spec, options);
   if (timeBase === 'engine' && latenessUs !== 0) {
     throw optionError(spec, 'lateness', 'lateness applies to venue time only (timeBase: venue); engine time is never late');
   }
 
-  const time = TIME_SPEC.exec(spec);
-  if (time !== null) {
-    const intervalUs = Number(time[1]) * (UNIT_US[time[2] ?? ''] ?? 0);
-    if (!(intervalUs > 0) || !Number.isSafeInteger(intervalUs)) throw specError(spec, 'the interval must be positive');
-    const quoteSource = (time[3] ?? null) as QuoteSource | null;
-    return makeSpec(spec, quoteSource === null ? 'time' : 'quote', intervalUs, 0, 0, quoteSource, timeBase, latenessUs);
-  }
-
   const tick = TICK_SPEC.exec(spec);
   const volume = tick === null ? VOLUME_SPEC.exec(spec) : null;
-  if (tick === null && volume === null) throw specError(spec, 'unrecognised form');
+  if (tick === null && volume === null) {
+    // A time bar: `<duration>` or `<duration>:<source>`, the duration in the project's one grammar.
+    const colon = spec.indexOf(':');
+    const head = colon < 0 ? spec : spec.slice(0, colon);
+    const source = colon < 0 ? null : spec.slice(colon + 1);
+    if (/\s/.test(spec) || (source !== null && !QUOTE_SOURCES.includes(source))) throw specError(spec, 'unrecognised form');
+    let intervalUs: number;
+    try {
+      intervalUs = parseDuration(head);
+    } catch (error) {
+      throw specError(spec, (error as Error).message);
+    }
+    if (intervalUs === 0) throw specError(spec, 'the interval must be positive');
+    const quoteSource = source as QuoteSource | null;
+    return makeSpec(spec, quoteSource === null ? 'time' : 'quote', intervalUs, 0, 0, quoteSource, timeBase, latenessUs);
+  }
   if (timeBase === 'venue') {
     throw optionError(spec, 'timeBase', 'venue time applies to time and quote bars only; tick and volume bars have no interval');
   }
@@ -112,30 +111,19 @@ export function parseBarSpec(text: string, options: BarSpecOptions = {}): BarSpe
   return makeSpec(spec, 'volume', 0, 0, threshold, null, timeBase, 0);
 }
 
-/**
- * Parses a duration such as `0`, `250ms`, `2s` or `1m` into integer microseconds (units `us`, `ms`,
- * `s`, `m`, `h`, `d`). Returns undefined when the text is not a duration; callers own the error.
- */
-export function parseDurationUs(text: string): number | undefined {
-  const trimmed = text.trim();
-  if (trimmed === '0') return 0;
-  const match = DURATION.exec(trimmed);
-  if (match === null) return undefined;
-  const us = Number(match[1]) * (UNIT_US[match[2] ?? ''] ?? 0);
-  return Number.isSafeInteger(us) ? us : undefined;
-}
-
-function parseLateness(spec: string, lateness: string | number | undefined): number {
+function parseLateness(spec: string, options: BarSpecOptions): number {
+  const { lateness, latenessUs } = options;
+  if (lateness !== undefined && latenessUs !== undefined) throw optionError(spec, 'lateness', 'give lateness (a duration) or latenessUs (microseconds), not both');
+  if (latenessUs !== undefined) {
+    if (Number.isSafeInteger(latenessUs) && latenessUs >= 0) return latenessUs;
+    throw optionError(spec, 'latenessUs', `latenessUs must be a non-negative integer of microseconds, got ${latenessUs}`);
+  }
   if (lateness === undefined) return 0;
-  if (typeof lateness === 'number') {
-    if (Number.isSafeInteger(lateness) && lateness >= 0) return lateness;
-    throw optionError(spec, 'lateness', `lateness in microseconds must be a non-negative integer, got ${lateness}`);
+  try {
+    return parseDuration(lateness);
+  } catch (error) {
+    throw optionError(spec, 'lateness', `lateness: ${(error as Error).message}`);
   }
-  const us = parseDurationUs(lateness);
-  if (us === undefined) {
-    throw optionError(spec, 'lateness', `lateness ${JSON.stringify(lateness)} is not a duration (e.g. 0, 500ms, 2s, 1m)`);
-  }
-  return us;
 }
 
 // One object literal, fields in one order, so every spec has the same hidden class.

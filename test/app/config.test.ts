@@ -153,3 +153,53 @@ describe('config: files', () => {
     expect(error.message).toContain('"extra"');
   });
 });
+
+describe('config: durations', () => {
+  it('reads every duration with a unit into integer microseconds, once', () => {
+    const config = parseConfig(
+      { bars: { spec: '1s', timeBase: 'venue', lateness: '1s500ms' }, risk: { orderRate: { maxOrders: 2, interval: '10s' }, staleMarketData: { maxAge: '20ms' } } },
+      'inline',
+    );
+    expect(config.risk.orderRate).toEqual({ maxOrders: 2, interval: 10_000_000 });
+    expect(config.risk.staleMarketData).toEqual({ maxAge: 20_000 });
+    expect(config.bars.lateness).toBe('1s500ms'); // checked here, read into µs by the bar spec
+  });
+
+  it('rejects a bare number as a duration, naming each path and saying to write a unit (exit 78 material)', () => {
+    const error = errorOf(() =>
+      parseConfig({ bars: { timeBase: 'venue', lateness: 500 }, risk: { orderRate: { maxOrders: 2, interval: 10 }, staleMarketData: { maxAge: 20 } } }, 'inline'),
+    );
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.context['paths']).toEqual(['bars.lateness', 'risk.orderRate.interval', 'risk.staleMarketData.maxAge']);
+    expect(error.message).toMatch(/^\s+risk\.orderRate\.interval: a bare number is not a duration: 10 needs a unit/m);
+    expect(error.message).toMatch(/^\s+risk\.staleMarketData\.maxAge: a bare number is not a duration: 20 needs a unit/m);
+    expect(error.message).toMatch(/^\s+bars\.lateness: a bare number is not a duration: 500 needs a unit/m);
+  });
+
+  it('rejects a bare number from the environment too, and takes one with a unit', () => {
+    const error = errorOf(() => loadConfig(undefined, { TICKFLOW_RISK__STALE_MARKET_DATA__MAX_AGE: '20' }));
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.message).toMatch(/risk\.staleMarketData\.maxAge: a bare number is not a duration/);
+    expect(loadConfig(undefined, { TICKFLOW_RISK__STALE_MARKET_DATA__MAX_AGE: '20ms' }).risk.staleMarketData?.maxAge).toBe(20_000);
+  });
+
+  it('rejects a malformed duration, quoting the text', () => {
+    const error = errorOf(() => parseConfig({ risk: { orderRate: { maxOrders: 1, interval: '1.5s' }, staleMarketData: { maxAge: '0s' } } }, 'inline'));
+    expect(error.message).toMatch(/risk\.orderRate\.interval: .*"1\.5s"/);
+    expect(error.message).toMatch(/risk\.staleMarketData\.maxAge: .*longer than 0/);
+  });
+
+  it('takes a key ending in Us as integer microseconds and says so when given a duration string', () => {
+    expect(parseConfig({ execution: { approvalTimeoutUs: 5_000_000 } }, 'inline').execution.approvalTimeoutUs).toBe(5_000_000);
+    const error = errorOf(() => parseConfig({ execution: { approvalTimeoutUs: '60s' } }, 'inline'));
+    expect(error.message).toMatch(/execution\.approvalTimeoutUs: .*integer microseconds.*60000000/);
+  });
+
+  it('exits 78 from the CLI with the bad duration path listed', async () => {
+    const path = file('bare.yaml', 'risk:\n  orderRate: { maxOrders: 2, interval: 10 }\n');
+    const errors: string[] = [];
+    const code = await main(['start', '--config', path, '--out', join(tmp, 'bare-out')], () => undefined, (line) => errors.push(line));
+    expect(code).toBe(78);
+    expect(errors.join('\n')).toMatch(/risk\.orderRate\.interval: a bare number is not a duration/);
+  });
+});

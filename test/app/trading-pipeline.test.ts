@@ -23,7 +23,7 @@ function restartsOf(system: ActorSystem, refs: TradingPipeline): Record<string, 
 const quiet = barStrategy('quiet', () => {});
 
 describe('the pipeline tree', () => {
-  it('starts trading (venue, execution, risk, planner) before market (strategy, bars), under pipeline', () => {
+  it('starts trading (venue, execution, risk, planner) before market (books, strategy, bars), under pipeline', () => {
     const { system, refs } = pipelineRig(quiet);
     // `inspect` lists actors in the order they were spawned.
     expect(system.inspect().map((a) => a.path)).toEqual([
@@ -34,6 +34,7 @@ describe('the pipeline tree', () => {
       'pipeline/trading/risk',
       'pipeline/trading/planner',
       'pipeline/market',
+      'pipeline/market/books',
       'pipeline/market/strategy',
       'pipeline/market/bars',
     ]);
@@ -121,6 +122,7 @@ describe('the pipeline tree', () => {
       [PIPELINE_PATHS.planner]: 0,
       [PIPELINE_PATHS.strategy]: 1,
       [PIPELINE_PATHS.bars]: 0,
+      [PIPELINE_PATHS.books]: 0,
     });
     expect(system.isAccepting).toBe(true);
     const stats = await rig.ask<StrategyStats>(refs.strategy, STRATEGY_STATS);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_SIZE_INCREMENT,
   DEFAULT_SIZE_PRECISION,
   createInstrument,
   createPrecisionTracker,
@@ -115,6 +116,44 @@ describe('inferInstrument', () => {
     const inst = inferInstrument('BTC-PERP', { prices: [46000.5, 46001] });
     expect(inst.sizePrecision).toBe(DEFAULT_SIZE_PRECISION);
     expect(inst.pricePrecision).toBe(1);
+  });
+
+  it('says the size increment was observed when sizes were seen, and configured for a config instrument', () => {
+    expect(inferInstrument('ETHUSDT', { prices: [2500.5], sizes: [0.001] }).sizeIncrementIsDefault).toBe(false);
+    expect(createInstrument({ symbol: 'X', priceIncrement: '0.01', sizeIncrement: '1' }).sizeIncrementIsDefault).toBe(false);
+  });
+
+  it('marks the default size increment as a default when no size was seen', () => {
+    const inst = inferInstrument('BTC-PERP', { prices: [46000.5] });
+    expect(inst.sizeIncrement).toBe(DEFAULT_SIZE_INCREMENT);
+    expect(inst.sizeIncrementIsDefault).toBe(true);
+  });
+
+  // Quote files without size columns (TrueFX) decode with amounts 0, "size unknown". Counting those
+  // zeros as samples inferred 0 decimals, a size increment of 1, and a strategy's size 0.5 rounded
+  // down to no order at all.
+  it('does not take zero sizes for size samples: quotes without sizes get the default increment', () => {
+    const tracker = createPrecisionTracker();
+    const base = { exchange: 'csv', symbol: 'USDJPY', ts: 1, tsRecv: 1 };
+    for (const [bid, ask] of [[86.655, 86.728], [86.657, 86.728]] as const) {
+      const quote: BookTicker = { ...base, type: 'book_ticker', bidPrice: bid, bidAmount: 0, askPrice: ask, askAmount: 0 };
+      tracker.observeRecord(quote);
+    }
+    tracker.observeSize(0);
+    const inst = tracker.toInstrument('USDJPY', 'csv');
+    expect(inst.priceIncrement).toBe('0.001');
+    expect(inst.sizeIncrement).toBe(DEFAULT_SIZE_INCREMENT);
+    expect(inst.sizeIncrement).not.toBe('1');
+    expect(inst.sizeIncrementIsDefault).toBe(true);
+    expect(inst.inferredFrom).toEqual({ prices: 4, sizes: 0, overCap: 0 });
+    expect(sizeToLots(inst, 0.5, 'down')).toBe(50_000_000n);
+  });
+
+  it('keeps the decimals of the non-zero sizes among zero ones', () => {
+    const inst = inferInstrument('X', { prices: [1.5], sizes: [0, 0.25, 0, 3] });
+    expect(inst.sizeIncrement).toBe('0.01');
+    expect(inst.sizeIncrementIsDefault).toBe(false);
+    expect(inst.inferredFrom).toEqual({ prices: 1, sizes: 2, overCap: 0 });
   });
 
   it('observes records: trades, quotes and bar prices (not bar volumes)', () => {

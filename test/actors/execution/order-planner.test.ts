@@ -71,21 +71,33 @@ describe('planOrders', () => {
     expect(o?.quantity).toBe(800n);
   });
 
-  it('rounds the target to the size increment half-even', () => {
+  it('rounds the target to the size increment toward zero, never past it', () => {
     const ids = createClientOrderIdFactory();
-    // 1.5 lots -> 2 (even), 2.5 lots -> 2 (even), 3.5 -> 4.
-    expect(planOrders(target(0.0015), 0n, 0n, btc, ids)[0]?.quantity).toBe(2n);
+    // 1.5 lots -> 1, 2.5 -> 2, 3.5 -> 3, 3.9 -> 3: the order never makes more than the strategy asked.
+    expect(planOrders(target(0.0015), 0n, 0n, btc, ids)[0]?.quantity).toBe(1n);
     expect(planOrders(target(0.0025), 0n, 0n, btc, ids)[0]?.quantity).toBe(2n);
-    expect(planOrders(target(0.0035), 0n, 0n, btc, ids)[0]?.quantity).toBe(4n);
-    expect(planOrders(target(-0.0015), 0n, 0n, btc, ids)[0]).toMatchObject({ side: 'sell', quantity: 2n });
-    // Below half an increment rounds to zero: nothing to order.
-    expect(planOrders(target(0.0004), 0n, 0n, btc, ids)).toEqual([]);
+    expect(planOrders(target(0.0035), 0n, 0n, btc, ids)[0]?.quantity).toBe(3n);
+    expect(planOrders(target(0.0039), 0n, 0n, btc, ids)[0]?.quantity).toBe(3n);
+    expect(planOrders(target(-0.0015), 0n, 0n, btc, ids)[0]).toMatchObject({ side: 'sell', quantity: 1n });
+    // Below one increment rounds to zero: nothing to order.
+    expect(planOrders(target(0.0009), 0n, 0n, btc, ids)).toEqual([]);
+  });
+
+  it('rounds toward zero on the issue\'s BTC grid: 0.000015 trades 0.00001, 0.000004 trades nothing and says so', () => {
+    const fine = createInstrument({ symbol: 'BTCUSDT', priceIncrement: '0.01', sizeIncrement: '0.00001' });
+    const ids = createClientOrderIdFactory();
+    expect(planOrders(target(0.000015), 0n, 0n, fine, ids)[0]?.quantity).toBe(1n);
+    const plan = planWithCancels(target(0.000004), 0n, [], fine, ids);
+    expect(plan).toMatchObject({ targetLots: 0n, roundedToZero: true, orders: [] });
+    // A target of zero is not a rounding, nor is one that keeps a lot.
+    expect(planWithCancels(target(0), 0n, [], fine, ids).roundedToZero).toBe(false);
+    expect(planWithCancels(target(-0.000015), 0n, [], fine, ids)).toMatchObject({ targetLots: -1n, roundedToZero: false });
   });
 
   it('rounds to a size increment that is not a power of ten', () => {
     const inc = createInstrument({ symbol: 'BTCUSDT', priceIncrement: '0.5', sizeIncrement: '0.005' });
-    // 0.0125 = 2.5 increments -> 2 (even) -> 0.010 = 10 lots.
-    expect(planOrders(target(0.0125), 0n, 0n, inc, createClientOrderIdFactory())[0]?.quantity).toBe(10n);
+    // 0.0175 = 3.5 increments -> 3 -> 0.015 = 15 lots.
+    expect(planOrders(target(0.0175), 0n, 0n, inc, createClientOrderIdFactory())[0]?.quantity).toBe(15n);
   });
 
   it('places a limit order with its price snapped passively: buys down, sells up', () => {
@@ -169,12 +181,19 @@ describe('planWithCancels', () => {
   });
 
   it('keeps right-side orders that fit, cancels the one that would overshoot, orders the rest', () => {
-    const orders = [open('b1', 'buy', 300n), open('b2', 'buy', 400n), open('b3', 'buy', 200n, { quantity: 300n, filledQuantity: 100n })];
-    const plan = planWithCancels(target(0.5), 0n, orders, btc, createClientOrderIdFactory());
-    // Need 500: keep b1 (300), b2 would make 700 (cancel), b3 has 200 left (keep: 500).
-    expect(plan.cancels.map((c) => [c.clientOrderId, c.reason])).toEqual([['b2', 'OVER_COVERED']]);
-    expect(plan.orders).toEqual([]);
-    expect(plan.delta).toBe(0n);
+    const orders = [open('b1', 'buy', 300n), open('b2', 'buy', 200n, { quantity: 300n, filledQuantity: 100n })];
+    const plan = planWithCancels(target(0.8), 0n, orders, btc, createClientOrderIdFactory());
+    // Need 800: keep b1 (300), b2 has 200 left (keep: 500), order 300.
+    expect(plan.cancels).toEqual([]);
+    expect(plan.orders).toMatchObject([{ side: 'buy', quantity: 300n }]);
+    expect(plan.delta).toBe(300n);
+    // Need 500 with 300, 400 and 200 open: keep b1, cancel b2 (700 > 500); b2 may still fill until
+    // its cancel is confirmed, so b3 (which would make 900) goes too and nothing is ordered.
+    const more = [open('b1', 'buy', 300n), open('b2', 'buy', 400n), open('b3', 'buy', 200n)];
+    const over = planWithCancels(target(0.5), 0n, more, btc, createClientOrderIdFactory());
+    expect(over.cancels.map((c) => [c.clientOrderId, c.reason])).toEqual([['b2', 'OVER_COVERED'], ['b3', 'OVER_COVERED']]);
+    expect(over.orders).toEqual([]);
+    expect(over.delta).toBe(0n);
   });
 
   it('cancels everything open when the position already equals the target', () => {
@@ -183,13 +202,38 @@ describe('planWithCancels', () => {
     expect(plan.orders).toEqual([]);
   });
 
-  it('neither counts nor cancels again an order already pending cancel', () => {
+  it('counts an order pending cancel on the side of the move until it ends, and never cancels it again', () => {
     const plan = planWithCancels(target(1), 0n, [open('b1', 'buy', 400n, { status: 'PENDING_CANCEL' })], btc, createClientOrderIdFactory());
+    expect(plan.cancels).toEqual([]);
+    // The buy may still fill: order only what is left if it does.
+    expect(plan.orders).toMatchObject([{ side: 'buy', quantity: 600n }]);
+  });
+
+  it('does not count an order pending cancel against the move: it may not fill', () => {
+    const plan = planWithCancels(target(1), 0n, [open('s1', 'sell', 400n, { status: 'PENDING_CANCEL' })], btc, createClientOrderIdFactory());
     expect(plan.cancels).toEqual([]);
     expect(plan.orders).toMatchObject([{ side: 'buy', quantity: 1_000n }]);
   });
 
-  it('leaves kept and new orders on one side, adding up to target minus position (property)', () => {
+  it('orders nothing on a flip back while the earlier order is pending cancel (the issue\'s runaway)', () => {
+    // +1 bought b1, -1 cancelled b1 and sold s1; back to +1: b1 may still fill, so no new buy.
+    const orders = [open('b1', 'buy', 1_000n, { status: 'PENDING_CANCEL' }), open('s1', 'sell', 1_000n)];
+    const plan = planWithCancels(target(1), 0n, orders, btc, createClientOrderIdFactory());
+    expect(plan.cancels.map((c) => [c.clientOrderId, c.reason])).toEqual([['s1', 'WRONG_SIDE']]);
+    expect(plan.orders).toEqual([]);
+    expect(plan.delta).toBe(0n);
+  });
+
+  it('counts an order it cancels now as over-covering until the cancel is confirmed', () => {
+    // Need 500, a buy of 1000 open: cancel it, and order nothing while it may still fill.
+    const plan = planWithCancels(target(0.5), 0n, [open('b1', 'buy', 1_000n)], btc, createClientOrderIdFactory());
+    expect(plan.cancels.map((c) => [c.clientOrderId, c.reason])).toEqual([['b1', 'OVER_COVERED']]);
+    expect(plan.orders).toEqual([]);
+    // Once it is gone (cancel confirmed), the same target orders the 500.
+    expect(planWithCancels(target(0.5), 0n, [], btc, createClientOrderIdFactory()).orders).toMatchObject([{ side: 'buy', quantity: 500n }]);
+  });
+
+  it('never plans past the target whatever the pending cancels do, and lands on it when none is pending (property)', () => {
     const openOrder = fc.record({
       side: fc.constantFrom<'buy' | 'sell'>('buy', 'sell'),
       quantity: fc.bigInt({ min: 1n, max: 2_000n }),
@@ -200,12 +244,28 @@ describe('planWithCancels', () => {
         const orders = raw.map((o, i) => open(`o${i}`, o.side, o.quantity, { status: o.pending ? 'PENDING_CANCEL' : 'ACCEPTED' }));
         const plan = planWithCancels(target(t / 1000), pos, orders, btc, createClientOrderIdFactory());
         const cancelled = new Set(plan.cancels.map((c) => c.clientOrderId));
+        for (const o of orders) if (o.status === 'PENDING_CANCEL') expect(cancelled.has(o.clientOrderId)).toBe(false);
         const kept = orders.filter((o) => o.status !== 'PENDING_CANCEL' && !cancelled.has(o.clientOrderId));
-        const keptSigned = kept.reduce((s, o) => s + (o.side === 'buy' ? o.quantity : -o.quantity), 0n);
-        expect(keptSigned + signed(plan.orders)).toBe(BigInt(t) - pos);
+        const mayFill = orders.filter((o) => o.status === 'PENDING_CANCEL' || cancelled.has(o.clientOrderId));
+        const sum = (os: readonly { side: string; quantity: bigint }[], side: string): bigint => os.reduce((s, o) => s + (o.side === side ? o.quantity : 0n), 0n);
+        const keptSigned = sum(kept, 'buy') - sum(kept, 'sell');
+        // Kept and new orders lie on one side, the side of the move.
         const sides = new Set([...kept.map((o) => o.side), ...plan.orders.map((o) => o.side)]);
         expect(sides.size).toBeLessThanOrEqual(1);
-        for (const o of orders) if (o.status === 'PENDING_CANCEL') expect(cancelled.has(o.clientOrderId)).toBe(false);
+        const target_ = BigInt(t);
+        // Worst case toward the target (every order on that side fills, pending cancel or not): the
+        // plan never takes it past the target, nor past where the orders already open took it.
+        const high = pos + sum(orders, 'buy');
+        const low = pos - sum(orders, 'sell');
+        if (target_ > pos) expect(high + sum(plan.orders, 'buy')).toBeLessThanOrEqual(target_ > high ? target_ : high);
+        if (target_ < pos) expect(low - sum(plan.orders, 'sell')).toBeGreaterThanOrEqual(target_ < low ? target_ : low);
+        // A new order is placed only with room for all of it: then everything that may fill toward the target lands on it.
+        if (plan.orders.length > 0) {
+          const toward = plan.orders[0]!.side;
+          expect(pos + keptSigned + signed(plan.orders) + (toward === 'buy' ? sum(mayFill, 'buy') : -sum(mayFill, 'sell'))).toBe(target_);
+        }
+        // With nothing pending cancel, the plan lands exactly on the target, as before.
+        if (mayFill.length === 0) expect(keptSigned + signed(plan.orders)).toBe(target_ - pos);
       }),
     );
   });

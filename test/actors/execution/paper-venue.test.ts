@@ -312,8 +312,8 @@ describe('PaperVenue: requests', () => {
   it('fills in the documented defaults', () => {
     expect(parsePaperVenueConfig({})).toEqual({
       latencyUs: 1000,
-      makerFee: '0',
-      takerFee: '0',
+      makerFee: '0.0002',
+      takerFee: '0.0004',
       partialFills: true,
       marketWithoutQuotes: 'nextPrice',
       limitCross: 'through',

@@ -4,6 +4,7 @@ import { paperVenueActor } from '../../../actors/execution/paper-venue-actor.js'
 import type { PaperVenueCounters } from '../../../actors/execution/paper-venue.js';
 import { plannerActor } from '../../../actors/execution/planner-actor.js';
 import { riskActor } from '../../../actors/risk/risk-actor.js';
+import { parseRiskConfig } from '../../../actors/risk/risk-config.js';
 import { createInstrument, type Instrument } from '../../../src/model/instrument.js';
 import type { OrderView } from '../../../src/model/order.js';
 import type { BookTicker } from '../../../src/model/records.js';
@@ -44,7 +45,7 @@ function pipeline() {
       keepFills: true,
     },
   });
-  const risk = system.spawn(riskActor, { config: { risk: {}, instruments, quotePrecision: 2, initialCash: '100000', execution: execution as ActorRef<never> } });
+  const risk = system.spawn(riskActor, { config: { risk: parseRiskConfig({}), instruments, quotePrecision: 2, initialCash: '100000', execution: execution as ActorRef<never> } });
   system.spawn(plannerActor, { config: { instruments, risk: risk as ActorRef<never> } });
   system.runUntilIdle();
   const ask = async <R>(ref: ActorRef<any>, message: unknown): Promise<R> => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { OrderUpdate } from '../../../actors/execution/execution-messages.js';
-import { plannerActor } from '../../../actors/execution/planner-actor.js';
+import type { FillReport, OrderUpdate } from '../../../actors/execution/execution-messages.js';
+import { plannerActor, type PlannerStats } from '../../../actors/execution/planner-actor.js';
 import { createInstrument } from '../../../src/model/instrument.js';
 import { applyOrderEvent, createOrder, type NewOrder, type Order, type OrderEvent } from '../../../src/model/order.js';
 import type { TargetPosition } from '../../../src/model/signal.js';
@@ -22,7 +22,7 @@ function step(order: Order, event: OrderEvent): Order {
 }
 
 describe('planner actor', () => {
-  it('leaves orders it cancels out of planning until they end, or the venue refuses the cancel', () => {
+  it('does not count an order it cancels against the new target, nor cancels it again, until it ends or the venue refuses the cancel', () => {
     const clock = new SimulatedClock(1_000);
     const system = createActorSystem({ clock });
     const sent: Received<{ type: string; order?: NewOrder; clientOrderId?: string }>[] = [];
@@ -54,5 +54,81 @@ describe('planner actor', () => {
     planner.tell(target(2_200, -1));
     system.runUntilIdle();
     expect(sent.slice(3).map((r) => `${r.message.type} ${r.message.clientOrderId ?? r.message.order?.side}`)).toEqual([`cancel ${buy.clientOrderId}`]);
+  });
+
+  /** A planner with a recording risk actor; `said()` lists what it sent as `cancel <id>` / `buy|sell <lots> <id>`. */
+  function rig(instrument = BTC) {
+    const clock = new SimulatedClock(1_000);
+    const system = createActorSystem({ clock });
+    const sent: Received<{ type: string; order?: NewOrder; clientOrderId?: string }>[] = [];
+    const risk = system.spawn(recordingActor(sent));
+    const planner = system.spawn(plannerActor, { config: { instruments: new Map([['BTC', instrument]]), risk: risk as ActorRef<never> } });
+    const tell = (message: unknown, at = clock.now()) => {
+      clock.advanceTo(at);
+      planner.tell(message as never);
+      system.runUntilIdle();
+    };
+    return {
+      sent,
+      target: (ts: number, qty: number) => tell(target(ts, qty), ts),
+      update: (order: Order) => tell({ type: 'order_update', order } satisfies OrderUpdate),
+      fill: (order: Order, quantity: bigint, position: bigint) =>
+        tell({
+          type: 'fill_report',
+          fill: { clientOrderId: order.clientOrderId, symbol: 'BTC', side: order.side, quantity, price: 10_000n, fee: 0n, liquidity: 'taker', ts: clock.now() },
+          position,
+        } satisfies FillReport),
+      said: (from = 0) => sent.slice(from).map(({ message: m }) => (m.type === 'cancel' ? `cancel ${m.clientOrderId}` : `${m.order!.side} ${m.order!.quantity} ${m.order!.clientOrderId}`)),
+      order: (i: number) => sent[i]!.message.order!,
+      async stats(): Promise<PlannerStats> {
+        const reply = planner.ask<PlannerStats>({ type: 'planner_stats' });
+        system.runUntilIdle();
+        return reply;
+      },
+    };
+  }
+
+  it('keeps an order it asked to cancel in its coverage until the cancel is confirmed, then plans the rest', () => {
+    const p = rig();
+    p.target(1_000, 1);
+    const b1 = step(createOrder(p.order(0), BTC), { type: 'submit', ts: 1_001 });
+    p.update(b1);
+    p.target(2_000, -1); // cancel b1, sell 1
+    p.target(3_000, 1); // cancel the sell; b1 may still fill, so no second buy
+    expect(p.said()).toEqual(['buy 1000 s-BTC-1', 'cancel s-BTC-1', 'sell 1000 s-BTC-2', 'cancel s-BTC-2']);
+    p.target(3_500, 1); // the same target again: still nothing
+    expect(p.said(4)).toEqual([]);
+
+    // The venue confirms b1's cancel: it no longer covers, and the last target is planned again.
+    const canceled = step(step(b1, { type: 'requestCancel', ts: 2_001 }), { type: 'cancel', ts: 4_000 });
+    p.update(canceled);
+    expect(p.said(4)).toEqual(['buy 1000 s-BTC-3']);
+  });
+
+  it('plans again after a fill that beat its cancel only once the position includes the fill', () => {
+    const p = rig();
+    p.target(1_000, 1);
+    const b1 = step(createOrder(p.order(0), BTC), { type: 'submit', ts: 1_001 });
+    p.update(b1);
+    p.target(2_000, -1);
+    p.target(3_000, 1);
+    expect(p.said(3)).toEqual(['cancel s-BTC-2']);
+    // b1 fills before its cancel lands: the order update comes first, then the fill with the position.
+    const filled = step(step(b1, { type: 'requestCancel', ts: 2_001 }), { type: 'fill', ts: 4_000, quantity: 1_000n, price: 10_000n });
+    p.update(filled);
+    p.fill(filled, 1_000n, 1_000n);
+    // Long 1 on a target of 1 (the sell is pending cancel and may not fill): nothing to order.
+    // Planned at the order update, before the fill's position, it would have bought 1 more.
+    expect(p.said(4)).toEqual([]);
+  });
+
+  it('counts non-zero targets that round to zero lots, and orders nothing for them', async () => {
+    const fine = createInstrument({ symbol: 'BTC', priceIncrement: '0.01', sizeIncrement: '0.00001' });
+    const p = rig(fine);
+    p.target(1_000, 0.000004);
+    p.target(2_000, 0);
+    p.target(3_000, 0.000015);
+    expect(p.said()).toEqual(['buy 1 s-BTC-1']);
+    expect(await p.stats()).toMatchObject({ targets: 3, orders: 1, roundedToZero: 1 });
   });
 });

@@ -1,21 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutionSnapshot } from '../../../actors/execution/execution-actor.js';
-import type { CancelOrder, FillReport, OrderDenied, OrderRequest } from '../../../actors/execution/execution-messages.js';
+import type { CancelOrder, FillReport, OrderDenied, OrderRequest, OrderUpdate } from '../../../actors/execution/execution-messages.js';
 import type { PaperVenueCounters } from '../../../actors/execution/paper-venue.js';
 import { riskActor, type RiskMessage, type RiskStats } from '../../../actors/risk/risk-actor.js';
+import { parseRiskConfig } from '../../../actors/risk/risk-config.js';
 import type { RiskStateEvent } from '../../../actors/risk/trading-state.js';
-import type { NewOrder, OrderSide } from '../../../src/model/order.js';
-import type { TradeBar } from '../../../src/model/records.js';
+import { applyOrderEvent, createOrder, type NewOrder, type Order, type OrderEvent, type OrderSide } from '../../../src/model/order.js';
+import type { MarketRecord, Trade, TradeBar } from '../../../src/model/records.js';
+import { parseConfig } from '../../../src/app/config.js';
+import { BACKTEST_ROOT_SUPERVISION } from '../../../src/app/pipeline-supervision.js';
+import { spawnTradingPipeline } from '../../../src/app/trading-pipeline.js';
+import type { Instrument } from '../../../src/model/instrument.js';
+import { replay } from '../../../streams/replay-driver.js';
+import { createArraySource } from '../../support/array-source.js';
 import type { ActorRef } from '../../../src/runtime/actor.js';
 import { createActorSystem } from '../../../src/runtime/actor-system.js';
-import { MINUTE, SimulatedClock } from '../../../src/runtime/clock.js';
+import { MILLISECOND, MINUTE, SECOND, SimulatedClock } from '../../../src/runtime/clock.js';
 import { recordingActor, type Received } from '../../support/recording-actor.js';
 import { BTC, T0, bar, barStrategy, bars, pipelineRig } from '../../support/pipeline-rig.js';
 
 type ToExecution = OrderRequest | OrderDenied | CancelOrder;
 
-/** The risk actor with a recording fake execution, and recorders on `risk.denied` and `risk.state`. */
-function rig(risk: unknown) {
+/**
+ * The risk actor with a recording fake execution, and recorders on `risk.denied` and `risk.state`.
+ * `raw` is validated once here, as the config loader does; `builtBarInterval` names the bars the
+ * engine builds (the pipeline passes its bar spec).
+ */
+function rig(raw: unknown, builtBarInterval?: string) {
+  const risk = parseRiskConfig(raw);
   const clock = new SimulatedClock(T0);
   const system = createActorSystem({ clock });
   const execution: Received<ToExecution>[] = [];
@@ -25,10 +37,11 @@ function rig(risk: unknown) {
   system.spawn(recordingActor<OrderDenied>(denied, ['risk.denied'], 'denied-watch'));
   system.spawn(recordingActor<RiskStateEvent>(states, ['risk.state'], 'state-watch'));
   const riskRef = system.spawn(riskActor, {
-    config: { risk, instruments: new Map([['BTC', BTC]]), quotePrecision: 2, initialCash: '100000', execution: executionRef as ActorRef<never> },
+    config: { risk, instruments: new Map([['BTC', BTC]]), quotePrecision: 2, initialCash: '100000', execution: executionRef as ActorRef<never>, builtBarInterval },
   });
   system.runUntilIdle();
   return {
+    riskRef,
     system,
     clock,
     execution,
@@ -39,9 +52,9 @@ function rig(risk: unknown) {
       riskRef.tell(message);
       system.runUntilIdle();
     },
-    publish(record: TradeBar) {
+    publish(record: MarketRecord) {
       clock.advanceTo(record.tsRecv);
-      system.publish(`md.x.BTC.trade_bar`, record);
+      system.publish(`md.x.BTC.${record.type}`, record);
       system.runUntilIdle();
     },
     async stats(): Promise<RiskStats> {
@@ -112,6 +125,169 @@ describe('risk actor', () => {
     expect(stats.state).toBe('HALTED');
     expect(stats.stateEvents).toHaveLength(1);
     expect(stats.denials.TRADING_HALTED).toBe(1);
+  });
+});
+
+describe('risk actor: durations and staleness', () => {
+  function trade(tsRecv: number, price = 100): Trade {
+    return { type: 'trade', exchange: 'x', symbol: 'BTC', ts: tsRecv, tsRecv, id: String(tsRecv), price, amount: 1, side: 'buy' };
+  }
+  /** A bar the engine built from trades: the bars actor's spec text is its interval. */
+  function builtBar(closeTs: number, interval = '1s'): TradeBar {
+    return { ...bar(closeTs, 100), interval, openTs: closeTs - SECOND };
+  }
+  const reasons = (r: ReturnType<typeof rig>) => seen(r.execution).map(([, , reason]) => reason ?? 'OK');
+
+  it('takes orderRate {maxOrders: 2, interval: 10s} as 10 s of engine time: a third order passes once the first left the window', () => {
+    const r = rig({ orderRate: { maxOrders: 2, interval: '10s' } });
+    r.send(request('buy', 1n), T0);
+    r.send(request('buy', 1n), T0 + SECOND);
+    r.send(request('buy', 1n), T0 + 5 * SECOND); // two in (T0 - 5 s, T0 + 5 s]: denied
+    r.send(request('buy', 1n), T0 + 10 * SECOND); // the first left the window at exactly 10 s
+    r.send(request('buy', 1n), T0 + 10 * SECOND + 1);
+    expect(reasons(r)).toEqual(['OK', 'OK', 'ORDER_RATE', 'OK', 'ORDER_RATE']);
+  });
+
+  it('judges staleness on venue data only: a bar the engine built does not make the market fresh', () => {
+    const r = rig({ staleMarketData: { maxAge: '20ms' } }, '1s');
+    r.publish(trade(T0 + 100 * MILLISECOND));
+    r.publish(builtBar(T0 + SECOND)); // built by the bars actor at its close, from the trade above
+    r.send(request('buy', 1n), T0 + SECOND); // the last venue record is 900 ms old
+    r.publish(trade(T0 + SECOND + 10 * MILLISECOND));
+    r.send(request('buy', 1n), T0 + SECOND + 29 * MILLISECOND); // 19 ms old
+    r.send(request('buy', 1n), T0 + SECOND + 30 * MILLISECOND); // 20 ms old: the limit is exclusive
+    expect(reasons(r)).toEqual(['STALE_MARKET_DATA', 'OK', 'STALE_MARKET_DATA']);
+    const detail = (r.execution[0]!.message as OrderDenied).detail;
+    expect(detail).toContain('900000 µs');
+    expect(detail).toContain('20000 µs');
+  });
+
+  it('counts a bar read from a file as venue data (its interval is not the one the engine builds)', () => {
+    const r = rig({ staleMarketData: { maxAge: '20ms' } }, '1s');
+    r.publish(bar(T0 + MINUTE, 100)); // a 1m bar from a bar file, received at its close
+    r.send(request('buy', 1n), T0 + MINUTE);
+    r.send(request('buy', 1n), T0 + MINUTE + 20 * MILLISECOND);
+    expect(reasons(r)).toEqual(['OK', 'STALE_MARKET_DATA']);
+  });
+
+  it('counts every bar as venue data when the engine builds none', () => {
+    const r = rig({ staleMarketData: { maxAge: '20ms' } });
+    r.publish(builtBar(T0 + SECOND));
+    r.send(request('buy', 1n), T0 + SECOND);
+    expect(reasons(r)).toEqual(['OK']);
+  });
+
+  it('still prices with a built bar: it sets the bar close, only not the venue receive time', () => {
+    const r = rig({ priceBand: { maxDeviation: '5%' }, referencePrice: ['barClose'] }, '1s');
+    r.publish(builtBar(T0 + SECOND));
+    r.send({ type: 'order_request', order: { ...request('buy', 1n).order, type: 'limit', limitPrice: 10_000n } }, T0 + SECOND);
+    expect(reasons(r)).toEqual(['OK']);
+  });
+});
+
+describe('risk durations through the pipeline, config as loaded', () => {
+  // Raises its target by one on every bar: one new buy order per bar.
+  const oneMorePerBar = (() => {
+    let n = 0;
+    return barStrategy('one-more', (b, api) => {
+      api.target(b.symbol, ++n);
+    });
+  })();
+
+  it('approves an order on every 1 min bar under orderRate {maxOrders: 2, interval: 10s}', async () => {
+    const p = pipelineRig(oneMorePerBar, { risk: { orderRate: { maxOrders: 2, interval: '10s' } } });
+    await p.feed(bars(5));
+    const risk = await p.ask<RiskStats>(p.refs.risk, { type: 'risk_stats' });
+    await p.system.stop();
+    expect(risk.denials.ORDER_RATE).toBe(0);
+    expect(risk.approved).toBe(5);
+  });
+
+  const wantsOne = barStrategy('wants-one-now', (b, api) => {
+    api.target(b.symbol, 1);
+  });
+
+  /** The pipeline building 1 s bars from trades (no bar file), the strategy acting on each bar. */
+  async function builtBarsRun(maxAge: string) {
+    const clock = new SimulatedClock(T0);
+    const system = createActorSystem({ clock, supervision: BACKTEST_ROOT_SUPERVISION });
+    const config = parseConfig({ bars: { spec: '1s' }, risk: { staleMarketData: { maxAge } } }, 'test');
+    const instruments = new Map<string, Instrument>([['BTC', BTC]]);
+    const refs = spawnTradingPipeline(system, { config, instruments, quotePrecision: 2, strategy: wantsOne, params: {}, interval: '1s', keepFills: true });
+    system.runUntilIdle();
+    const trade = (t: number): Trade => ({ type: 'trade', exchange: 'x', symbol: 'BTC', ts: t, tsRecv: t, id: String(t), price: 100, amount: 1, side: 'buy' });
+    // The 1 s bar [T0, T0 + 1 s) closes on the bars actor's timer at T0 + 1 s; the last trade then is 800 ms old.
+    await replay(system, createArraySource([trade(T0 + 100 * MILLISECOND), trade(T0 + 200 * MILLISECOND), trade(T0 + 1_500 * MILLISECOND)]));
+    const reply = refs.risk.ask<RiskStats>({ type: 'risk_stats' });
+    system.runUntilIdle();
+    const risk = await reply;
+    await system.stop();
+    return risk;
+  }
+
+  it('fires staleMarketData {maxAge: 20ms} when no venue data came for 800 ms, although bars are being built', async () => {
+    const risk = await builtBarsRun('20ms');
+    expect(risk.denials.STALE_MARKET_DATA).toBe(1);
+    expect(risk.approved).toBe(0);
+  });
+
+  it('lets the same order through with maxAge 1s', async () => {
+    const risk = await builtBarsRun('1s');
+    expect(risk.denials.STALE_MARKET_DATA).toBe(0);
+    expect(risk.approved).toBe(1);
+  });
+});
+
+describe('risk actor: open orders', () => {
+  /** The order as execution would publish it after `events`. */
+  function version(request: OrderRequest, ...events: OrderEvent[]): Order {
+    let order = createOrder(request.order, BTC);
+    for (const event of events) {
+      const r = applyOrderEvent(order, event);
+      if (!r.ok) throw new Error(r.reason);
+      order = r.order;
+    }
+    return order;
+  }
+
+  it('counts approved orders against maxPosition until execution reports them ended, partial fills moving into the position', () => {
+    const r = rig({ maxPosition: '1.5' });
+    const publish = (order: Order) => {
+      r.system.publish(`exec.order.BTC`, { type: 'order_update', order } satisfies OrderUpdate);
+      r.system.runUntilIdle();
+    };
+    const b1 = request('buy', 1_000n);
+    r.send(b1);
+    // Not filled, not even acknowledged: b1 still counts, so a second buy of 1 makes a worst case of 2.
+    const b2 = request('buy', 1_000n);
+    r.send(b2);
+    // A sell's worst case ignores the open buy.
+    const s1 = request('sell', 1_000n);
+    r.send(s1);
+    expect(seen(r.execution).map(([, , why]) => why ?? 'approved')).toEqual(['approved', 'MAX_POSITION', 'approved']);
+
+    // b1 fills 0.6: the order update, then the fill. Worst long still 1: a buy of 0.5 still reaches 1.5.
+    const part = version(b1, { type: 'submit', ts: T0 }, { type: 'fill', ts: T0, quantity: 600n, price: 10_000n });
+    publish(part);
+    r.send({ type: 'fill_report', fill: { clientOrderId: b1.order.clientOrderId, symbol: 'BTC', side: 'buy', quantity: 600n, price: 10_000n, fee: 0n, liquidity: 'taker', ts: T0 }, position: 600n });
+    r.send(request('buy', 500n));
+    // The rest of b1 is cancelled: worst long is the filled 0.6, so a buy of 0.8 passes (1.4).
+    publish(version(b1, { type: 'submit', ts: T0 }, { type: 'fill', ts: T0, quantity: 600n, price: 10_000n }, { type: 'requestCancel', ts: T0 }, { type: 'cancel', ts: T0 }));
+    r.send(request('buy', 800n));
+    expect(seen(r.execution).slice(3).map(([, , why]) => why ?? 'approved')).toEqual(['MAX_POSITION', 'approved']);
+  });
+
+  it('ignores updates of orders it denied, and counts an approved id once', () => {
+    const r = rig({ maxPosition: '2.5' });
+    const b1 = request('buy', 1_000n);
+    r.send(b1);
+    r.send(b1); // a duplicate request: execution makes no second order
+    const big = request('buy', 2_000n);
+    r.send(big); // denied: 1 + 2 reaches 2.5
+    r.system.publish(`exec.order.BTC`, { type: 'order_update', order: version(big) } satisfies OrderUpdate);
+    r.system.runUntilIdle();
+    r.send(request('buy', 1_499n)); // 1 + 1.499 < 2.5: b1 counted once
+    expect(seen(r.execution).map(([, , why]) => why ?? 'approved')).toEqual(['approved', 'approved', 'MAX_POSITION', 'approved']);
   });
 });
 

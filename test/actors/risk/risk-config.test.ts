@@ -34,14 +34,21 @@ describe('RiskConfig', () => {
     expect(band('12.5 bps')).toBe('0.00125');
   });
 
-  it('reads durations with units, or numbers as milliseconds, into microseconds', () => {
+  it('reads durations in the one grammar into integer microseconds, and refuses a bare number', () => {
     const maxAge = (v: unknown): number | undefined => parseRiskConfig({ staleMarketData: { maxAge: v } }).staleMarketData?.maxAge;
     expect(maxAge('1s')).toBe(1_000_000);
     expect(maxAge('250ms')).toBe(250_000);
-    expect(maxAge('1.5s')).toBe(1_500_000);
+    expect(maxAge('1s500ms')).toBe(1_500_000);
     expect(maxAge('2m')).toBe(120_000_000);
     expect(maxAge('100us')).toBe(100);
-    expect(maxAge(250)).toBe(250_000);
+    expect(parseRiskConfig({ orderRate: { maxOrders: 2, interval: '10s' } }).orderRate?.interval).toBe(10_000_000);
+    expect(issuesOf({ staleMarketData: { maxAge: 250 } })).toEqual([expect.stringMatching(/^risk\.staleMarketData\.maxAge: a bare number is not a duration: 250 needs a unit/)]);
+    expect(issuesOf({ orderRate: { maxOrders: 2, interval: '10' } })).toEqual([expect.stringMatching(/^risk\.orderRate\.interval: a bare number is not a duration: "10" needs a unit/)]);
+  });
+
+  it('refuses its own output: a config validated twice fails loudly instead of changing units', () => {
+    const once = parseRiskConfig({ orderRate: { maxOrders: 2, interval: '10s' } });
+    expect(issuesOf(once).join()).toMatch(/risk\.orderRate\.interval: a bare number is not a duration/);
   });
 
   it('lists every bad path with a message that says what would be right', () => {
@@ -56,15 +63,16 @@ describe('RiskConfig', () => {
     expect(joined).toMatch(/risk\.maxPosition: maxPosition must be greater than 0 \(omit the key to turn the check off\)/);
     expect(joined).toMatch(/risk\.maxOrderQuantity: maxOrderQuantity must be a decimal number like "1\.5"/);
     expect(joined).toMatch(/risk\.orderRate\.maxOrders: orderRate\.maxOrders must be at least 1/);
-    expect(joined).toMatch(/risk\.orderRate\.interval: .*duration like "500ms"/);
+    expect(joined).toMatch(/risk\.orderRate\.interval: "soon" is not a duration; write whole numbers with units/);
     expect(joined).toMatch(/risk\.killSwitch\.maxDrawdown: killSwitch\.maxDrawdown must be at most 1/);
     expect(joined).toMatch(/risk\.killSwitch\.action/);
     expect(joined).toMatch(/typo/);
     expect(issues.length).toBe(7);
   });
 
-  it('rejects a duration finer than a microsecond', () => {
-    expect(issuesOf({ staleMarketData: { maxAge: '0.5us' } }).join()).toMatch(/whole number of microseconds/);
+  it('rejects a fraction of a unit and a zero duration', () => {
+    expect(issuesOf({ staleMarketData: { maxAge: '0.5us' } }).join()).toMatch(/"0\.5us" has a fraction; write whole units/);
+    expect(issuesOf({ staleMarketData: { maxAge: '0s' } }).join()).toMatch(/risk\.staleMarketData\.maxAge: must be longer than 0/);
   });
 
   it('documents that limits are exclusive upper bounds', () => {

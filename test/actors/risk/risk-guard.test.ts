@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Portfolio } from '../../../actors/execution/portfolio.js';
 import type { MarketSnapshot } from '../../../actors/risk/market-snapshot.js';
-import type { RiskContext } from '../../../actors/risk/pre-trade-checks.js';
+import type { RiskContext, RiskOpenOrders } from '../../../actors/risk/pre-trade-checks.js';
 import { parseRiskConfig, type RiskConfig } from '../../../actors/risk/risk-config.js';
 import { RiskGuard, createRiskGuard } from '../../../actors/risk/risk-guard.js';
 import { RISK_REASONS, type RiskVerdict } from '../../../actors/risk/risk-reason.js';
@@ -26,6 +26,11 @@ function portfolio(lots = 0n, priceTicks = 2_000_000n, mark?: number): Portfolio
 
 function market(over: Partial<MarketSnapshot> = {}): MarketSnapshot {
   return { bid: undefined, ask: undefined, last: 20_000, barClose: undefined, lastTickTs: 0, ...over };
+}
+
+/** Open (approved, unfilled) lots of BTCUSDT per side. */
+function openOrders(open: { buy?: bigint; sell?: bigint }): RiskOpenOrders {
+  return { openQuantity: (symbol, side) => (symbol === 'BTCUSDT' ? (open[side] ?? 0n) : 0n) };
 }
 
 function ctx(over: Partial<RiskContext> = {}): RiskContext {
@@ -120,6 +125,43 @@ describe('RiskGuard pre-trade checks', () => {
     // Selling through zero to a short of 1 keeps it at 20000: not larger, passes; 1.001 is larger.
     expect(reason(over.check(lmt('sell', 2_000n, 2_000_000n), c))).toBe('OK');
     expect(reason(over.check(lmt('sell', 2_001n, 2_000_000n), c))).toBe('MAX_GROSS_EXPOSURE');
+  });
+
+  it('MAX_POSITION counts open orders on the order\'s side: position plus open buys plus the buy', () => {
+    const g = guard({ maxPosition: '1.5' });
+    // Flat with a buy of 1 approved and not yet filled: another buy of 0.5 makes a worst case of 1.5.
+    const c = ctx({ openOrders: openOrders({ buy: 1_000n }) });
+    expect(reason(g.check(mkt('buy', 500n), c))).toBe('MAX_POSITION');
+    expect(reason(g.check(mkt('buy', 499n), c))).toBe('OK');
+    // Long 1 with an open sell of 1: a sell of 1.5 makes a worst case of 1 - 1 - 1.5 = -1.5.
+    const l = ctx({ portfolio: portfolio(1_000n), openOrders: openOrders({ sell: 1_000n }) });
+    expect(reason(g.check(mkt('sell', 1_500n), l))).toBe('MAX_POSITION');
+    expect(reason(g.check(mkt('sell', 1_499n), l))).toBe('OK');
+    // Open orders on the other side never help nor hurt: a buy's worst case ignores open sells.
+    const both = ctx({ portfolio: portfolio(1_000n), openOrders: openOrders({ buy: 400n, sell: 5_000n }) });
+    expect(reason(g.check(mkt('buy', 100n), both))).toBe('MAX_POSITION');
+    expect(reason(g.check(mkt('buy', 99n), both))).toBe('OK');
+    // The denial names the worst case and its parts.
+    const denied = g.check(mkt('buy', 500n), c);
+    expect(denied.ok ? '' : denied.detail).toMatch(/1\.500.*open buys 1\.000/);
+  });
+
+  it('MAX_POSITION still passes an order that lowers the worst case of its side', () => {
+    const g = guard({ maxPosition: '1' });
+    // Short 1.5 (above a lowered limit) with open sells: a buy still reduces.
+    const c = ctx({ portfolio: portfolio(-1_500n), openOrders: openOrders({ sell: 500n }) });
+    expect(reason(g.check(mkt('buy', 1_000n), c))).toBe('OK');
+    expect(reason(g.check(mkt('sell', 1n), c))).toBe('MAX_POSITION');
+  });
+
+  it('MAX_GROSS_EXPOSURE counts open orders on the order\'s side, valued at the order\'s price', () => {
+    const g = guard({ maxGrossExposure: '30000' });
+    // Flat, a buy of 1 open: at 20000.00 it is worth 20000; a buy of 0.5 more makes 30000.
+    const c = ctx({ openOrders: openOrders({ buy: 1_000n }) });
+    expect(reason(g.check(lmt('buy', 500n, 2_000_000n), c))).toBe('MAX_GROSS_EXPOSURE');
+    expect(reason(g.check(lmt('buy', 499n, 2_000_000n), c))).toBe('OK');
+    // A sell's worst case ignores the open buy: a sell of 1.4 at 20000 is 28000.
+    expect(reason(g.check(lmt('sell', 1_400n, 2_000_000n), c))).toBe('OK');
   });
 
   it('PRICE_BAND denies a limit price at the band from the last trade and passes just inside', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TickflowError } from '../../../src/runtime/errors.js';
-import { parseBarSpec, parseDurationUs, type BarSpecOptions } from '../../../streams/operators/bar-spec.js';
+import { parseBarSpec, type BarSpecOptions } from '../../../streams/operators/bar-spec.js';
 
 function errorOf(text: string, options?: BarSpecOptions): TickflowError {
   try {
@@ -52,6 +52,13 @@ describe('parseBarSpec', () => {
     });
   });
 
+  it('reads the interval in the project\'s one duration grammar', () => {
+    expect(parseBarSpec('1m30s').intervalUs).toBe(90_000_000);
+    expect(parseBarSpec('500us:mid')).toMatchObject({ kind: 'quote', intervalUs: 500 });
+    expect(errorOf('10').message).toMatch(/bare number is not a duration/);
+    expect(parseBarSpec('1s', { timeBase: 'venue', lateness: '0s' }).latenessUs).toBe(0);
+  });
+
   it('trims surrounding whitespace and keeps the trimmed text as the interval name', () => {
     expect(parseBarSpec(' 1m ').text).toBe('1m');
   });
@@ -61,7 +68,7 @@ describe('parseBarSpec', () => {
       timeBase: 'venue',
       latenessUs: 500_000,
     });
-    expect(parseBarSpec('1m:mid', { timeBase: 'venue', lateness: 2_000_000 })).toMatchObject({
+    expect(parseBarSpec('1m:mid', { timeBase: 'venue', latenessUs: 2_000_000 })).toMatchObject({
       kind: 'quote',
       timeBase: 'venue',
       latenessUs: 2_000_000,
@@ -95,20 +102,9 @@ describe('parseBarSpec', () => {
 
   it('rejects a malformed lateness and an unknown time base', () => {
     expect(errorOf('1s', { timeBase: 'venue', lateness: 'soon' }).message).toContain('"soon"');
-    expect(errorOf('1s', { timeBase: 'venue', lateness: -5 }).code).toBe('CONFIG_INVALID');
+    expect(errorOf('1s', { timeBase: 'venue', latenessUs: -5 }).code).toBe('CONFIG_INVALID');
+    expect(errorOf('1s', { timeBase: 'venue', lateness: '500' }).message).toMatch(/bare number is not a duration/);
+    expect(errorOf('1s', { timeBase: 'venue', lateness: '1s', latenessUs: 1 }).context).toEqual({ spec: '1s', option: 'lateness' });
     expect(errorOf('1s', { timeBase: 'exchange' as 'venue' }).context).toEqual({ spec: '1s', option: 'timeBase' });
-  });
-});
-
-describe('parseDurationUs', () => {
-  it('converts durations to microseconds and returns undefined for anything else', () => {
-    expect(parseDurationUs('0')).toBe(0);
-    expect(parseDurationUs('750us')).toBe(750);
-    expect(parseDurationUs('250ms')).toBe(250_000);
-    expect(parseDurationUs('2s')).toBe(2_000_000);
-    expect(parseDurationUs('1m')).toBe(60_000_000);
-    expect(parseDurationUs('2 s')).toBeUndefined();
-    expect(parseDurationUs('1.5s')).toBeUndefined();
-    expect(parseDurationUs('')).toBeUndefined();
   });
 });

@@ -1,0 +1,78 @@
+/**
+ * The risk actor's view of the orders it approved that have not ended: per symbol and side, the
+ * lots they may still fill. Position and gross-exposure checks add them to the filled position
+ * (the worst case), so orders in flight cannot stack past a limit.
+ *
+ * An order counts from its approval, before execution has even seen it, and until execution
+ * reports it ended (`exec.order.*`); partial fills move lots from here to the position, since
+ * execution publishes the order's new filled quantity just before the fill itself. A cancel
+ * request changes nothing: the order may still fill until the cancel is confirmed. Updates of
+ * orders this actor did not approve (denied ones) are ignored, and an id already counted is not
+ * counted twice (execution makes one order per client order id).
+ */
+import type { Instrument } from '../../src/model/instrument.js';
+import { validateNewOrder, type NewOrder, type Order, type OrderSide } from '../../src/model/order.js';
+import { isTerminalStatus } from '../../src/model/order-transitions.js';
+import type { RiskOpenOrders } from './pre-trade-checks.js';
+
+interface OpenOrder {
+  readonly symbol: string;
+  readonly side: OrderSide;
+  /** Lots it may still fill. */
+  remaining: bigint;
+}
+
+interface SideTotals {
+  buy: bigint;
+  sell: bigint;
+}
+
+/** Open lots by symbol and side, kept from approvals and execution's order updates. */
+export class OpenOrders implements RiskOpenOrders {
+  private readonly byId: Map<string, OpenOrder>;
+  private readonly totals: Map<string, SideTotals>;
+
+  constructor() {
+    this.byId = new Map();
+    this.totals = new Map();
+  }
+
+  /**
+   * Counts an approved order. An order execution will refuse as invalid (off the size grid, not
+   * positive: `validateNewOrder`) is not counted, since no update would ever end it.
+   */
+  add(order: NewOrder, instrument: Instrument): void {
+    if (this.byId.has(order.clientOrderId) || validateNewOrder(order, instrument) !== undefined) return;
+    this.byId.set(order.clientOrderId, { symbol: order.symbol, side: order.side, remaining: order.quantity });
+    this.totalsOf(order.symbol)[order.side] += order.quantity;
+  }
+
+  /** Applies an order version from execution: its remaining lots, or its end. */
+  update(order: Order): void {
+    const open = this.byId.get(order.clientOrderId);
+    if (open === undefined) return;
+    const remaining = isTerminalStatus(order.status) ? 0n : order.quantity - order.filledQuantity;
+    this.totalsOf(open.symbol)[open.side] += remaining - open.remaining;
+    open.remaining = remaining;
+    if (remaining === 0n) this.byId.delete(order.clientOrderId);
+  }
+
+  openQuantity(symbol: string, side: OrderSide): bigint {
+    const totals = this.totals.get(symbol);
+    return totals === undefined ? 0n : totals[side];
+  }
+
+  /** Number of orders counted. */
+  get size(): number {
+    return this.byId.size;
+  }
+
+  private totalsOf(symbol: string): SideTotals {
+    let totals = this.totals.get(symbol);
+    if (totals === undefined) {
+      totals = { buy: 0n, sell: 0n };
+      this.totals.set(symbol, totals);
+    }
+    return totals;
+  }
+}
