@@ -106,22 +106,29 @@ function runBatchTurn(cell: ActorCell, budget: number, slow: SlowPath): void {
   }
 }
 
-const compiled = new WeakMap<object, RunLoop>();
+/**
+ * Compiled loops by the source text of the handler they call: definitions with the same code
+ * (an actor defined inside a function and spawned many times) share one warm loop. Bounded by the
+ * distinct actor code in the program.
+ */
+const compiled = new Map<string, RunLoop>();
 
 /**
  * The run loop of `definition`'s cells: a copy of its own of `runTurn`, or of `runBatchTurn` when
  * the definition has `receiveBatch` (see the file comment).
  */
-export function compileRunLoop(definition: { receiveBatch?: unknown }): RunLoop {
-  let loop = compiled.get(definition);
+export function compileRunLoop(definition: { receive: unknown; receiveBatch?: unknown }): RunLoop {
+  const batched = definition.receiveBatch !== undefined;
+  const key = `${batched ? 'batch' : 'each'}:${String(batched ? definition.receiveBatch : definition.receive)}`;
+  let loop = compiled.get(key);
   if (loop === undefined) {
-    const source = definition.receiveBatch === undefined ? runTurn : runBatchTurn;
+    const source = batched ? runBatchTurn : runTurn;
     try {
       loop = new Function(`return ${source.toString()}`)() as RunLoop;
     } catch {
       loop = source; // no code generation allowed: the shared loop has the same semantics
     }
-    compiled.set(definition, loop);
+    compiled.set(key, loop);
   }
   return loop;
 }
