@@ -38,6 +38,9 @@ export { ORDER_TRANSITIONS } from './model/order-transitions.js';
 export type { Fill } from './model/fill.js';
 export { signalTopic } from './model/signal.js';
 export type { TargetPosition } from './model/signal.js';
+export { parseDuration, formatDuration, durationSchema, microsecondsSchema } from './model/duration.js';
+export { OrderBook } from './model/order-book.js';
+export type { BookApplyResult, BookReader, BookSnapshot } from './model/order-book.js';
 
 // ---- Streams: sources, replay, operators ----------------------------------------------------
 export { openSource, openDataArgs } from '../streams/open-source.js';
@@ -72,6 +75,16 @@ export { indicatorActor, indicatorTopic } from '../actors/indicators/indicator-a
 
 // ---- Strategies and trading actors ------------------------------------------------------------
 export { defineStrategy } from '../actors/strategies/define-strategy.js';
+export type { StrategyDefinition, StrategySpec } from '../actors/strategies/define-strategy.js';
+export { STRATEGY_STATS } from '../actors/strategies/strategy-api.js';
+export type { StrategyApi, StrategyMessage, StrategyStats, TargetOptions } from '../actors/strategies/strategy-api.js';
+export { bookActor, BOOKS_STATS } from '../actors/books/book-actor.js';
+export type { BookStats, BooksStats } from '../actors/books/book-actor.js';
+export { RISK_REASONS } from '../actors/risk/risk-reason.js';
+export type { RiskReason, RiskVerdict, KillSwitchReason } from '../actors/risk/risk-reason.js';
+export { TRADING_STATES } from '../actors/risk/trading-state.js';
+export type { TradingState, RiskStateEvent } from '../actors/risk/trading-state.js';
+export type { ApproveOrder, CancelOrder, FillReport, OrderDenied, OrderRequest, OrderUpdate, RejectOrder } from '../actors/execution/execution-messages.js';
 export { strategies, getStrategy, listStrategies } from '../actors/strategies/strategies.js';
 export { barsActor } from '../actors/bars/bars-actor.js';
 export { plannerActor } from '../actors/execution/planner-actor.js';
@@ -84,6 +97,9 @@ export { OrderRegistry } from '../actors/execution/order-registry.js';
 export { createRiskGuard } from '../actors/risk/risk-guard.js';
 
 // ---- Application -----------------------------------------------------------------------------
+export { spawnTradingPipeline, PIPELINE_PATHS } from './app/trading-pipeline.js';
+export type { PipelineSpec, TradingPipeline } from './app/trading-pipeline.js';
+export { TRADING_SUPERVISION, MARKET_SUPERVISION, MARKET_BACKOFF, PIPELINE_SUPERVISION, BACKTEST_ROOT_SUPERVISION } from './app/pipeline-supervision.js';
 export { runBacktest } from './app/backtest.js';
 export type { BacktestOutcome, BacktestRequest } from './app/backtest.js';
 export { loadConfig, parseConfig, TickflowConfig } from './app/config.js';

@@ -4,8 +4,16 @@ import * as tickflow from '../src/index.js';
 describe('public entry', () => {
   it('exports the indicators, the runtime and the backtest by name', () => {
     expect(new tickflow.EMA(3).update(1)).toBeUndefined();
-    for (const name of ['createActorSystem', 'defineActor', 'defineStrategy', 'runBacktest', 'replay', 'openSource', 'SMA', 'RSI', 'MACD', 'OBV']) {
+    for (const name of ['createActorSystem', 'defineActor', 'defineStrategy', 'runBacktest', 'replay', 'openSource', 'SMA', 'RSI', 'MACD', 'OBV', 'parseDuration', 'OrderBook', 'spawnTradingPipeline']) {
       expect(typeof (tickflow as Record<string, unknown>)[name]).toBe('function');
     }
+  });
+
+  it('exports what an extender composes with: reason codes, trading states, the pipeline policies', () => {
+    expect(tickflow.RISK_REASONS).toContain('MAX_POSITION');
+    expect(tickflow.TRADING_STATES).toEqual(['ACTIVE', 'REDUCING', 'HALTED']);
+    expect(tickflow.parseDuration('1m30s')).toBe(90_000_000);
+    expect(tickflow.MARKET_SUPERVISION.strategy).toBe('one-for-one');
+    expect(tickflow.PIPELINE_PATHS.strategy).toBe('pipeline/market/strategy');
   });
 });
