@@ -28,6 +28,7 @@ import { STRATEGY_STATS, type StrategyStats } from '../actors/strategies/strateg
 import { parseConfig } from '../src/app/config.js';
 import { spawnTradingPipeline } from '../src/app/trading-pipeline.js';
 import { createInstrument, type Instrument } from '../src/model/instrument.js';
+import { instrumentKey } from '../src/model/instrument-key.js';
 import type { MarketRecord } from '../src/model/records.js';
 import type { ActorRef } from '../src/runtime/actor.js';
 import { BACKTEST_ROOT_SUPERVISION } from '../src/app/pipeline-supervision.js';
@@ -81,7 +82,7 @@ function firstTsRecv(text: Buffer): number {
 async function pipeline(texts: readonly Buffer[]): Promise<Counts> {
   const spec = config.instruments[0]!;
   const instrument = createInstrument({ ...spec, source: 'config' });
-  const instruments = new Map<string, Instrument>([[spec.symbol, instrument]]);
+  const instruments = new Map<string, Instrument>([[instrumentKey(spec.exchange ?? 'binance', spec.symbol), instrument]]);
   const quotePrecision = Math.max(2, instrument.quotePrecision);
   const clock = new SimulatedClock(firstTsRecv(texts[0]!));
   const system = createActorSystem({ clock, seed: config.seed, supervision: BACKTEST_ROOT_SUPERVISION });

@@ -31,6 +31,7 @@ export { MarketRecordSchema } from './model/schemas.js';
 export { decodeRecord, encodeRecord } from './model/journal-codec.js';
 export { createInstrument, inferInstrument, priceToTicks, sizeToLots, formatPrice, formatSize } from './model/instrument.js';
 export type { Instrument } from './model/instrument.js';
+export { instrumentKey, parseInstrumentKey } from './model/instrument-key.js';
 export { formatUnits, parseDecimal, toUnits, divHalfEven } from './model/money.js';
 export { createOrder, applyOrderEvent, orderView } from './model/order.js';
 export type { NewOrder, Order, OrderEvent, OrderSide, OrderStatus, OrderType } from './model/order.js';

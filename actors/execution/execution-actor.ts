@@ -2,7 +2,9 @@
  * The execution actor: the system's book of record for orders and money. It owns the order
  * registry (idempotent client order ids, transition table) and the portfolio (exact cash,
  * positions, fees), sends approved orders to the venue, applies what the venue reports, and
- * publishes every order change (`exec.order.<symbol>`) and fill (`exec.fill.<symbol>`).
+ * publishes every order change (`exec.order.<exchange>.<symbol>`) and fill (`exec.fill.<exchange>.<symbol>`).
+ * Instruments, positions and open orders are keyed by `instrumentKey(exchange, symbol)`: the same
+ * symbol on two exchanges is two instruments, marked each at its own venue's prices.
  *
  * Human approval: with `approval: 'manual'` an order that passed risk waits in
  * `PENDING_APPROVAL` until an operator sends `approve` or `reject`, or `approvalTimeoutUs` of
@@ -17,6 +19,7 @@
 import type { Fill } from '../../src/model/fill.js';
 import { formatUnits } from '../../src/model/money.js';
 import type { Instrument } from '../../src/model/instrument.js';
+import { InstrumentKeys, instrumentKey } from '../../src/model/instrument-key.js';
 import { orderView, type NewOrder, type OrderView } from '../../src/model/order.js';
 import type { OrderStatus } from '../../src/model/order-transitions.js';
 import type { MarketRecord } from '../../src/model/records.js';
@@ -39,6 +42,7 @@ import { Portfolio, type PortfolioSnapshot } from './portfolio.js';
 
 /** Config of the execution actor (built by the composition root, not read from users directly). */
 export interface ExecutionConfig {
+  /** By `instrumentKey(exchange, symbol)`. */
   readonly instruments: ReadonlyMap<string, Instrument>;
   readonly quotePrecision: number;
   readonly initialCash: string;
@@ -98,8 +102,10 @@ export interface ExecutionSnapshot {
 
 interface ExecutionState {
   readonly config: ExecutionConfig;
-  /** `exec.order.<symbol>` and `exec.fill.<symbol>` built once per symbol, not per publish. */
+  /** `exec.order.<exchange>.<symbol>` and `exec.fill.…` built once per instrument, not per publish. */
   readonly topics: Map<string, { readonly order: string; readonly fill: string }>;
+  /** Instrument keys of market records, interned (marks come on every tick). */
+  readonly keys: InstrumentKeys;
   readonly registry: OrderRegistry;
   readonly portfolio: Portfolio;
   readonly fills: Fill[];
@@ -116,6 +122,7 @@ export const executionActor = defineActor<ExecutionConfig, ExecutionState, Execu
     return {
       config,
       topics: new Map(),
+      keys: new InstrumentKeys(),
       registry: new OrderRegistry(retention(config)),
       portfolio,
       fills: [],
@@ -132,13 +139,13 @@ export const executionActor = defineActor<ExecutionConfig, ExecutionState, Execu
   receive: (state, message, ctx) => {
     switch (message.type) {
       case 'trade':
-        state.portfolio.mark(message.symbol, message.price);
+        state.portfolio.mark(state.keys.of(message.exchange, message.symbol), message.price);
         return state;
       case 'book_ticker':
-        if (message.bidPrice > 0 && message.askPrice > 0) state.portfolio.mark(message.symbol, (message.bidPrice + message.askPrice) / 2);
+        if (message.bidPrice > 0 && message.askPrice > 0) state.portfolio.mark(state.keys.of(message.exchange, message.symbol), (message.bidPrice + message.askPrice) / 2);
         return state;
       case 'trade_bar':
-        state.portfolio.mark(message.symbol, message.close);
+        state.portfolio.mark(state.keys.of(message.exchange, message.symbol), message.close);
         sampleEquity(state);
         return state;
       case 'book_change':
@@ -215,9 +222,9 @@ function admit(state: ExecutionState, order: NewOrder, ctx: ActorContext<Executi
 
 /** Creates the order; false when the id exists already (idempotent: nothing new happens) or it is invalid. */
 function create(state: ExecutionState, order: NewOrder, ctx: ActorContext<ExecutionMessage>): boolean {
-  const instrument = state.config.instruments.get(order.symbol);
+  const instrument = state.config.instruments.get(instrumentKey(order.exchange, order.symbol));
   if (instrument === undefined) {
-    ctx.log.warn({ symbol: order.symbol, clientOrderId: order.clientOrderId }, 'order for a symbol with no instrument; ignored');
+    ctx.log.warn({ exchange: order.exchange, symbol: order.symbol, clientOrderId: order.clientOrderId }, 'order for an instrument with no config or inference; ignored');
     return false;
   }
   const result = state.registry.create(order, instrument);
@@ -226,7 +233,7 @@ function create(state: ExecutionState, order: NewOrder, ctx: ActorContext<Execut
     return false;
   }
   if (!result.created) return false;
-  ctx.publish(topicsOf(state, order.symbol).order, { type: 'order_update', order: result.order } satisfies OrderUpdate);
+  ctx.publish(topicsOf(state, order.exchange, order.symbol).order, { type: 'order_update', order: result.order } satisfies OrderUpdate);
   return true;
 }
 
@@ -241,7 +248,7 @@ function transition(
     ctx.log.debug({ clientOrderId, code: result.code, reason: result.reason }, 'order event refused');
     return false;
   }
-  ctx.publish(topicsOf(state, result.order.symbol).order, { type: 'order_update', order: result.order } satisfies OrderUpdate);
+  ctx.publish(topicsOf(state, result.order.exchange, result.order.symbol).order, { type: 'order_update', order: result.order } satisfies OrderUpdate);
   return true;
 }
 
@@ -249,6 +256,7 @@ function sendToVenue(state: ExecutionState, clientOrderId: string, ctx: ActorCon
   const order = state.registry.get(clientOrderId)!;
   const submit: NewOrder = {
     clientOrderId,
+    exchange: order.exchange,
     symbol: order.symbol,
     side: order.side,
     type: order.type,
@@ -264,12 +272,12 @@ function onVenueEvent(state: ExecutionState, report: VenueReport, ctx: ActorCont
   if (event.kind === 'fill') {
     // Positions follow fills, whatever the order's state says (a fill can race a cancel).
     const fill = event.fill;
-    const instrument = state.config.instruments.get(fill.symbol)!;
+    const instrument = state.config.instruments.get(state.keys.of(fill.exchange, fill.symbol))!;
     const outcome = state.portfolio.applyFill(fill, instrument);
     state.fillCount++;
     if (state.config.keepFills) state.fills.push(fill);
     transition(state, event.clientOrderId, event.event, ctx);
-    ctx.publish(topicsOf(state, fill.symbol).fill, { type: 'fill_report', fill, position: outcome.after } satisfies FillReport);
+    ctx.publish(topicsOf(state, fill.exchange, fill.symbol).fill, { type: 'fill_report', fill, position: outcome.after } satisfies FillReport);
     sampleEquity(state);
     return;
   }
@@ -277,11 +285,12 @@ function onVenueEvent(state: ExecutionState, report: VenueReport, ctx: ActorCont
   transition(state, event.clientOrderId, event.event, ctx);
 }
 
-function topicsOf(state: ExecutionState, symbol: string): { readonly order: string; readonly fill: string } {
-  let topics = state.topics.get(symbol);
+function topicsOf(state: ExecutionState, exchange: string, symbol: string): { readonly order: string; readonly fill: string } {
+  const key = state.keys.of(exchange, symbol);
+  let topics = state.topics.get(key);
   if (topics === undefined) {
-    topics = { order: orderTopic(symbol), fill: fillTopic(symbol) };
-    state.topics.set(symbol, topics);
+    topics = { order: orderTopic(exchange, symbol), fill: fillTopic(exchange, symbol) };
+    state.topics.set(key, topics);
   }
   return topics;
 }

@@ -3,10 +3,13 @@
  * topics they publish on. One file so every hop's contract is in one place:
  *
  * - `signal.<exchange>.<symbol>`: strategies' `TargetPosition`s (see `src/model/signal.ts`).
- * - `exec.order.<symbol>`: every order version after a change (`OrderUpdate`).
- * - `exec.fill.<symbol>`: every fill applied to the portfolio (`FillReport`).
+ * - `exec.order.<exchange>.<symbol>`: every order version after a change (`OrderUpdate`).
+ * - `exec.fill.<exchange>.<symbol>`: every fill applied to the portfolio (`FillReport`).
  * - `venue.<name>`: what a venue reports to execution (`VenueReport`).
- * - `risk.state`: trading-state changes; `risk.denied.<symbol>`: denials (`OrderDenied`).
+ * - `risk.state`: trading-state changes; `risk.denied.<exchange>.<symbol>`: denials (`OrderDenied`).
+ *
+ * Like market data (`md.<exchange>.<symbol>.<type>`), every per-instrument topic names the
+ * exchange: one symbol on two exchanges is two instruments.
  */
 import type { Fill } from '../../src/model/fill.js';
 import type { NewOrder, Order } from '../../src/model/order.js';
@@ -71,19 +74,24 @@ export interface OrderUpdate {
   readonly order: Order;
 }
 
-/** Execution → bus: a fill was applied; `position` is the symbol's position after it (lots). */
+/** Execution → bus: a fill was applied; `position` is the instrument's position after it (lots). */
 export interface FillReport {
   readonly type: 'fill_report';
   readonly fill: Fill;
   readonly position: bigint;
 }
 
-/** Topic of order updates for a symbol. */
-export function orderTopic(symbol: string): string {
-  return `exec.order.${symbol}`;
+/** Topic of order updates for an instrument: `exec.order.<exchange>.<symbol>`. */
+export function orderTopic(exchange: string, symbol: string): string {
+  return `exec.order.${exchange}.${symbol}`;
 }
 
-/** Topic of fills for a symbol. */
-export function fillTopic(symbol: string): string {
-  return `exec.fill.${symbol}`;
+/** Topic of fills for an instrument: `exec.fill.<exchange>.<symbol>`. */
+export function fillTopic(exchange: string, symbol: string): string {
+  return `exec.fill.${exchange}.${symbol}`;
+}
+
+/** Topic of risk denials for an instrument: `risk.denied.<exchange>.<symbol>`. */
+export function deniedTopic(exchange: string, symbol: string): string {
+  return `risk.denied.${exchange}.${symbol}`;
 }

@@ -16,6 +16,8 @@
  *   rounding never makes the order more aggressive than the strategy asked.
  * - Client order ids come from the caller's factory (`createClientOrderIdFactory`:
  *   `${strategy}-${symbol}-${seq}`), called once per planned order, so a replay plans the same ids.
+ * - Orders are for the target's instrument: its exchange and symbol (`targetToLots` refuses an
+ *   instrument of another exchange or symbol).
  * - Opposite open orders. `planOrders` plans only the remaining delta and never cancels: orders
  *   already open are assumed to fill, so the sum of everything open lands on the target (even when
  *   it means a sell beside a resting buy). `planWithCancels` instead cancels the open orders that
@@ -38,6 +40,10 @@ export type ClientOrderIdFactory = (target: TargetPosition) => string;
 /**
  * Ids `${strategy}-${symbol}-${seq}`, `seq` counting from 1 per strategy and symbol, in the order
  * orders are planned. One factory per planner, so a replay of the same targets gives the same ids.
+ * The count is shared by the exchanges a symbol trades on, so the same symbol on two exchanges
+ * never gets the same id twice; the exchange is left out of the id to keep it short (venues cap
+ * client order ids at 36 characters) and the ids of a single-venue run as they were. The order
+ * itself carries its exchange.
  */
 export function createClientOrderIdFactory(): ClientOrderIdFactory {
   const seqs = new Map<string, number>();
@@ -56,6 +62,7 @@ export type CancelReason = 'WRONG_SIDE' | 'OVER_COVERED';
 export interface CancelRequest {
   readonly type: 'cancel_request';
   readonly clientOrderId: string;
+  readonly exchange: string;
   readonly symbol: string;
   readonly reason: CancelReason;
   /** Engine time (µs): the target's. */
@@ -81,8 +88,9 @@ export interface OrderPlan {
 export type OpenOrderView = Pick<Order, 'clientOrderId' | 'side' | 'quantity' | 'filledQuantity' | 'status'>;
 
 function invalid(target: TargetPosition, message: string): TickflowError {
-  return new TickflowError('ORDER_INVALID', `${target.strategy} ${target.symbol}: ${message}`, {
+  return new TickflowError('ORDER_INVALID', `${target.strategy} ${target.exchange}:${target.symbol}: ${message}`, {
     strategy: target.strategy,
+    exchange: target.exchange,
     symbol: target.symbol,
   });
 }
@@ -90,10 +98,13 @@ function invalid(target: TargetPosition, message: string): TickflowError {
 /**
  * The target in lots on the instrument's size grid, rounded toward zero, so the position asked for
  * is never larger than the strategy's. Throws `ORDER_INVALID` for a non-finite target or one for
- * another symbol.
+ * another instrument (symbol or exchange).
  */
 export function targetToLots(target: TargetPosition, instrument: Instrument): bigint {
   if (target.symbol !== instrument.symbol) throw invalid(target, `target is for ${target.symbol}, instrument is ${instrument.symbol}`);
+  if (instrument.exchange !== undefined && target.exchange !== instrument.exchange) {
+    throw invalid(target, `target is for ${target.exchange}:${target.symbol}, instrument is ${instrument.exchange}:${instrument.symbol}`);
+  }
   if (!Number.isFinite(target.target)) throw invalid(target, `target must be a finite number, got ${target.target}`);
   return sizeToLots(instrument, target.target, 'down');
 }
@@ -113,9 +124,9 @@ function orderFor(target: TargetPosition, delta: bigint, instrument: Instrument,
     }
     const limitPrice = priceToTicks(instrument, price, side === 'buy' ? 'floor' : 'ceil');
     if (limitPrice <= 0n) throw invalid(target, `limitPrice ${price} rounds to zero on the ${instrument.priceIncrement} grid`);
-    return [{ clientOrderId: nextId(target), symbol: target.symbol, side, type: 'limit', quantity, limitPrice, ts: target.ts }];
+    return [{ clientOrderId: nextId(target), exchange: target.exchange, symbol: target.symbol, side, type: 'limit', quantity, limitPrice, ts: target.ts }];
   }
-  return [{ clientOrderId: nextId(target), symbol: target.symbol, side, type: 'market', quantity, limitPrice: undefined, ts: target.ts }];
+  return [{ clientOrderId: nextId(target), exchange: target.exchange, symbol: target.symbol, side, type: 'market', quantity, limitPrice: undefined, ts: target.ts }];
 }
 
 /**
@@ -168,12 +179,12 @@ export function planWithCancels(
   for (const o of openOrders) {
     if (o.status === 'PENDING_CANCEL') continue;
     if (o.side !== side) {
-      cancels.push({ type: 'cancel_request', clientOrderId: o.clientOrderId, symbol: target.symbol, reason: 'WRONG_SIDE', ts: target.ts });
+      cancels.push({ type: 'cancel_request', clientOrderId: o.clientOrderId, exchange: target.exchange, symbol: target.symbol, reason: 'WRONG_SIDE', ts: target.ts });
       continue;
     }
     const remaining = o.quantity - o.filledQuantity;
     if (covered + remaining > needAbs) {
-      cancels.push({ type: 'cancel_request', clientOrderId: o.clientOrderId, symbol: target.symbol, reason: 'OVER_COVERED', ts: target.ts });
+      cancels.push({ type: 'cancel_request', clientOrderId: o.clientOrderId, exchange: target.exchange, symbol: target.symbol, reason: 'OVER_COVERED', ts: target.ts });
     }
     covered += remaining; // kept, or pending cancel from now on: either way it may fill
   }

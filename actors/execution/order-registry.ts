@@ -6,12 +6,14 @@
  *   the existing one with `created: false` and counts a duplicate (whatever the second request said).
  * - Every event goes through the transition table (`applyOrderEvent`); refusals leave the order
  *   unchanged and are counted by code (`illegalTransitions` counts `ILLEGAL_TRANSITION` alone).
- * - Open orders are indexed per symbol so the planner can ask what they still cover
+ * - Open orders are indexed per instrument (`instrumentKey(exchange, symbol)`: the same symbol on
+ *   two exchanges is two instruments) so the planner can ask what they still cover
  *   (`openCoverage`: target − position − coverage is what is left to order).
  * - Closed orders are kept for idempotency and reports, up to `retainClosed` (default unbounded);
  *   past it the oldest closed are forgotten, and so is their id. Counts by status include them.
  */
 import type { Instrument } from '../../src/model/instrument.js';
+import { instrumentKey } from '../../src/model/instrument-key.js';
 import {
   applyOrderEvent,
   createOrder,
@@ -49,7 +51,7 @@ export interface OrderRegistryOptions {
 export class OrderRegistry {
   readonly counters: OrderRegistryCounters;
   private readonly byId: Map<string, Order>;
-  private readonly openBySymbol: Map<string, Map<string, Order>>;
+  private readonly openByInstrument: Map<string, Map<string, Order>>;
   private readonly statusCounts: Record<OrderStatus, number>;
   private readonly closedIds: string[];
   private closedHead: number;
@@ -66,7 +68,7 @@ export class OrderRegistry {
       refused: { ILLEGAL_TRANSITION: 0, OVERFILL: 0, INVALID_FILL: 0, UNKNOWN_ORDER: 0 },
     };
     this.byId = new Map();
-    this.openBySymbol = new Map();
+    this.openByInstrument = new Map();
     const counts = {} as Record<OrderStatus, number>;
     for (const s of ORDER_STATUSES) counts[s] = 0;
     this.statusCounts = counts;
@@ -146,27 +148,27 @@ export class OrderRegistry {
     return this.byId.values();
   }
 
-  /** Open (non-terminal) orders of a symbol, in creation order. */
-  openOrders(symbol: string): Order[] {
-    const open = this.openBySymbol.get(symbol);
+  /** Open (non-terminal) orders of an instrument (`instrumentKey`), in creation order. */
+  openOrders(key: string): Order[] {
+    const open = this.openByInstrument.get(key);
     return open === undefined ? [] : [...open.values()];
   }
 
-  /** Number of open orders, for one symbol or all. */
-  openCount(symbol?: string): number {
-    if (symbol !== undefined) return this.openBySymbol.get(symbol)?.size ?? 0;
+  /** Number of open orders, for one instrument (`instrumentKey`) or all. */
+  openCount(key?: string): number {
+    if (key !== undefined) return this.openByInstrument.get(key)?.size ?? 0;
     let n = 0;
-    for (const open of this.openBySymbol.values()) n += open.size;
+    for (const open of this.openByInstrument.values()) n += open.size;
     return n;
   }
 
   /**
-   * Lots the open orders of a symbol still cover, signed: remaining buy quantity minus remaining
+   * Lots the open orders of an instrument (`instrumentKey`) still cover, signed: remaining buy quantity minus remaining
    * sell quantity. Orders in `INITIALIZED`, `PENDING_APPROVAL` and `PENDING_CANCEL` count, since each
    * may still fill.
    */
-  openCoverage(symbol: string): bigint {
-    const open = this.openBySymbol.get(symbol);
+  openCoverage(key: string): bigint {
+    const open = this.openByInstrument.get(key);
     if (open === undefined) return 0n;
     let cover = 0n;
     for (const o of open.values()) {
@@ -182,19 +184,21 @@ export class OrderRegistry {
   }
 
   private indexOpen(order: Order): void {
-    let open = this.openBySymbol.get(order.symbol);
+    const key = instrumentKey(order.exchange, order.symbol);
+    let open = this.openByInstrument.get(key);
     if (open === undefined) {
       open = new Map();
-      this.openBySymbol.set(order.symbol, open);
+      this.openByInstrument.set(key, open);
     }
     open.set(order.clientOrderId, order);
   }
 
   private unindexOpen(order: Order): void {
-    const open = this.openBySymbol.get(order.symbol);
+    const key = instrumentKey(order.exchange, order.symbol);
+    const open = this.openByInstrument.get(key);
     if (open === undefined) return;
     open.delete(order.clientOrderId);
-    if (open.size === 0) this.openBySymbol.delete(order.symbol);
+    if (open.size === 0) this.openByInstrument.delete(key);
   }
 
   private retire(clientOrderId: string): void {

@@ -1,36 +1,36 @@
 /**
- * The paper venue's fill rules, one function per kind of market record. Pure apart from the orders
- * they fill (through a `FillSink`); the venue calls exactly one of them per record, after every
- * request due by the record's engine time has reached it.
+ * The paper venue's fill rules for instruments whose data shows no depth: trades only, or bars
+ * only. Instruments with quotes or an L2 book follow `paper-depth-matching.ts` (consumption, book
+ * walking, queue position). Pure apart from the orders they fill (through a `FillSink`); the venue
+ * calls exactly one of them per record, after every request due by the record's engine time has
+ * reached it.
  *
  * Eligibility (no look-ahead). An order can trade against a record only when the record's engine
  * time `tsRecv` is at or after the order's arrival (`submit ts + latency`) and the record reached the
- * venue after the order did: the quote standing when the order arrives is never used, only updates
- * that follow. A bar's prices are shown from its `openTs` on, so a bar also needs `openTs >=` the
- * order's submission time: the bar in progress when the order was made (or the one that made it)
- * never fills it; the next one does, at its open. (With bars the latency is taken to be below the
- * bar's resolution: the open stands for the first price after submission.)
+ * venue after the order did. A bar's prices are shown from its `openTs` on, so a bar also needs
+ * `openTs >=` the order's submission time: the bar in progress when the order was made (or the one
+ * that made it) never fills it; the next one does, at its open. (With bars the latency is taken to
+ * be below the bar's resolution: the open stands for the first price after submission.)
  *
- * Prices. Market orders take the touch: the ask for a buy, the bid for a sell; the trade's price; or
- * the bar's open. A limit order's first eligible update decides how it enters: if the market is at
- * or through its limit there (ask <= limit for a buy; trade price or bar open at or better than
- * the limit), it is marketable and fills at that touch price as taker. Otherwise it rests, and a
- * later update fills it at its limit price as maker when the market crosses it: a quote on touch
- * (ask <= limit for a buy, bid >= limit for a sell); a trade, or a bar's low (buy) or high (sell),
- * strictly through the limit under `limitCross: 'through'`, or at it under `'touch'`.
+ * Prices. Market orders take the trade's price or the bar's open. A limit order's first eligible
+ * record decides how it enters: if the market is at or through its limit there (trade price or bar
+ * open at or better than the limit), it fills at that price as taker. Otherwise it rests, and a
+ * later trade, or a bar's low (buy) or high (sell), fills it at its limit price as maker when it
+ * goes strictly through the limit under `limitCross: 'through'`, or reaches it under `'touch'`
+ * (with no depth shown, the queue ahead at the limit is unknown: `'through'` assumes it absorbs
+ * every trade at the limit).
  *
- * Sizes. With `partialFills`, a quote update offers its displayed size on the side an order takes
- * (`askAmount` to buys, `bidAmount` to sells) and a trade its amount to each side; orders take from
- * that pool in priority order (arrival, then submission) and the rest waits for the next update.
- * Each update is a fresh view of displayed size, so liquidity is not remembered between updates.
- * Without `partialFills`, and always with bars, a fill takes the whole remaining quantity. Market
- * prices off the instrument's grid are rounded against the order (up for buys, down for sells) and
- * displayed sizes down to the size increment.
+ * Sizes. With `partialFills`, a trade offers its amount to each side; orders take from it in
+ * priority order (arrival, then submission) and the rest waits for the next trade: a trade is a
+ * print, not a standing level, so nothing is remembered between trades. Without `partialFills`,
+ * and always with bars, a fill takes the whole remaining quantity. Market prices off the
+ * instrument's grid are rounded against the order (up for buys, down for sells) and sizes down to
+ * the size increment.
  */
 import type { Liquidity } from '../../src/model/fill.js';
 import { priceToTicks, sizeToLots, type Instrument } from '../../src/model/instrument.js';
 import { rescale } from '../../src/model/money.js';
-import type { BookTicker, Trade, TradeBar } from '../../src/model/records.js';
+import type { Trade, TradeBar } from '../../src/model/records.js';
 import type { VenueOrder } from './paper-order.js';
 import type { FillSource } from './paper-venue-events.js';
 
@@ -111,36 +111,6 @@ function give(
   if (quantity <= 0n) return;
   const price = atLimit ? order.limit : priceToTicks(instrument, touch, order.side === 'buy' ? 'ceil' : 'floor');
   sink.fillOrder(order, quantity, price, atLimit ? 'maker' : 'taker', ts, priceTs, source);
-}
-
-/** Fills working orders against a top-of-book update. */
-export function matchQuote(orders: readonly VenueOrder[], quote: BookTicker, rules: MatchRules, sink: FillSink): void {
-  const ts = quote.tsRecv;
-  const ask = quote.askPrice;
-  const bid = quote.bidPrice;
-  // A side with no price or no size offers nothing, except in quotes that carry no sizes at all
-  // (quote files: both amounts 0 beside two prices), which are taken as unlimited size at their
-  // prices, as with partial fills off. A real book never shows two priced sides with no size.
-  const unsized = !(quote.askAmount > 0) && !(quote.bidAmount > 0);
-  const askLive = ask > 0 && (unsized || quote.askAmount > 0);
-  const bidLive = bid > 0 && (unsized || quote.bidAmount > 0);
-  BUYS.reset(quote.askAmount, !rules.partialFills || unsized);
-  SELLS.reset(quote.bidAmount, !rules.partialFills || unsized);
-  for (let i = 0; i < orders.length; i++) {
-    const o = orders[i] as VenueOrder;
-    if (ts < o.arrival || o.remaining === 0n) continue;
-    const first = !o.seen;
-    o.seen = true;
-    if (o.side === 'buy') {
-      if (!askLive) continue;
-      if (o.type === 'market' || (first && ask <= o.limitNumber)) give(o, BUYS, ask, false, ts, ts, 'quote', sink);
-      else if (ask <= o.limitNumber) give(o, BUYS, ask, true, ts, ts, 'quote', sink);
-    } else {
-      if (!bidLive) continue;
-      if (o.type === 'market' || (first && bid >= o.limitNumber)) give(o, SELLS, bid, false, ts, ts, 'quote', sink);
-      else if (bid >= o.limitNumber) give(o, SELLS, bid, true, ts, ts, 'quote', sink);
-    }
-  }
 }
 
 /** Fills working orders against a trade (for symbols with no quotes). */

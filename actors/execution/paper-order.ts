@@ -5,6 +5,7 @@
  */
 import type { Instrument } from '../../src/model/instrument.js';
 import type { OrderSide, OrderType } from '../../src/model/order.js';
+import { DepthView } from './paper-depth.js';
 import type { VenueReasonCode } from './paper-venue-events.js';
 
 /** Where an order is at the venue. */
@@ -13,6 +14,8 @@ export type VenueOrderState = 'pending' | 'working' | 'filled' | 'canceled' | 'r
 /** One order as the venue sees it. */
 export class VenueOrder {
   readonly clientOrderId: string;
+  /** With `symbol`, the instrument: the venue's book is per `instrumentKey(exchange, symbol)`. */
+  readonly exchange: string;
   readonly symbol: string;
   readonly side: OrderSide;
   readonly type: OrderType;
@@ -34,10 +37,16 @@ export class VenueOrder {
   remaining: bigint;
   /** True once it has seen one eligible market update (after that, a limit rests: maker). */
   seen: boolean;
+  /**
+   * A resting limit's queue position where the data shows depth: the size displayed ahead of it
+   * at its price (market units), `UNKNOWN` (-1) until the data shows that price (`paper-depth-matching.ts`).
+   */
+  queueAhead: number;
   state: VenueOrderState;
 
   constructor(
     clientOrderId: string,
+    exchange: string,
     symbol: string,
     side: OrderSide,
     type: OrderType,
@@ -53,6 +62,7 @@ export class VenueOrder {
   ) {
     // Every field set here, in one order: all venue orders share a hidden class.
     this.clientOrderId = clientOrderId;
+    this.exchange = exchange;
     this.symbol = symbol;
     this.side = side;
     this.type = type;
@@ -67,6 +77,7 @@ export class VenueOrder {
     this.rejectReason = rejectReason;
     this.remaining = quantity;
     this.seen = false;
+    this.queueAhead = -1;
     this.state = 'pending';
   }
 }
@@ -88,16 +99,19 @@ export const LEVEL_BAR = 1;
 export const LEVEL_TRADE = 2;
 export const LEVEL_QUOTE = 3;
 
-/** Per-symbol venue state: the best data seen and the working orders in priority order. */
+/** Per-instrument venue state (`instrumentKey(exchange, symbol)`): the best data seen and the working orders in priority order. */
 export class SymbolBook {
   /** `LEVEL_*`: quotes beat trades beat bars; lower kinds are ignored once a better one was seen. */
   level: number;
   /** Working orders by arrival (then submission) order: the order fills are given out in. */
   readonly orders: VenueOrder[];
+  /** Displayed depth (quotes and the venue's own L2 book) and what the venue's orders took of it. */
+  readonly depth: DepthView;
 
   constructor() {
     this.level = LEVEL_NONE;
     this.orders = [];
+    this.depth = new DepthView();
   }
 
   /** Takes a working order off the book (a cancel). */

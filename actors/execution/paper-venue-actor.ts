@@ -2,7 +2,10 @@
  * The paper venue as an actor: wraps the matching engine (`PaperVenue`) with the engine clock.
  * It watches market data on the bus, takes submits and cancels from execution, wakes on a timer
  * when the next order or cancel reaches the venue (after the configured latency), and publishes
- * everything it does on `venue.<name>` as `VenueReport`s, in engine-time order. A live exchange
+ * everything it does on `venue.<name>` as `VenueReport`s, in engine-time order. It rebuilds its own
+ * L2 book from the `depth_snapshot`/`book_change` records under `md` rather than reading the book
+ * actor's `book_snapshot`s: those are conflated (every 100 ms by default) and published after the
+ * fact, while fills must see the depth at the instant of each record. A live exchange
  * adapter would take its place with the same messages.
  */
 import type { Instrument } from '../../src/model/instrument.js';

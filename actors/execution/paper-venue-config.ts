@@ -41,16 +41,19 @@ export const DEFAULT_MAKER_FEE = '0.0002';
  *   ever meeting the very record that caused it.
  * - `makerFee`, `takerFee`: rates on the fill's notional (defaults `DEFAULT_MAKER_FEE` `"0.0002"` and
  *   `DEFAULT_TAKER_FEE` `"0.0004"`; `"0"` turns a fee off).
- * - `partialFills`: when on (default), a fill against a quote takes at most the displayed size and a
- *   fill against a trade at most the trade's amount, and the rest waits for later updates; when off,
- *   every fill takes the whole remaining quantity. Bars always fill the whole quantity.
+ * - `partialFills`: when on (default), fills take at most what the data shows: displayed size less
+ *   what the venue's orders already took there (`paper-depth.ts`), or a trade's amount, and the rest
+ *   waits for later updates; when off, every fill takes the whole remaining quantity at the touch
+ *   or the limit (no consumption, no walking; trades at a resting limit still pass its queue
+ *   first). Bars always fill the whole quantity.
  * - `marketWithoutQuotes`: what a market order does when no quote of its symbol has been seen when
  *   it arrives: `'nextPrice'` (default) fills at the next trade, or the next bar's open for bar-only
  *   data; `'reject'` rejects it with `NO_QUOTES`.
- * - `limitCross`: how a trade or a bar fills a resting limit: `'through'` (default, conservative:
- *   the queue ahead at the limit is assumed to absorb trades at the limit) needs a trade price (or
- *   bar low/high) strictly beyond the limit; `'touch'` fills at equality too. Quotes always fill a
- *   resting limit on touch (an ask at the bid means the bid side at that price was taken).
+ * - `limitCross`: how a trade or a bar fills a resting limit where the data shows no depth (trades
+ *   or bars only, so no queue is known): `'through'` (default, conservative: the queue ahead at the
+ *   limit is assumed to absorb trades at the limit) needs a trade price (or bar low/high) strictly
+ *   beyond the limit; `'touch'` fills at equality too. Where depth is shown, the queue position
+ *   decides instead (`paper-depth-matching.ts`).
  */
 export const PaperVenueConfig = z.strictObject({
   latencyUs: z.int().nonnegative().default(1000),

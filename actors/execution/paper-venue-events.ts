@@ -24,11 +24,12 @@ export type VenueReasonCode =
   /** A cancel for an order the venue rejected. */
   | 'ALREADY_REJECTED';
 
-/** Which market data a fill was priced from. */
-export type FillSource = 'quote' | 'trade' | 'bar';
+/** Which market data a fill was priced from (`book`: an L2 snapshot or diff). */
+export type FillSource = 'quote' | 'book' | 'trade' | 'bar';
 
 interface VenueEventBase {
   readonly clientOrderId: string;
+  readonly exchange: string;
   readonly symbol: string;
   /** Engine time (µs) at which the venue did this. */
   readonly ts: number;
@@ -112,6 +113,7 @@ export const NO_VENUE_EVENTS: readonly VenueEvent[] = Object.freeze([]);
 export function statusEvent(
   kind: 'accepted' | 'canceled' | 'rejected' | 'cancelRejected',
   clientOrderId: string,
+  exchange: string,
   symbol: string,
   ts: number,
   leavesQuantity: bigint,
@@ -120,7 +122,7 @@ export function statusEvent(
 ): VenueEvent {
   const type = kind === 'accepted' ? 'accept' : kind === 'canceled' ? 'cancel' : kind === 'rejected' ? 'reject' : 'cancelReject';
   const event: OrderStatusEvent = { type, ts, reason };
-  return { clientOrderId, symbol, ts, leavesQuantity, kind, event, fill: undefined, code, reason, source: undefined, priceTs: undefined } as VenueEvent;
+  return { clientOrderId, exchange, symbol, ts, leavesQuantity, kind, event, fill: undefined, code, reason, source: undefined, priceTs: undefined } as VenueEvent;
 }
 
 /** A `fill` event around `fill`. */
@@ -128,6 +130,7 @@ export function fillEvent(fill: Fill, leavesQuantity: bigint, source: FillSource
   const event: OrderFillEvent = { type: 'fill', ts: fill.ts, quantity: fill.quantity, price: fill.price };
   return {
     clientOrderId: fill.clientOrderId,
+    exchange: fill.exchange,
     symbol: fill.symbol,
     ts: fill.ts,
     leavesQuantity,

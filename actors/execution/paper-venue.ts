@@ -12,32 +12,39 @@
  * record is matched. Events come back in engine-time order: arrivals (`accepted`, `rejected`) and
  * cancels (`canceled`, `cancelRejected`) at their arrival times, then fills at `T`.
  *
- * Fills follow `paper-matching.ts` (no look-ahead: only updates with `tsRecv >=` the arrival, never
- * the quote standing at arrival). Each symbol is priced by the best kind of data seen for it so far:
- * quotes (`book_ticker`), else trades, else bars; lesser kinds and L2 records never fill.
+ * Fills (no look-ahead: only updates with `tsRecv >=` the arrival, never the quote standing at
+ * arrival). An instrument whose data shows depth (quotes, or L2 `depth_snapshot`/`book_change`
+ * records, from which the venue keeps its own book) follows `paper-depth-matching.ts`: liquidity is
+ * consumed, market orders walk the L2 book, resting limits keep a queue position, and trades only
+ * move queues. Otherwise trades, else bars, price fills by `paper-matching.ts`. An
+ * instrument is a symbol on one exchange (`instrumentKey(exchange, symbol)`): one paper venue may
+ * serve several exchanges, and an order only ever matches its own exchange's data.
  *
  * Fees. `notional = price × quantity` (`fillNotional`) and `fee = notional × rate` (`feeFor`), each
  * rounded half-even at the quote precision: the instrument's, unless `quotePrecision` is given
  * (the portfolio's, which the `Fill` must be at). Maker rate for resting fills, taker otherwise.
  *
  * Cost. `onMarket` is called on every tick: with no working order for the symbol and no request
- * due it does one map lookup and returns the shared `NO_VENUE_EVENTS`; market numbers are turned
+ * due it does one map lookup (plus, for depth records, keeping the depth current: a quote is four
+ * stores, an L2 diff is applied to the venue's book) and returns the shared `NO_VENUE_EVENTS`; market numbers are turned
  * into exact units only when something fills. Closed orders are forgotten (the order registry keeps
  * history and enforces client order id idempotency; the venue only ignores, and counts, a second
  * submission of an id it still holds).
  */
 import { feeFor, fillNotional, parseFeeRate, type Fill, type Liquidity } from '../../src/model/fill.js';
 import { ticksToNumber, type Instrument } from '../../src/model/instrument.js';
+import { InstrumentKeys, instrumentKey } from '../../src/model/instrument-key.js';
 import type { Decimal } from '../../src/model/money.js';
 import { validateNewOrder, type NewOrder } from '../../src/model/order.js';
 import type { MarketRecord } from '../../src/model/records.js';
-import { matchBar, matchQuote, matchTrade, type FillSink, type MatchRules } from './paper-matching.js';
+import { matchDepth, matchDepthTrade } from './paper-depth-matching.js';
+import { matchBar, matchTrade, type FillSink, type MatchRules } from './paper-matching.js';
 import { LEVEL_BAR, LEVEL_QUOTE, LEVEL_TRADE, SymbolBook, VenueOrder, cancelRefusal } from './paper-order.js';
 import { PendingAction, RequestQueue } from './paper-requests.js';
 import { parsePaperVenueConfig, type PaperVenueConfig, type PaperVenueConfigInput } from './paper-venue-config.js';
 import { NO_VENUE_EVENTS, fillEvent, statusEvent, type FillSource, type VenueEvent, type VenueReasonCode } from './paper-venue-events.js';
 
-/** Instruments by symbol: a map, or a function (for instruments inferred as data arrives). */
+/** Instruments by `instrumentKey(exchange, symbol)`: a map, or a function (for instruments inferred as data arrives). */
 export type InstrumentLookup = ReadonlyMap<string, Instrument> | ((symbol: string) => Instrument | undefined);
 
 /** What the venue needs besides its config. */
@@ -68,7 +75,9 @@ export class PaperVenue implements FillSink {
   private readonly rules: MatchRules;
   private readonly lookup: InstrumentLookup;
   private readonly quotePrecision: number | undefined;
+  // By instrument key; `keys` interns the keys of market records (one lookup per tick).
   private readonly books: Map<string, SymbolBook>;
+  private readonly keys: InstrumentKeys;
   // Orders pending or working, by client order id.
   private readonly live: Map<string, VenueOrder>;
   private readonly requests: RequestQueue;
@@ -87,6 +96,7 @@ export class PaperVenue implements FillSink {
     this.lookup = options.instruments;
     this.quotePrecision = options.quotePrecision;
     this.books = new Map();
+    this.keys = new InstrumentKeys();
     this.live = new Map();
     this.requests = new RequestQueue();
     this.seq = 0;
@@ -106,12 +116,13 @@ export class PaperVenue implements FillSink {
       return undefined;
     }
     this.counters.submitted++;
-    const instrument = typeof this.lookup === 'function' ? this.lookup(order.symbol) : this.lookup.get(order.symbol);
+    const key = this.keys.of(order.exchange, order.symbol);
+    const instrument = typeof this.lookup === 'function' ? this.lookup(key) : this.lookup.get(key);
     let code: VenueReasonCode | undefined;
     let reason: string | undefined;
     if (instrument === undefined) {
       code = 'UNKNOWN_INSTRUMENT';
-      reason = `UNKNOWN_INSTRUMENT: no instrument for ${order.symbol}`;
+      reason = `UNKNOWN_INSTRUMENT: no instrument for ${key}`;
     } else {
       const invalid = validateNewOrder(order, instrument);
       if (invalid !== undefined) {
@@ -123,8 +134,8 @@ export class PaperVenue implements FillSink {
     const arrival = order.ts + this.config.latencyUs;
     const seq = this.seq++;
     const limitNumber = limit === 0n ? 0 : ticksToNumber(instrument as Instrument, limit);
-    const { clientOrderId, symbol, side, type, quantity, ts } = order;
-    const o = new VenueOrder(clientOrderId, symbol, side, type, quantity, limit, limitNumber, ts, arrival, seq, instrument, code, reason);
+    const { clientOrderId, exchange, symbol, side, type, quantity, ts } = order;
+    const o = new VenueOrder(clientOrderId, exchange, symbol, side, type, quantity, limit, limitNumber, ts, arrival, seq, instrument, code, reason);
     this.live.set(o.clientOrderId, o);
     this.requests.push(new PendingAction(arrival, seq, 'arrive', o.clientOrderId, o));
     return arrival;
@@ -152,19 +163,32 @@ export class PaperVenue implements FillSink {
     const t = record.tsRecv;
     const next = this.requests.nextTime();
     if (next !== undefined && next <= t) this.runDue(t);
-    let level: number;
-    if (record.type === 'book_ticker') level = LEVEL_QUOTE;
-    else if (record.type === 'trade') level = LEVEL_TRADE;
-    else if (record.type === 'trade_bar') level = LEVEL_BAR;
-    else return this.finish();
-    const book = this.bookOf(record.symbol);
-    if (level < book.level) return this.finish();
-    book.level = level;
-    if (book.orders.length === 0) return this.finish();
+    const type = record.type;
+    if (type !== 'book_ticker' && type !== 'book_change' && type !== 'depth_snapshot' && type !== 'trade' && type !== 'trade_bar') return this.finish();
+    const book = this.bookOf(this.keys.of(record.exchange, record.symbol));
     this.closed = false;
-    if (record.type === 'book_ticker') matchQuote(book.orders, record, this.rules, this);
-    else if (record.type === 'trade') matchTrade(book.orders, record, this.rules, this);
-    else matchBar(book.orders, record, this.rules, this);
+    if (type === 'book_ticker' || type === 'book_change' || type === 'depth_snapshot') {
+      // Depth is kept current with no order working: it must be right when one arrives.
+      const depth = book.depth;
+      if (type === 'book_ticker') depth.onQuote(record);
+      else if (type === 'depth_snapshot') depth.onSnapshot(record);
+      else if (!depth.onChange(record)) return this.finish();
+      if (!depth.quoted && !depth.deep) return this.finish();
+      book.level = LEVEL_QUOTE;
+      if (book.orders.length === 0) return this.finish();
+      matchDepth(book.orders, depth, t, this.rules, type === 'book_ticker' ? 'quote' : 'book', this);
+    } else if (book.level === LEVEL_QUOTE) {
+      // Depth is shown: trades only move the queues of resting limits (and fill them past it).
+      if (type !== 'trade' || book.orders.length === 0) return this.finish();
+      matchDepthTrade(book.orders, record, this.rules, this);
+    } else {
+      const level = type === 'trade' ? LEVEL_TRADE : LEVEL_BAR;
+      if (level < book.level) return this.finish();
+      book.level = level;
+      if (book.orders.length === 0) return this.finish();
+      if (type === 'trade') matchTrade(book.orders, record, this.rules, this);
+      else matchBar(book.orders, record, this.rules, this);
+    }
     if (this.closed) book.removeFilled();
     return this.finish();
   }
@@ -189,9 +213,9 @@ export class PaperVenue implements FillSink {
     return this.live.get(clientOrderId)?.remaining;
   }
 
-  /** Number of working (arrived, open) orders, for one symbol or all. */
-  workingCount(symbol?: string): number {
-    if (symbol !== undefined) return this.books.get(symbol)?.orders.length ?? 0;
+  /** Number of working (arrived, open) orders, for one instrument (`instrumentKey`) or all. */
+  workingCount(key?: string): number {
+    if (key !== undefined) return this.books.get(key)?.orders.length ?? 0;
     let n = 0;
     for (const book of this.books.values()) n += book.orders.length;
     return n;
@@ -209,7 +233,7 @@ export class PaperVenue implements FillSink {
     const notional = fillNotional(instrument, price, quantity, qp);
     const fee = feeFor(notional, liquidity === 'maker' ? this.makerRate : this.takerRate, qp);
     o.remaining -= quantity;
-    const fill: Fill = { clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, quantity, price, fee, liquidity, ts };
+    const fill: Fill = { clientOrderId: o.clientOrderId, exchange: o.exchange, symbol: o.symbol, side: o.side, quantity, price, fee, liquidity, ts };
     this.counters.fills++;
     if (o.remaining === 0n) {
       o.state = 'filled';
@@ -230,11 +254,11 @@ export class PaperVenue implements FillSink {
     else this.out.push(event);
   }
 
-  private bookOf(symbol: string): SymbolBook {
-    let book = this.books.get(symbol);
+  private bookOf(key: string): SymbolBook {
+    let book = this.books.get(key);
     if (book === undefined) {
       book = new SymbolBook();
-      this.books.set(symbol, book);
+      this.books.set(key, book);
     }
     return book;
   }
@@ -247,41 +271,42 @@ export class PaperVenue implements FillSink {
   }
 
   private arrive(o: VenueOrder): void {
-    const book = this.bookOf(o.symbol);
+    const book = this.bookOf(this.keys.of(o.exchange, o.symbol));
     let code = o.rejectCode;
     let reason = o.rejectReason;
     if (code === undefined && o.type === 'market' && this.config.marketWithoutQuotes === 'reject' && book.level < LEVEL_QUOTE) {
       code = 'NO_QUOTES';
-      reason = `NO_QUOTES: no quote for ${o.symbol} yet`;
+      reason = `NO_QUOTES: no quote for ${instrumentKey(o.exchange, o.symbol)} yet`;
     }
     if (code !== undefined) {
       o.state = 'rejected';
       if (this.live.get(o.clientOrderId) === o) this.live.delete(o.clientOrderId);
       this.counters.rejected++;
-      this.emit(statusEvent('rejected', o.clientOrderId, o.symbol, o.arrival, 0n, code, reason));
+      this.emit(statusEvent('rejected', o.clientOrderId, o.exchange, o.symbol, o.arrival, 0n, code, reason));
       return;
     }
     o.state = 'working';
     book.orders.push(o);
     this.counters.accepted++;
-    this.emit(statusEvent('accepted', o.clientOrderId, o.symbol, o.arrival, o.remaining, undefined, undefined));
+    this.emit(statusEvent('accepted', o.clientOrderId, o.exchange, o.symbol, o.arrival, o.remaining, undefined, undefined));
   }
 
   private cancelArrives(action: PendingAction): void {
     const o = action.order;
+    const exchange = o?.exchange ?? '';
     const symbol = o?.symbol ?? '';
     if (o !== undefined && o.state === 'working') {
       o.state = 'canceled';
-      this.bookOf(o.symbol).remove(o);
+      this.bookOf(this.keys.of(o.exchange, o.symbol)).remove(o);
       this.live.delete(o.clientOrderId);
       this.counters.canceled++;
-      this.emit(statusEvent('canceled', o.clientOrderId, symbol, action.time, 0n, undefined, undefined));
+      this.emit(statusEvent('canceled', o.clientOrderId, exchange, symbol, action.time, 0n, undefined, undefined));
       return;
     }
     const code = cancelRefusal(o);
     this.counters.cancelRejected++;
     const leaves = o !== undefined && o.state === 'pending' ? o.remaining : 0n;
-    this.emit(statusEvent('cancelRejected', action.clientOrderId, symbol, action.time, leaves, code, `${code}: cannot cancel ${action.clientOrderId}`));
+    this.emit(statusEvent('cancelRejected', action.clientOrderId, exchange, symbol, action.time, leaves, code, `${code}: cannot cancel ${action.clientOrderId}`));
   }
 }
 

@@ -8,8 +8,11 @@
  * planned again at once, since the room it held is free (after a fill that beat the cancel, once
  * the fill's position has arrived: execution publishes the order update before the fill report).
  * Client order ids come from one deterministic factory, so a replay gives the same ids.
+ * Everything here is per instrument (`instrumentKey(exchange, symbol)`): a target names its
+ * exchange, and the same symbol on another exchange is another position with other orders.
  */
 import type { Instrument } from '../../src/model/instrument.js';
+import { instrumentKey } from '../../src/model/instrument-key.js';
 import type { OrderStatus } from '../../src/model/order-transitions.js';
 import { isTerminalStatus } from '../../src/model/order-transitions.js';
 import type { TargetPosition } from '../../src/model/signal.js';
@@ -19,6 +22,7 @@ import { createClientOrderIdFactory, planWithCancels, type ClientOrderIdFactory,
 
 /** Config of the planner actor. */
 export interface PlannerConfig {
+  /** By `instrumentKey(exchange, symbol)`. */
   readonly instruments: ReadonlyMap<string, Instrument>;
   /** Where orders and cancels go (the risk actor). */
   readonly risk: ActorRef<OrderRequest | CancelOrder>;
@@ -50,9 +54,10 @@ interface MutableOpenOrder {
 interface PlannerState {
   readonly config: PlannerConfig;
   readonly nextId: ClientOrderIdFactory;
+  /** Positions by instrument key. */
   readonly positions: Map<string, bigint>;
   /**
-   * Open orders per symbol, in creation order (Map keeps insertion order), those this planner asked
+   * Open orders per instrument key, in creation order (Map keeps insertion order), those this planner asked
    * to cancel included (status `PENDING_CANCEL`): they may fill until the cancel is confirmed.
    */
   readonly open: Map<string, Map<string, MutableOpenOrder>>;
@@ -61,9 +66,9 @@ interface PlannerState {
    * again), with the engine time of the request (to tell a stale update from a refusal).
    */
   readonly cancelling: Map<string, { readonly order: MutableOpenOrder; readonly requestedAt: number }>;
-  /** The last target per symbol, planned again when an order pending cancel ends. */
+  /** The last target per instrument key, planned again when an order pending cancel ends. */
   readonly lastTargets: Map<string, TargetPosition>;
-  /** Symbols whose order pending cancel ended filled: planned again at that fill's report. */
+  /** Instrument keys whose order pending cancel ended filled: planned again at that fill's report. */
   readonly replanAtFill: Set<string>;
   targets: number;
   orders: number;
@@ -98,28 +103,30 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
     switch (message.type) {
       case 'target': {
         state.targets++;
-        const instrument = state.config.instruments.get(message.symbol);
+        const key = instrumentKey(message.exchange, message.symbol);
+        const instrument = state.config.instruments.get(key);
         if (instrument === undefined) {
           state.ignored++;
-          ctx.log.warn({ symbol: message.symbol }, 'target for a symbol with no instrument; ignored');
+          ctx.log.warn({ exchange: message.exchange, symbol: message.symbol }, 'target for an instrument with no config or inference; ignored');
           return state;
         }
-        state.lastTargets.set(message.symbol, message);
+        state.lastTargets.set(key, message);
         if (plan(state, message, instrument, ctx)) state.roundedToZero++;
         return state;
       }
       case 'order_update': {
         const order = message.order;
         const id = order.clientOrderId;
-        const open = openOf(state, order.symbol);
+        const key = instrumentKey(order.exchange, order.symbol);
+        const open = openOf(state, key);
         const cancelling = state.cancelling.get(id);
         if (isTerminalStatus(order.status)) {
           open.delete(id);
           if (cancelling !== undefined) {
             state.cancelling.delete(id);
             // The room it held is free: plan the last target again, once the position is current.
-            if (order.status === 'FILLED') state.replanAtFill.add(order.symbol);
-            else replan(state, order.symbol, ctx);
+            if (order.status === 'FILLED') state.replanAtFill.add(key);
+            else replan(state, key, ctx);
           }
         } else if (cancelling !== undefined) {
           cancelling.order.filledQuantity = order.filledQuantity;
@@ -142,9 +149,9 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
         return state;
       }
       case 'fill_report': {
-        const symbol = message.fill.symbol;
-        state.positions.set(symbol, message.position);
-        if (state.replanAtFill.delete(symbol)) replan(state, symbol, ctx);
+        const key = instrumentKey(message.fill.exchange, message.fill.symbol);
+        state.positions.set(key, message.position);
+        if (state.replanAtFill.delete(key)) replan(state, key, ctx);
         return state;
       }
       case 'planner_stats':
@@ -166,9 +173,10 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
  * Returns whether the target was non-zero and rounded to zero lots.
  */
 function plan(state: PlannerState, target: TargetPosition, instrument: Instrument, ctx: ActorContext<PlannerMessage>): boolean {
-  const open = openOf(state, target.symbol);
+  const key = instrumentKey(target.exchange, target.symbol);
+  const open = openOf(state, key);
   const views: OpenOrderView[] = [...open.values()];
-  const planned = planWithCancels(target, state.positions.get(target.symbol) ?? 0n, views, instrument, state.nextId);
+  const planned = planWithCancels(target, state.positions.get(key) ?? 0n, views, instrument, state.nextId);
   for (const cancel of planned.cancels) {
     const o = open.get(cancel.clientOrderId);
     if (o !== undefined) {
@@ -192,19 +200,19 @@ function plan(state: PlannerState, target: TargetPosition, instrument: Instrumen
   return planned.roundedToZero;
 }
 
-/** Plans the symbol's last target again, now (nothing when it never had one). */
-function replan(state: PlannerState, symbol: string, ctx: ActorContext<PlannerMessage>): void {
-  const last = state.lastTargets.get(symbol);
-  const instrument = state.config.instruments.get(symbol);
+/** Plans the instrument's last target again, now (nothing when it never had one). */
+function replan(state: PlannerState, key: string, ctx: ActorContext<PlannerMessage>): void {
+  const last = state.lastTargets.get(key);
+  const instrument = state.config.instruments.get(key);
   if (last === undefined || instrument === undefined) return;
   plan(state, { ...last, ts: ctx.clock.now() }, instrument, ctx);
 }
 
-function openOf(state: PlannerState, symbol: string): Map<string, MutableOpenOrder> {
-  let open = state.open.get(symbol);
+function openOf(state: PlannerState, key: string): Map<string, MutableOpenOrder> {
+  let open = state.open.get(key);
   if (open === undefined) {
     open = new Map();
-    state.open.set(symbol, open);
+    state.open.set(key, open);
   }
   return open;
 }

@@ -2,7 +2,9 @@
  * Positions, cash and PnL, exact. Pure logic, no actor; the execution actor owns one and applies
  * fills to it.
  *
- * Netting: one signed position per symbol (lots at the instrument's size precision). Money (cash,
+ * Netting: one signed position per instrument (lots at the instrument's size precision), keyed by
+ * `instrumentKey(exchange, symbol)`: the same symbol on two exchanges is two positions, each
+ * marked at its own venue's prices. Money (cash,
  * cost basis, realized PnL, fees) is one `bigint` each, at the portfolio's `quotePrecision`.
  *
  * Exactness. A fill's notional (`price × quantity`) is brought to the quote precision half-even once
@@ -22,10 +24,11 @@
 import { TickflowError } from '../../src/runtime/errors.js';
 import type { Fill } from '../../src/model/fill.js';
 import type { Instrument } from '../../src/model/instrument.js';
+import { instrumentKey } from '../../src/model/instrument-key.js';
 import { decimalOfNumber, divHalfEven, divToScale, formatUnits, mulUnits, parseDecimal, toUnits, type Decimal } from '../../src/model/money.js';
 
 /** The parts of a fill the portfolio needs (a `Fill` fits). */
-export type PortfolioFill = Pick<Fill, 'symbol' | 'side' | 'quantity' | 'price' | 'fee'>;
+export type PortfolioFill = Pick<Fill, 'exchange' | 'symbol' | 'side' | 'quantity' | 'price' | 'fee'>;
 
 /** Options for `Portfolio`. */
 export interface PortfolioOptions {
@@ -37,6 +40,8 @@ export interface PortfolioOptions {
 
 /** What one fill did to its position. */
 export interface FillOutcome {
+  /** The position's instrument key (`exchange:SYMBOL`). */
+  readonly key: string;
   readonly symbol: string;
   /** Signed lots before and after. */
   readonly before: bigint;
@@ -51,6 +56,9 @@ export interface FillOutcome {
 
 /** One position, exact. Money at the portfolio's quote precision. */
 export interface PositionView {
+  /** `exchange:SYMBOL`. */
+  readonly key: string;
+  readonly exchange: string;
   readonly symbol: string;
   /** Signed lots: positive long, negative short. */
   readonly quantity: bigint;
@@ -78,7 +86,7 @@ export interface PositionSnapshot {
   readonly fills: number;
 }
 
-/** The portfolio as decimal strings, symbols sorted (stable across runs for reports). */
+/** The portfolio as decimal strings, positions by instrument key, sorted (stable across runs for reports). */
 export interface PortfolioSnapshot {
   readonly quotePrecision: number;
   readonly initialCash: string;
@@ -106,6 +114,8 @@ class PositionState {
   markValue: bigint | undefined;
 
   constructor(
+    readonly key: string,
+    readonly exchange: string,
     readonly symbol: string,
     readonly pricePrecision: number,
     readonly sizePrecision: number,
@@ -151,7 +161,7 @@ export class Portfolio {
     return this.feeUnits;
   }
 
-  /** Realized PnL over all symbols, gross of fees, quote units. */
+  /** Realized PnL over all instruments, gross of fees, quote units. */
   get realizedPnl(): bigint {
     return this.realizedUnits;
   }
@@ -163,9 +173,9 @@ export class Portfolio {
    */
   applyFill(fill: PortfolioFill, instrument: Instrument): FillOutcome {
     if (fill.quantity <= 0n) {
-      throw new TickflowError('MONEY_INVALID', `${fill.symbol}: fill quantity must be positive`, { symbol: fill.symbol });
+      throw new TickflowError('MONEY_INVALID', `${fill.symbol}: fill quantity must be positive`, { exchange: fill.exchange, symbol: fill.symbol });
     }
-    const p = this.positionFor(fill.symbol, instrument);
+    const p = this.positionFor(fill.exchange, fill.symbol, instrument);
     const qp = this.quotePrecision;
     const buy = fill.side === 'buy';
     const notional = mulUnits(fill.price, p.pricePrecision, fill.quantity, p.sizePrecision, qp);
@@ -201,6 +211,7 @@ export class Portfolio {
     p.realizedPnl += realized;
     this.realizedUnits += realized;
     return {
+      key: p.key,
       symbol: fill.symbol,
       before,
       after: p.quantity,
@@ -211,14 +222,15 @@ export class Portfolio {
   }
 
   /**
-   * Sets the price a symbol is marked at (last mid, last trade or bar close, as the caller decides).
-   * A market number is read as its shortest decimal, exactly; nothing is computed until asked.
+   * Sets the price an instrument (`instrumentKey(exchange, symbol)`) is marked at (last mid, last
+   * trade or bar close of that venue, as the caller decides). A market number is read as its
+   * shortest decimal, exactly; nothing is computed until asked.
    */
-  mark(symbol: string, price: number | string): void {
-    const p = this.positions.get(symbol);
+  mark(key: string, price: number | string): void {
+    const p = this.positions.get(key);
     if (p === undefined) {
       // Not traded yet: kept until the first fill opens the position.
-      this.earlyMarks.set(symbol, price);
+      this.earlyMarks.set(key, price);
       return;
     }
     p.markRaw = price;
@@ -226,16 +238,18 @@ export class Portfolio {
     p.markValue = undefined;
   }
 
-  /** Signed lots held in a symbol (0 when never traded). */
-  positionQuantity(symbol: string): bigint {
-    return this.positions.get(symbol)?.quantity ?? 0n;
+  /** Signed lots held in an instrument (`instrumentKey`; 0 when never traded). */
+  positionQuantity(key: string): bigint {
+    return this.positions.get(key)?.quantity ?? 0n;
   }
 
-  /** One position, exact, or `undefined` when the symbol was never traded. */
-  position(symbol: string): PositionView | undefined {
-    const p = this.positions.get(symbol);
+  /** One position (by `instrumentKey`), exact, or `undefined` when the instrument was never traded. */
+  position(key: string): PositionView | undefined {
+    const p = this.positions.get(key);
     if (p === undefined) return undefined;
     return {
+      key: p.key,
+      exchange: p.exchange,
       symbol: p.symbol,
       quantity: p.quantity,
       sizePrecision: p.sizePrecision,
@@ -248,8 +262,8 @@ export class Portfolio {
     };
   }
 
-  /** Symbols ever traded, sorted. */
-  symbols(): string[] {
+  /** Keys (`exchange:SYMBOL`) of the instruments ever traded, sorted. */
+  keys(): string[] {
     return [...this.positions.keys()].sort();
   }
 
@@ -257,22 +271,22 @@ export class Portfolio {
    * True when an order of `side` and `quantity` lots only reduces the position (opposite side, no
    * larger than it): what `REDUCING` lets through.
    */
-  wouldReduce(symbol: string, side: 'buy' | 'sell', quantity: bigint): boolean {
-    const q = this.positionQuantity(symbol);
+  wouldReduce(key: string, side: 'buy' | 'sell', quantity: bigint): boolean {
+    const q = this.positionQuantity(key);
     if (quantity <= 0n) return false;
     return side === 'buy' ? q < 0n && quantity <= -q : q > 0n && quantity <= q;
   }
 
   /** Signed market value of a position at its mark (its cost basis when unmarked), quote units. */
-  marketValue(symbol: string): bigint {
-    const p = this.positions.get(symbol);
+  marketValue(key: string): bigint {
+    const p = this.positions.get(key);
     return p === undefined ? 0n : this.valueOf(p);
   }
 
-  /** Unrealized PnL of one symbol, or of all when omitted, quote units. */
-  unrealizedPnl(symbol?: string): bigint {
-    if (symbol !== undefined) {
-      const p = this.positions.get(symbol);
+  /** Unrealized PnL of one instrument (`instrumentKey`), or of all when omitted, quote units. */
+  unrealizedPnl(key?: string): bigint {
+    if (key !== undefined) {
+      const p = this.positions.get(key);
       return p === undefined ? 0n : this.valueOf(p) - p.costBasis;
     }
     let total = 0n;
@@ -297,19 +311,19 @@ export class Portfolio {
     return total;
   }
 
-  /** Everything as decimal strings at the quote precision (prices at it too), symbols sorted. */
+  /** Everything as decimal strings at the quote precision (prices at it too), instrument keys sorted. */
   snapshot(): PortfolioSnapshot {
     const qp = this.quotePrecision;
     const positions: Record<string, PositionSnapshot> = {};
     let unrealized = 0n;
     let gross = 0n;
-    for (const symbol of this.symbols()) {
-      const p = this.positions.get(symbol) as PositionState;
+    for (const key of this.keys()) {
+      const p = this.positions.get(key) as PositionState;
       const value = this.valueOf(p);
       const avg = this.avgPriceOf(p);
       unrealized += value - p.costBasis;
       gross += value < 0n ? -value : value;
-      positions[symbol] = {
+      positions[key] = {
         quantity: formatUnits(p.quantity, p.sizePrecision),
         avgPrice: avg === undefined ? undefined : formatUnits(avg, qp),
         costBasis: formatUnits(p.costBasis, qp),
@@ -341,15 +355,17 @@ export class Portfolio {
     return total;
   }
 
-  private positionFor(symbol: string, instrument: Instrument): PositionState {
-    let p = this.positions.get(symbol);
+  private positionFor(exchange: string, symbol: string, instrument: Instrument): PositionState {
+    const key = instrumentKey(exchange, symbol);
+    let p = this.positions.get(key);
     if (p === undefined) {
-      p = new PositionState(symbol, instrument.pricePrecision, instrument.sizePrecision);
-      p.markRaw = this.earlyMarks.get(symbol);
-      this.earlyMarks.delete(symbol);
-      this.positions.set(symbol, p);
+      p = new PositionState(key, exchange, symbol, instrument.pricePrecision, instrument.sizePrecision);
+      p.markRaw = this.earlyMarks.get(key);
+      this.earlyMarks.delete(key);
+      this.positions.set(key, p);
     } else if (p.pricePrecision !== instrument.pricePrecision || p.sizePrecision !== instrument.sizePrecision) {
-      throw new TickflowError('MONEY_INVALID', `${symbol}: instrument precisions changed after the position opened`, {
+      throw new TickflowError('MONEY_INVALID', `${key}: instrument precisions changed after the position opened`, {
+        exchange,
         symbol,
         pricePrecision: instrument.pricePrecision,
         sizePrecision: instrument.sizePrecision,

@@ -1,8 +1,9 @@
 /**
- * What the risk guard knows of a symbol's market: best bid and ask, last trade, last bar close and
- * the receive time of its last record from the venue. `MarketSnapshots` keeps one per symbol,
- * updated in place from the records the risk actor receives (no allocation per record once a
- * symbol is known).
+ * What the risk guard knows of an instrument's market: best bid and ask, last trade, last bar close
+ * and the receive time of its last record from the venue. `MarketSnapshots` keeps one per
+ * instrument (`instrumentKey(exchange, symbol)`: spot and futures `BTCUSDT` are two markets),
+ * updated in place from the records the risk actor receives (no allocation per record once an
+ * instrument is known).
  *
  * Staleness is judged on venue data only. A bar the engine built is stamped at its close, so it
  * would look fresh however long ago the last trade came; it moves the bar close, never the receive
@@ -16,6 +17,7 @@
  * Prices stay JavaScript numbers here (market data, DESIGN.md); a check that compares money reads
  * them exactly as their shortest decimals (`decimalOfNumber`), and a mid is computed exactly.
  */
+import { InstrumentKeys } from '../../src/model/instrument-key.js';
 import { decimalOfNumber, pow10, type Decimal } from '../../src/model/money.js';
 import type { OrderSide } from '../../src/model/order.js';
 import type { MarketRecord } from '../../src/model/records.js';
@@ -49,27 +51,30 @@ class SymbolMarket implements MarketSnapshot {
 }
 
 /**
- * Latest market figures per symbol. Every record from the venue moves the tick time (its `tsRecv`,
+ * Latest market figures per instrument key. Every record from the venue moves the tick time (its `tsRecv`,
  * the engine time it was received); trades set `last`, book tickers `bid`/`ask` (a side of 0 or
  * less counts as empty), bars `barClose`. Book changes and snapshots only move the tick time (no
  * book is kept here). A bar of `builtBarInterval` (see the module comment) sets `barClose` only.
  */
 export class MarketSnapshots {
-  private readonly bySymbol: Map<string, SymbolMarket>;
+  private readonly byKey: Map<string, SymbolMarket>;
+  private readonly keys: InstrumentKeys;
   private readonly builtBarInterval: string | undefined;
 
   /** `builtBarInterval`: the interval of the bars the engine builds; undefined when it builds none. */
   constructor(builtBarInterval?: string) {
-    this.bySymbol = new Map();
+    this.byKey = new Map();
+    this.keys = new InstrumentKeys();
     this.builtBarInterval = builtBarInterval;
   }
 
-  /** Updates the record's symbol. */
+  /** Updates the record's instrument (its exchange and symbol). */
   observe(record: MarketRecord): void {
-    let m = this.bySymbol.get(record.symbol);
+    const key = this.keys.of(record.exchange, record.symbol);
+    let m = this.byKey.get(key);
     if (m === undefined) {
       m = new SymbolMarket();
-      this.bySymbol.set(record.symbol, m);
+      this.byKey.set(key, m);
     }
     switch (record.type) {
       case 'trade':
@@ -89,9 +94,12 @@ export class MarketSnapshots {
     m.lastTickTs = record.tsRecv;
   }
 
-  /** The symbol's figures, or `undefined` when no record of it was seen. Live view: do not keep. */
-  get(symbol: string): MarketSnapshot | undefined {
-    return this.bySymbol.get(symbol);
+  /**
+   * The figures of an instrument (`instrumentKey(exchange, symbol)`), or `undefined` when no
+   * record of it was seen. Live view: do not keep.
+   */
+  get(key: string): MarketSnapshot | undefined {
+    return this.byKey.get(key);
   }
 }
 

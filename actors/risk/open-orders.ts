@@ -1,6 +1,6 @@
 /**
- * The risk actor's view of the orders it approved that have not ended: per symbol and side, the
- * lots they may still fill. Position and gross-exposure checks add them to the filled position
+ * The risk actor's view of the orders it approved that have not ended: per instrument
+ * (`instrumentKey(exchange, symbol)`) and side, the lots they may still fill. Position and gross-exposure checks add them to the filled position
  * (the worst case), so orders in flight cannot stack past a limit.
  *
  * An order counts from its approval, before execution has even seen it, and until execution
@@ -11,12 +11,14 @@
  * counted twice (execution makes one order per client order id).
  */
 import type { Instrument } from '../../src/model/instrument.js';
+import { instrumentKey } from '../../src/model/instrument-key.js';
 import { validateNewOrder, type NewOrder, type Order, type OrderSide } from '../../src/model/order.js';
 import { isTerminalStatus } from '../../src/model/order-transitions.js';
 import type { RiskOpenOrders } from './pre-trade-checks.js';
 
 interface OpenOrder {
-  readonly symbol: string;
+  /** Instrument key. */
+  readonly key: string;
   readonly side: OrderSide;
   /** Lots it may still fill. */
   remaining: bigint;
@@ -27,7 +29,7 @@ interface SideTotals {
   sell: bigint;
 }
 
-/** Open lots by symbol and side, kept from approvals and execution's order updates. */
+/** Open lots by instrument and side, kept from approvals and execution's order updates. */
 export class OpenOrders implements RiskOpenOrders {
   private readonly byId: Map<string, OpenOrder>;
   private readonly totals: Map<string, SideTotals>;
@@ -43,8 +45,9 @@ export class OpenOrders implements RiskOpenOrders {
    */
   add(order: NewOrder, instrument: Instrument): void {
     if (this.byId.has(order.clientOrderId) || validateNewOrder(order, instrument) !== undefined) return;
-    this.byId.set(order.clientOrderId, { symbol: order.symbol, side: order.side, remaining: order.quantity });
-    this.totalsOf(order.symbol)[order.side] += order.quantity;
+    const key = instrumentKey(order.exchange, order.symbol);
+    this.byId.set(order.clientOrderId, { key, side: order.side, remaining: order.quantity });
+    this.totalsOf(key)[order.side] += order.quantity;
   }
 
   /** Applies an order version from execution: its remaining lots, or its end. */
@@ -52,13 +55,13 @@ export class OpenOrders implements RiskOpenOrders {
     const open = this.byId.get(order.clientOrderId);
     if (open === undefined) return;
     const remaining = isTerminalStatus(order.status) ? 0n : order.quantity - order.filledQuantity;
-    this.totalsOf(open.symbol)[open.side] += remaining - open.remaining;
+    this.totalsOf(open.key)[open.side] += remaining - open.remaining;
     open.remaining = remaining;
     if (remaining === 0n) this.byId.delete(order.clientOrderId);
   }
 
-  openQuantity(symbol: string, side: OrderSide): bigint {
-    const totals = this.totals.get(symbol);
+  openQuantity(key: string, side: OrderSide): bigint {
+    const totals = this.totals.get(key);
     return totals === undefined ? 0n : totals[side];
   }
 
@@ -67,11 +70,11 @@ export class OpenOrders implements RiskOpenOrders {
     return this.byId.size;
   }
 
-  private totalsOf(symbol: string): SideTotals {
-    let totals = this.totals.get(symbol);
+  private totalsOf(key: string): SideTotals {
+    let totals = this.totals.get(key);
     if (totals === undefined) {
       totals = { buy: 0n, sell: 0n };
-      this.totals.set(symbol, totals);
+      this.totals.set(key, totals);
     }
     return totals;
   }

@@ -8,6 +8,9 @@
  * rounding is the order's notional brought to the portfolio's quote precision for the gross-exposure
  * sum (half-even, as every notional in the engine).
  *
+ * Every figure is per instrument (`instrumentKey(exchange, symbol)`): a position, its open orders
+ * and its limits on one exchange say nothing of the same symbol on another.
+ *
  * Position and exposure limits are checked against the worst case: the filled position plus the
  * remaining quantity of the open orders on the order's side (approved and not yet ended: they may
  * all fill, whatever cancels are on their way), plus the order. Open orders on the other side are
@@ -20,6 +23,7 @@
  */
 import { divToScale, formatUnits, mulUnits, parseDecimal, pow10, type Decimal } from '../../src/model/money.js';
 import type { Instrument } from '../../src/model/instrument.js';
+import { instrumentKey } from '../../src/model/instrument-key.js';
 import type { NewOrder, OrderSide } from '../../src/model/order.js';
 import { absBig, compareScaled, reachesLimit } from './exact-compare.js';
 import type { MarketSnapshot } from './market-snapshot.js';
@@ -30,18 +34,18 @@ import type { RiskDenial, RiskReason } from './risk-reason.js';
 export interface RiskPortfolio {
   /** Decimals of the quote units `marketValue` and `grossExposure` are in. */
   readonly quotePrecision: number;
-  /** Signed lots held (at the instrument's size precision), 0 when never traded. */
-  positionQuantity(symbol: string): bigint;
-  /** Signed market value of the symbol's position at its mark, quote units. */
-  marketValue(symbol: string): bigint;
-  /** Σ |market value| over symbols, quote units. */
+  /** Signed lots held in an instrument (by `instrumentKey`, at its size precision), 0 when never traded. */
+  positionQuantity(key: string): bigint;
+  /** Signed market value of the instrument's position at its mark, quote units. */
+  marketValue(key: string): bigint;
+  /** Σ |market value| over instruments, quote units. */
   grossExposure(): bigint;
 }
 
 /** What the guard reads of the open orders (`OpenOrders` from `open-orders.ts` fits). */
 export interface RiskOpenOrders {
-  /** Lots the symbol's open orders on `side` may still fill (approved, not ended), ≥ 0. */
-  openQuantity(symbol: string, side: OrderSide): bigint;
+  /** Lots the instrument's (`instrumentKey`) open orders on `side` may still fill (approved, not ended), ≥ 0. */
+  openQuantity(key: string, side: OrderSide): bigint;
 }
 
 /** What one check needs beyond the order: engine time, the order's instrument, portfolio, market. */
@@ -50,7 +54,7 @@ export interface RiskContext {
   readonly now: number;
   readonly instrument: Instrument;
   readonly portfolio: RiskPortfolio;
-  /** The order's symbol's market figures (`MarketSnapshots.get(symbol)`), if any record was seen. */
+  /** The order's instrument's market figures (`MarketSnapshots.get(key)`), if any record was seen. */
   readonly market: MarketSnapshot | undefined;
   /**
    * The orders approved and not yet ended. The risk actor always gives them; absent means none
@@ -59,7 +63,7 @@ export interface RiskContext {
   readonly openOrders?: RiskOpenOrders | undefined;
 }
 
-/** One symbol's quantity and notional limits, parsed (top-level values with the symbol's overrides). */
+/** One instrument's quantity and notional limits, parsed (top-level values with its overrides). */
 export interface SymbolLimits {
   readonly maxOrderQuantity: Decimal | undefined;
   readonly maxOrderNotional: Decimal | undefined;
@@ -70,13 +74,18 @@ function dec(text: string | undefined): Decimal | undefined {
   return text === undefined ? undefined : parseDecimal(text);
 }
 
-/** The limits that apply to `symbol`: its override where given, else the top-level value. */
-export function resolveSymbolLimits(config: ResolvedRiskConfig, symbol: string): SymbolLimits {
-  const own = config.symbols[symbol];
+/**
+ * The limits that apply to `symbol` on `exchange`, each from the first that gives it: the
+ * instrument's override (`symbols["exchange:SYMBOL"]`), the symbol's (`symbols.SYMBOL`, which
+ * applies to that symbol on every exchange, to each instrument apart), the top-level value.
+ */
+export function resolveSymbolLimits(config: ResolvedRiskConfig, exchange: string, symbol: string): SymbolLimits {
+  const own = config.symbols[instrumentKey(exchange, symbol)];
+  const bySymbol = config.symbols[symbol];
   return {
-    maxOrderQuantity: dec(own?.maxOrderQuantity ?? config.maxOrderQuantity),
-    maxOrderNotional: dec(own?.maxOrderNotional ?? config.maxOrderNotional),
-    maxPosition: dec(own?.maxPosition ?? config.maxPosition),
+    maxOrderQuantity: dec(own?.maxOrderQuantity ?? bySymbol?.maxOrderQuantity ?? config.maxOrderQuantity),
+    maxOrderNotional: dec(own?.maxOrderNotional ?? bySymbol?.maxOrderNotional ?? config.maxOrderNotional),
+    maxPosition: dec(own?.maxPosition ?? bySymbol?.maxPosition ?? config.maxPosition),
   };
 }
 
@@ -164,7 +173,7 @@ export function checkGrossExposure(
   const sp = instrument.sizePrecision;
   const openNotional = mulUnits(price.units, price.scale, open, sp, qp);
   const withOrder = mulUnits(price.units, price.scale, open + order.quantity, sp, qp);
-  const value = portfolio.marketValue(order.symbol);
+  const value = portfolio.marketValue(instrumentKey(order.exchange, order.symbol));
   const others = portfolio.grossExposure() - absBig(value);
   const buy = order.side === 'buy';
   const before = others + absBig(buy ? value + openNotional : value - openNotional);

@@ -4,14 +4,16 @@
  * portfolio (a replica rebuilt from `exec.fill.*`, marked like execution's) and of the orders it
  * approved that have not ended (`OpenOrders`, from `exec.order.*`), forwards what passes,
  * and sends what is denied to execution as an `OrderDenied` (so the order is recorded as
- * `DENIED`, with its reason) and publishes it on `risk.denied.<symbol>`. Equity is fed to the kill
+ * `DENIED`, with its reason) and publishes it on `risk.denied.<exchange>.<symbol>`. Market figures,
+ * positions and open orders are per instrument (`instrumentKey(exchange, symbol)`). Equity is fed to the kill
  * switch at every bar close and fill; a trading-state change (kill switch or operator) is
  * published on `risk.state`. Cancels always pass.
  */
 import type { Instrument } from '../../src/model/instrument.js';
+import { InstrumentKeys, instrumentKey } from '../../src/model/instrument-key.js';
 import type { MarketRecord } from '../../src/model/records.js';
 import { defineActor, type ActorContext, type ActorRef } from '../../src/runtime/actor.js';
-import type { CancelOrder, FillReport, OrderDenied, OrderRequest, OrderUpdate } from '../execution/execution-messages.js';
+import { deniedTopic, type CancelOrder, type FillReport, type OrderDenied, type OrderRequest, type OrderUpdate } from '../execution/execution-messages.js';
 import { Portfolio } from '../execution/portfolio.js';
 import { MarketSnapshots } from './market-snapshot.js';
 import { OpenOrders } from './open-orders.js';
@@ -29,6 +31,7 @@ import type { RiskStateEvent, TradingState } from './trading-state.js';
 export interface RiskActorConfig {
   readonly risk: ResolvedRiskConfig;
   readonly builtBarInterval?: string | undefined;
+  /** By `instrumentKey(exchange, symbol)`. */
   readonly instruments: ReadonlyMap<string, Instrument>;
   readonly quotePrecision: number;
   readonly initialCash: string;
@@ -61,6 +64,8 @@ interface RiskState {
   readonly market: MarketSnapshots;
   readonly portfolio: Portfolio;
   readonly openOrders: OpenOrders;
+  /** Instrument keys of market records, interned (marks come on every tick). */
+  readonly keys: InstrumentKeys;
 }
 
 /** The risk actor definition. */
@@ -72,6 +77,7 @@ export const riskActor = defineActor<RiskActorConfig, RiskState, RiskMessage>({
     market: new MarketSnapshots(config.builtBarInterval),
     portfolio: new Portfolio({ quotePrecision: config.quotePrecision, initialCash: config.initialCash }),
     openOrders: new OpenOrders(),
+    keys: new InstrumentKeys(),
   }),
   onStart: (state, ctx) => {
     ctx.subscribe('md');
@@ -83,15 +89,15 @@ export const riskActor = defineActor<RiskActorConfig, RiskState, RiskMessage>({
     switch (message.type) {
       case 'trade':
         state.market.observe(message);
-        state.portfolio.mark(message.symbol, message.price);
+        state.portfolio.mark(state.keys.of(message.exchange, message.symbol), message.price);
         return state;
       case 'book_ticker':
         state.market.observe(message);
-        if (message.bidPrice > 0 && message.askPrice > 0) state.portfolio.mark(message.symbol, (message.bidPrice + message.askPrice) / 2);
+        if (message.bidPrice > 0 && message.askPrice > 0) state.portfolio.mark(state.keys.of(message.exchange, message.symbol), (message.bidPrice + message.askPrice) / 2);
         return state;
       case 'trade_bar':
         state.market.observe(message);
-        state.portfolio.mark(message.symbol, message.close);
+        state.portfolio.mark(state.keys.of(message.exchange, message.symbol), message.close);
         feedEquity(state, ctx);
         return state;
       case 'book_change':
@@ -99,7 +105,7 @@ export const riskActor = defineActor<RiskActorConfig, RiskState, RiskMessage>({
         state.market.observe(message);
         return state;
       case 'fill_report':
-        state.portfolio.applyFill(message.fill, state.config.instruments.get(message.fill.symbol)!);
+        state.portfolio.applyFill(message.fill, state.config.instruments.get(state.keys.of(message.fill.exchange, message.fill.symbol))!);
         feedEquity(state, ctx);
         return state;
       case 'order_update':
@@ -107,13 +113,14 @@ export const riskActor = defineActor<RiskActorConfig, RiskState, RiskMessage>({
         return state;
       case 'order_request': {
         const order = message.order;
-        const instrument = state.config.instruments.get(order.symbol);
+        const key = instrumentKey(order.exchange, order.symbol);
+        const instrument = state.config.instruments.get(key);
         const now = ctx.clock.now();
         if (instrument === undefined) {
-          deny(state, message, 'UNKNOWN_INSTRUMENT', `no instrument for ${order.symbol}`, now, ctx);
+          deny(state, message, 'UNKNOWN_INSTRUMENT', `no instrument for ${key}`, now, ctx);
           return state;
         }
-        const verdict = state.guard.check(order, { now, instrument, portfolio: state.portfolio, market: state.market.get(order.symbol), openOrders: state.openOrders });
+        const verdict = state.guard.check(order, { now, instrument, portfolio: state.portfolio, market: state.market.get(key), openOrders: state.openOrders });
         if (verdict.ok) {
           state.openOrders.add(order, instrument);
           ctx.send(state.config.execution, message);
@@ -142,7 +149,7 @@ export const riskActor = defineActor<RiskActorConfig, RiskState, RiskMessage>({
 function deny(state: RiskState, request: OrderRequest, reason: string, detail: string, ts: number, ctx: ActorContext<RiskMessage>): void {
   const denied: OrderDenied = { type: 'order_denied', order: request.order, reason, detail, ts };
   ctx.send(state.config.execution, denied);
-  ctx.publish(`risk.denied.${request.order.symbol}`, denied);
+  ctx.publish(deniedTopic(request.order.exchange, request.order.symbol), denied);
 }
 
 function feedEquity(state: RiskState, ctx: ActorContext<RiskMessage>): void {

@@ -90,7 +90,11 @@ function positiveFraction(what: string, max?: string) {
 
 const EXCLUSIVE = 'Exclusive upper bound: a value at the limit is denied.';
 
-/** Per-symbol limits; each overrides the top-level one of the same name for that symbol. */
+/**
+ * Per-instrument limits, under `symbols` keyed `exchange:SYMBOL` (one instrument) or `SYMBOL` (that
+ * symbol on every exchange, each instrument apart); each overrides the top-level one of the same
+ * name, and an `exchange:SYMBOL` entry overrides a `SYMBOL` one.
+ */
 export const SymbolRiskLimits = z.strictObject({
   maxOrderQuantity: positiveDecimal('maxOrderQuantity').optional().describe(`Largest order size, base units. ${EXCLUSIVE}`),
   maxOrderNotional: positiveDecimal('maxOrderNotional').optional().describe(`Largest order notional, quote currency. ${EXCLUSIVE}`),
@@ -108,10 +112,10 @@ export const RiskConfig = z.strictObject({
   maxOrderNotional: positiveDecimal('maxOrderNotional')
     .optional()
     .describe(`MAX_ORDER_NOTIONAL: largest quantity × price (limit price, or the expected fill price of a market order), quote currency. ${EXCLUSIVE}`),
-  maxPosition: positiveDecimal('maxPosition').optional().describe(`MAX_POSITION: largest absolute position after the order, base units, per symbol. ${EXCLUSIVE}`),
+  maxPosition: positiveDecimal('maxPosition').optional().describe(`MAX_POSITION: largest absolute position after the order, base units, per instrument (exchange and symbol). ${EXCLUSIVE}`),
   maxGrossExposure: positiveDecimal('maxGrossExposure')
     .optional()
-    .describe(`MAX_GROSS_EXPOSURE: largest Σ |market value| over symbols after the order, quote currency. ${EXCLUSIVE}`),
+    .describe(`MAX_GROSS_EXPOSURE: largest Σ |market value| over instruments after the order, quote currency. ${EXCLUSIVE}`),
   orderRate: z
     .strictObject({
       maxOrders: z.int({ error: 'orderRate.maxOrders must be a whole number' }).min(1, { error: 'orderRate.maxOrders must be at least 1' }),
@@ -146,7 +150,10 @@ export const RiskConfig = z.strictObject({
     .min(1, { error: 'referencePrice must list at least one of mid, last, barClose' })
     .default(['mid', 'last', 'barClose'])
     .describe('Preference order of the reference price (valuing market orders, anchoring the price band).'),
-  symbols: z.record(z.string().min(1), SymbolRiskLimits).default({}).describe('Per-symbol overrides of the quantity and notional limits.'),
+  symbols: z
+    .record(z.string().min(1), SymbolRiskLimits)
+    .default({})
+    .describe('Per-instrument overrides of the quantity, notional and position limits, keyed `exchange:SYMBOL` (one instrument) or `SYMBOL` (each instrument of that symbol).'),
 });
 
 /** Risk config as written (input of the schema). */

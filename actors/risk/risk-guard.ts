@@ -17,8 +17,11 @@
  * Every other check applies in every state: in `REDUCING` a reducing order still needs fresh data,
  * a sane size and price. Denials are counted by reason (`denials()`); approvals allocate nothing.
  * The order's validity (grid, positive size) is the registry's business, checked apart.
+ * Positions, open orders and limits are the order's instrument's (`instrumentKey(exchange,
+ * symbol)`), never those of the same symbol on another exchange.
  */
 import { formatSize } from '../../src/model/instrument.js';
+import { instrumentKey } from '../../src/model/instrument-key.js';
 import { parseDecimal, type Decimal } from '../../src/model/money.js';
 import type { NewOrder } from '../../src/model/order.js';
 import { KillSwitch } from './kill-switch.js';
@@ -52,7 +55,7 @@ export interface RiskGuardOptions {
 export class RiskGuard {
   readonly config: ResolvedRiskConfig;
   private current: TradingState;
-  private readonly limitsBySymbol: Map<string, SymbolLimits>;
+  private readonly limitsByInstrument: Map<string, SymbolLimits>;
   private readonly rate: RateWindow | undefined;
   private readonly band: Decimal | undefined;
   private readonly maxGross: Decimal | undefined;
@@ -68,7 +71,7 @@ export class RiskGuard {
     // Every field set here, in one order (one hidden class; `check` is on the hot path).
     this.config = config;
     this.current = config.initialState;
-    this.limitsBySymbol = new Map();
+    this.limitsByInstrument = new Map();
     this.rate = config.orderRate === undefined ? undefined : new RateWindow(config.orderRate.maxOrders, config.orderRate.interval);
     this.band = config.priceBand === undefined ? undefined : parseDecimal(config.priceBand.maxDeviation);
     this.maxGross = config.maxGrossExposure === undefined ? undefined : parseDecimal(config.maxGrossExposure);
@@ -169,11 +172,11 @@ export class RiskGuard {
     return event;
   }
 
-  private limitsFor(symbol: string): SymbolLimits {
-    let limits = this.limitsBySymbol.get(symbol);
+  private limitsFor(key: string, order: NewOrder): SymbolLimits {
+    let limits = this.limitsByInstrument.get(key);
     if (limits === undefined) {
-      limits = resolveSymbolLimits(this.config, symbol);
-      this.limitsBySymbol.set(symbol, limits);
+      limits = resolveSymbolLimits(this.config, order.exchange, order.symbol);
+      this.limitsByInstrument.set(key, limits);
     }
     return limits;
   }
@@ -182,14 +185,15 @@ export class RiskGuard {
     const state = this.current;
     if (state === 'HALTED') return { ok: false, reason: 'TRADING_HALTED', detail: `trading is halted; ${order.symbol} order denied` };
     const instrument = ctx.instrument;
-    const position = ctx.portfolio.positionQuantity(order.symbol);
+    const key = instrumentKey(order.exchange, order.symbol);
+    const position = ctx.portfolio.positionQuantity(key);
     if (state === 'REDUCING' && !reducesPosition(order, position)) {
       const detail = `reducing only: a ${order.side} of ${formatSize(instrument, order.quantity)} does not reduce the ${order.symbol} position of ${formatSize(instrument, position)}`;
       return { ok: false, reason: 'REDUCE_ONLY', detail };
     }
     let d: RiskDenial | undefined;
     if (this.staleUs !== undefined && (d = checkStaleMarketData(order.symbol, ctx.market, ctx.now, this.staleUs)) !== undefined) return d;
-    const limits = this.limitsFor(order.symbol);
+    const limits = this.limitsFor(key, order);
     if (limits.maxOrderQuantity !== undefined && (d = checkOrderQuantity(order, instrument, limits.maxOrderQuantity)) !== undefined) return d;
 
     // The order's price (limit price, or a market order's expected fill), only when a check needs it.
@@ -212,7 +216,7 @@ export class RiskGuard {
     if (limits.maxOrderNotional !== undefined && price !== undefined && (d = checkOrderNotional(order, instrument, price, limits.maxOrderNotional)) !== undefined) return d;
     if (limits.maxPosition !== undefined || this.maxGross !== undefined) {
       // Worst case: the open orders on the order's side may all fill (see `pre-trade-checks.ts`).
-      const open = ctx.openOrders?.openQuantity(order.symbol, order.side) ?? 0n;
+      const open = ctx.openOrders?.openQuantity(key, order.side) ?? 0n;
       if (limits.maxPosition !== undefined && (d = checkPosition(order, instrument, position, open, limits.maxPosition)) !== undefined) return d;
       if (this.maxGross !== undefined && price !== undefined && (d = checkGrossExposure(order, instrument, ctx.portfolio, price, open, this.maxGross)) !== undefined) return d;
     }

@@ -15,8 +15,13 @@ export interface TargetOptions {
 /**
  * What a strategy's handlers may do. One object per strategy instance, reused for every record.
  *
- * `target(symbol, quantity, options?)` sets the target position of `symbol` on the exchange of the
- * record being handled. A `TargetPosition` is published, and counted as one signal, only when the
+ * Instruments are named by symbol (`BTCUSDT`: that symbol on the exchange of the record being
+ * handled) or by instrument key (`binance-futures:BTCUSDT`: that symbol on that exchange), so a
+ * strategy can trade one venue from another's data; the same symbol on two exchanges is two
+ * instruments, with two targets and two positions.
+ *
+ * `target(symbol, quantity, options?)` sets the target position of `symbol` (a symbol or an
+ * instrument key, as above). A `TargetPosition` is published, and counted as one signal, only when the
  * target changes: when `quantity`, the order type or the limit price differs from the last one
  * published for that instrument. Every instrument starts at target 0 (market), so setting 0 before
  * anything else was published is no change and no signal. Returns whether a signal was emitted.
@@ -29,10 +34,10 @@ export interface StrategyApi<P> {
   /** Engine time, integer microseconds (the record's receive time during a replay). */
   now(): number;
   target(symbol: string, quantity: number, options?: TargetOptions): boolean;
-  /** The last target published for `symbol` on the current exchange (0 before any). */
+  /** The last target published for `symbol` (on the current exchange, or an instrument key; 0 before any). */
   currentTarget(symbol: string): number;
   /**
-   * The L2 book of `symbol` on the current exchange, as of the book actor's latest conflated
+   * The L2 book of `symbol` (on the current exchange, or an instrument key), as of the book actor's latest conflated
    * snapshot (at most `books.publishEveryUs` old, `books.depth` levels a side; see `BookView`), or
    * undefined when there is no valid book: none published yet, or the last one said invalid (a
    * sequence gap, until the next depth snapshot). Read-only; valid until the handler returns.

@@ -4,6 +4,7 @@
  * in place (the actor's state is this one object) so the per-record path allocates nothing but the
  * `TargetPosition` it publishes.
  */
+import { parseInstrumentKey } from '../../src/model/instrument-key.js';
 import type { BookReader, BookSnapshot } from '../../src/model/order-book.js';
 import type { Trade, TradeBar } from '../../src/model/records.js';
 import { signalTopic, type TargetPosition } from '../../src/model/signal.js';
@@ -156,7 +157,7 @@ export class StrategyRunner implements StrategyApi<unknown> {
     } else if (limitPrice !== undefined) {
       this.invalid(`a market target takes no limit price, got ${limitPrice}`, symbol);
     }
-    const instrument = this.instrument(this.exchange, symbol);
+    const instrument = this.named(symbol);
     const target = quantity + 0; // -0 becomes 0: a target of "minus nothing" is no change
     if (target === instrument.target && orderType === instrument.orderType && limitPrice === instrument.limitPrice) return false;
     instrument.target = target;
@@ -166,7 +167,7 @@ export class StrategyRunner implements StrategyApi<unknown> {
     const position: TargetPosition = {
       type: 'target',
       exchange: instrument.exchange,
-      symbol,
+      symbol: instrument.symbol,
       ts: this.ctx.clock.now(),
       strategy: this.name,
       target,
@@ -178,11 +179,12 @@ export class StrategyRunner implements StrategyApi<unknown> {
   }
 
   currentTarget(symbol: string): number {
-    return this.instrument(this.exchange, symbol).target;
+    return this.named(symbol).target;
   }
 
   book(symbol: string): BookReader | undefined {
-    const view = this.books.get(this.exchange)?.get(symbol);
+    const key = symbol.includes(':') ? parseInstrumentKey(symbol) : undefined;
+    const view = key === undefined ? this.books.get(this.exchange)?.get(symbol) : this.books.get(key.exchange)?.get(key.symbol);
     return view !== undefined && view.snapshot.valid ? view : undefined;
   }
 
@@ -246,6 +248,16 @@ export class StrategyRunner implements StrategyApi<unknown> {
       instrument.started = true;
     }
     return instrument;
+  }
+
+  /** The instrument a handler names: a symbol on the current exchange, or an `exchange:SYMBOL` key. */
+  private named(name: string): Instrument {
+    // Symbols hold no colon: a name with one is an instrument key (checked first, no allocation).
+    if (name.includes(':')) {
+      const key = parseInstrumentKey(name);
+      if (key !== undefined) return this.instrument(key.exchange, key.symbol);
+    }
+    return this.instrument(this.exchange, name);
   }
 
   private instrument(exchange: string, symbol: string): Instrument {

@@ -4,9 +4,10 @@
  * under `backpressure`, so nothing is dropped and the run is deterministic (DESIGN.md, Live and
  * replay).
  *
- * Instruments come from config; a symbol with none is inferred from the decimals of the first
- * `INFERENCE_SAMPLE` records of the input (a pre-scan of trades, quotes and bars), and the report
- * says which were inferred and from how many samples. Later prices finer than the inferred grid
+ * Instruments (a symbol on one exchange, keyed `exchange:SYMBOL`) come from config, resolved
+ * against the exchanges the data shows (`resolve-instruments.ts`); one with none is inferred from
+ * the decimals of the first `INFERENCE_SAMPLE` records of the input (a pre-scan of trades, quotes
+ * and bars), and the report says which were inferred and from how many samples. Later prices finer than the inferred grid
  * are rounded to it (half-even) where an order or fill needs them.
  *
  * Failure. The system's root escalates (`BACKTEST_ROOT_SUPERVISION`), so when an actor whose
@@ -23,7 +24,8 @@ import type { PlannerStats } from '../../actors/execution/planner-actor.js';
 import type { RiskStats } from '../../actors/risk/risk-actor.js';
 import { STRATEGY_STATS, type StrategyStats } from '../../actors/strategies/strategy-api.js';
 import { getStrategy, resolveStrategyParams } from '../../actors/strategies/strategies.js';
-import { createInstrument, createPrecisionTracker, type Instrument, type PrecisionTracker } from '../model/instrument.js';
+import { createPrecisionTracker, type Instrument } from '../model/instrument.js';
+import { instrumentKey } from '../model/instrument-key.js';
 import type { MarketRecordType } from '../model/records.js';
 import type { ActorRef } from '../runtime/actor.js';
 import { createActorSystem, type ActorSystem, type Termination } from '../runtime/actor-system.js';
@@ -39,6 +41,7 @@ import { createSimulatedMarket } from '../../streams/simulated-market.js';
 import { actorFailureOf, errorMessage, formatActorFailure, type ActorFailure } from './actor-failure.js';
 import type { TickflowConfig } from './config.js';
 import { BACKTEST_ROOT_SUPERVISION, MARKET_BACKOFF } from './pipeline-supervision.js';
+import { resolveInstruments, type SeenInstrument } from './resolve-instruments.js';
 import { spawnTradingPipeline } from './trading-pipeline.js';
 import { wallPacer } from './wall-pacer.js';
 
@@ -108,7 +111,9 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
   const barSpec = parseBarSpec(config.bars.spec, config.bars.lateness === undefined ? { timeBase: config.bars.timeBase } : { timeBase: config.bars.timeBase, lateness: config.bars.lateness });
 
   const scan = await prescan(request);
-  const instruments = resolveInstruments(config, scan.trackers);
+  const resolved = resolveInstruments(config.instruments, scan.trackers);
+  const instruments = resolved.instruments;
+  for (const { path, symbol } of resolved.unused) request.logger?.warn({ path, symbol }, 'configured instrument not in the data; unused by this run');
   const quotePrecision = Math.max(2, ...[...instruments.values()].map((i) => i.quotePrecision));
 
   const started = process.hrtime.bigint();
@@ -245,7 +250,8 @@ async function openInput(request: BacktestRequest, chunkSize?: number): Promise<
 }
 
 interface Prescan {
-  readonly trackers: Map<string, { readonly exchange: string; readonly tracker: PrecisionTracker }>;
+  /** The instruments seen, by `instrumentKey(exchange, symbol)`. */
+  readonly trackers: Map<string, SeenInstrument>;
   readonly types: Set<MarketRecordType>;
   readonly firstTs: number | undefined;
 }
@@ -253,7 +259,7 @@ interface Prescan {
 /** Reads the first records to infer instruments and to see what kinds of records the input has. */
 async function prescan(request: BacktestRequest): Promise<Prescan> {
   const source = await openInput(request, 4096);
-  const trackers = new Map<string, { exchange: string; tracker: PrecisionTracker }>();
+  const trackers = new Map<string, SeenInstrument>();
   const types = new Set<MarketRecordType>();
   let firstTs: number | undefined;
   let seen = 0;
@@ -264,10 +270,11 @@ async function prescan(request: BacktestRequest): Promise<Prescan> {
       for (const record of chunk) {
         firstTs ??= record.tsRecv;
         types.add(record.type);
-        let entry = trackers.get(record.symbol);
+        const key = instrumentKey(record.exchange, record.symbol);
+        let entry = trackers.get(key);
         if (entry === undefined) {
-          entry = { exchange: record.exchange, tracker: createPrecisionTracker() };
-          trackers.set(record.symbol, entry);
+          entry = { exchange: record.exchange, symbol: record.symbol, tracker: createPrecisionTracker() };
+          trackers.set(key, entry);
         }
         // Trades, quotes and bars carry the prices and sizes orders use; book levels add cost, not precision.
         if (record.type !== 'book_change' && record.type !== 'depth_snapshot') entry.tracker.observeRecord(record);
@@ -280,21 +287,6 @@ async function prescan(request: BacktestRequest): Promise<Prescan> {
     await source.close();
   }
   return { trackers, types, firstTs };
-}
-
-function resolveInstruments(config: TickflowConfig, trackers: Prescan['trackers']): Map<string, Instrument> {
-  const out = new Map<string, Instrument>();
-  for (const spec of config.instruments) {
-    try {
-      out.set(spec.symbol, createInstrument({ ...spec, source: 'config' }));
-    } catch (error) {
-      throw new TickflowError('CONFIG_INVALID', `instruments: ${spec.symbol}: ${(error as Error).message}`, { symbol: spec.symbol });
-    }
-  }
-  for (const [symbol, { exchange, tracker }] of [...trackers.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (!out.has(symbol)) out.set(symbol, tracker.toInstrument(symbol, exchange));
-  }
-  return out;
 }
 
 function inputList(source: RecordSource): { name: string; format: string }[] {

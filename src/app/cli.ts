@@ -18,6 +18,7 @@ import { listStrategies } from '../../actors/strategies/strategies.js';
 import { BAR_SPEC_FORMS } from '../../streams/operators/bar-spec.js';
 import { SOURCE_FORMATS } from '../../streams/source-format.js';
 import type { Instrument } from '../model/instrument.js';
+import { instrumentKey } from '../model/instrument-key.js';
 import { TickflowError, isTickflowError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import { backtestFailureOf, runBacktest, type BacktestInput, type BacktestOutcome } from './backtest.js';
@@ -156,7 +157,7 @@ function describeInstruments(instruments: readonly Instrument[]): string {
     .map((i) => {
       const origin = i.source === 'config' ? 'configured' : 'inferred';
       const assumed = i.sizeIncrementIsDefault ? ' (default: no sizes in the data)' : '';
-      return `${i.symbol} ${origin}: price step ${i.priceIncrement}, size step ${i.sizeIncrement}${assumed}`;
+      return `${i.exchange === undefined ? i.symbol : instrumentKey(i.exchange, i.symbol)} ${origin}: price step ${i.priceIncrement}, size step ${i.sizeIncrement}${assumed}`;
     })
     .join('; ');
 }

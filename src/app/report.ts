@@ -8,10 +8,15 @@
  * gone, so no report of that run could be right, and a directory holding a `report.json` always
  * means a run that finished. Each kind of run removes the other's files from the directory, so
  * an earlier run's output is never mistaken for this one's.
+ *
+ * Instruments, positions and books are keyed `exchange:SYMBOL` (`binance:BTCUSDT`,
+ * `binance-futures:BTCUSDT`): the same symbol on two exchanges is two instruments. Both CSVs carry
+ * an `exchange` column beside `symbol`.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatPrice, formatSize, type Instrument } from '../model/instrument.js';
+import { instrumentKey } from '../model/instrument-key.js';
 import { formatUnits } from '../model/money.js';
 import type { BacktestFailure, BacktestOutcome } from './backtest.js';
 
@@ -25,12 +30,12 @@ export function buildReport(outcome: BacktestOutcome): Record<string, unknown> {
   const ex = outcome.execution;
   const p = ex.portfolio;
   const positions: Record<string, unknown> = {};
-  for (const [symbol, pos] of Object.entries(p.positions)) {
-    positions[symbol] = { quantity: pos.quantity, avgPrice: pos.avgPrice ?? null, realizedPnl: pos.realizedPnl, unrealizedPnl: pos.unrealizedPnl, fees: pos.fees, fills: pos.fills };
+  for (const [key, pos] of Object.entries(p.positions)) {
+    positions[key] = { quantity: pos.quantity, avgPrice: pos.avgPrice ?? null, realizedPnl: pos.realizedPnl, unrealizedPnl: pos.unrealizedPnl, fees: pos.fees, fills: pos.fills };
   }
   const instruments: Record<string, unknown> = {};
   for (const i of outcome.instruments) {
-    instruments[i.symbol] = {
+    instruments[keyOf(i)] = {
       exchange: i.exchange ?? null,
       priceIncrement: i.priceIncrement,
       sizeIncrement: i.sizeIncrement,
@@ -88,15 +93,20 @@ export function buildReport(outcome: BacktestOutcome): Record<string, unknown> {
   };
 }
 
+/** An instrument's report key; an instrument with no exchange (none in a run) keeps its bare symbol. */
+function keyOf(i: Instrument): string {
+  return i.exchange === undefined ? i.symbol : instrumentKey(i.exchange, i.symbol);
+}
+
 /**
- * The order books' counters by `<exchange>.<symbol>` (see `OrderBook`): whether the book ended
+ * The order books' counters by instrument key `<exchange>:<symbol>` (see `OrderBook`): whether the book ended
  * valid, and how its diffs went. A file that continues another's book (`_09` after `_08`) read
  * alone shows every diff `unsynced`: it holds no snapshot to start from.
  */
 function bookCounters(outcome: BacktestOutcome): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const b of outcome.books.books) {
-    out[`${b.exchange}.${b.symbol}`] = { valid: b.valid, snapshots: b.snapshots, applied: b.applied, dropped: b.dropped, gaps: b.gaps, unsynced: b.unsynced };
+    out[instrumentKey(b.exchange, b.symbol)] = { valid: b.valid, snapshots: b.snapshots, applied: b.applied, dropped: b.dropped, gaps: b.gaps, unsynced: b.unsynced };
   }
   return out;
 }
@@ -130,21 +140,21 @@ export function writeFailure(dir: string, failure: BacktestFailure): void {
 }
 
 function fillsCsv(outcome: BacktestOutcome): string {
-  const bySymbol = new Map<string, Instrument>(outcome.instruments.map((i) => [i.symbol, i]));
+  const byKey = new Map<string, Instrument>(outcome.instruments.map((i) => [keyOf(i), i]));
   const qp = Number(outcome.execution.portfolio.quotePrecision);
-  const lines = ['ts,clientOrderId,symbol,side,quantity,price,fee,liquidity'];
+  const lines = ['ts,clientOrderId,exchange,symbol,side,quantity,price,fee,liquidity'];
   for (const f of outcome.execution.fills) {
-    const inst = bySymbol.get(f.symbol)!;
-    lines.push([f.ts, f.clientOrderId, f.symbol, f.side, formatSize(inst, f.quantity), formatPrice(inst, f.price), formatUnits(f.fee, qp), f.liquidity].join(','));
+    const inst = byKey.get(instrumentKey(f.exchange, f.symbol))!;
+    lines.push([f.ts, f.clientOrderId, f.exchange, f.symbol, f.side, formatSize(inst, f.quantity), formatPrice(inst, f.price), formatUnits(f.fee, qp), f.liquidity].join(','));
   }
   return lines.join('\n') + '\n';
 }
 
 function ordersCsv(outcome: BacktestOutcome): string {
-  const lines = ['createdTs,updatedTs,clientOrderId,symbol,side,type,status,quantity,limitPrice,filledQuantity,avgFillPrice,reason'];
+  const lines = ['createdTs,updatedTs,clientOrderId,exchange,symbol,side,type,status,quantity,limitPrice,filledQuantity,avgFillPrice,reason'];
   for (const o of outcome.execution.orders) {
     lines.push(
-      [o.createdTs, o.updatedTs, o.clientOrderId, o.symbol, o.side, o.type, o.status, o.quantity, o.limitPrice ?? '', o.filledQuantity, o.avgFillPrice ?? '', csvText(o.reason ?? '')].join(','),
+      [o.createdTs, o.updatedTs, o.clientOrderId, o.exchange, o.symbol, o.side, o.type, o.status, o.quantity, o.limitPrice ?? '', o.filledQuantity, o.avgFillPrice ?? '', csvText(o.reason ?? '')].join(','),
     );
   }
   return lines.join('\n') + '\n';
@@ -178,7 +188,7 @@ export function formatSummary(outcome: BacktestOutcome, terms: readonly (readonl
     ['bars / signals', `${outcome.bars.emitted} / ${outcome.strategyStats.signals}${noBarsHint(outcome)}`],
     ['targets rounded to 0', `${outcome.planner.roundedToZero}${outcome.planner.roundedToZero > 0 ? ' (non-zero targets under one size increment, taken as flat)' : ''}`],
     ...outcome.books.books.map((b): [string, string] => [
-      `book ${b.symbol}`,
+      `book ${instrumentKey(b.exchange, b.symbol)}`,
       `${b.valid ? 'valid' : 'invalid'}: ${b.applied} applied, ${b.dropped} dropped, ${b.gaps} gaps, ${b.unsynced} unsynced`,
     ]),
     ['orders', orders || 'none'],

@@ -13,6 +13,8 @@ export type Liquidity = 'maker' | 'taker';
 /** One fill. `fee` is at the portfolio's quote precision; negative for a rebate. */
 export interface Fill {
   readonly clientOrderId: string;
+  /** The venue it traded on (with `symbol`, the instrument). */
+  readonly exchange: string;
   readonly symbol: string;
   readonly side: OrderSide;
   /** Lots, positive. */

@@ -367,4 +367,26 @@ export class OrderBook implements BookReader {
   topN(n: number): { bids: BookLevel[]; asks: BookLevel[] } {
     return { bids: this.bids.top(n), asks: this.asks.top(n) };
   }
+
+  /** Number of levels on one side (`ask` true for asks). */
+  levelCount(ask: boolean): number {
+    return ask ? this.asks.size : this.bids.size;
+  }
+
+  /** Price of the `i`-th best level of one side (0 is the best), without allocating. */
+  levelPrice(ask: boolean, i: number): number {
+    const side = ask ? this.asks : this.bids;
+    return ask ? -side.keys[side.keys.length - 1 - i]! : side.keys[side.keys.length - 1 - i]!;
+  }
+
+  /** Amount of the `i`-th best level of one side (0 is the best). */
+  levelAmount(ask: boolean, i: number): number {
+    const side = ask ? this.asks : this.bids;
+    return side.amounts[side.amounts.length - 1 - i]!;
+  }
+
+  /** Amount resting at exactly `price` on one side; 0 when no level is there. */
+  sideAmountAt(ask: boolean, price: number): number {
+    return ask ? this.asks.amountAt(price) : this.bids.amountAt(price);
+  }
 }

@@ -24,6 +24,8 @@ export type OrderType = 'market' | 'limit';
 /** One version of an order. A transition makes a new object; old versions stay valid snapshots. */
 export interface Order {
   readonly clientOrderId: string;
+  /** The venue it trades on: with `symbol`, the instrument (`instrumentKey(exchange, symbol)`). */
+  readonly exchange: string;
   readonly symbol: string;
   readonly side: OrderSide;
   readonly type: OrderType;
@@ -53,6 +55,8 @@ export interface Order {
 /** What a planner asks for. */
 export interface NewOrder {
   readonly clientOrderId: string;
+  /** The venue it is for: one symbol on two exchanges is two instruments. */
+  readonly exchange: string;
   readonly symbol: string;
   readonly side: OrderSide;
   readonly type: OrderType;
@@ -96,11 +100,14 @@ export type OrderTransition =
 /**
  * Checks a new order against its instrument: returns a reason, or `undefined` when it is valid
  * (positive quantity on the size grid; a positive limit price on the price grid for limit orders and
- * none for market orders; matching symbol).
+ * none for market orders; matching exchange and symbol).
  */
 export function validateNewOrder(spec: NewOrder, instrument: Instrument): string | undefined {
   if (spec.clientOrderId.length === 0) return 'empty clientOrderId';
   if (spec.symbol !== instrument.symbol) return `symbol ${spec.symbol} does not match instrument ${instrument.symbol}`;
+  if (instrument.exchange !== undefined && spec.exchange !== instrument.exchange) {
+    return `exchange ${spec.exchange} does not match instrument ${instrument.exchange}:${instrument.symbol}`;
+  }
   if (spec.quantity <= 0n) return `quantity must be positive, got ${formatUnits(spec.quantity, instrument.sizePrecision)}`;
   if (spec.quantity % instrument.sizeIncrementLots !== 0n) {
     return `quantity ${formatUnits(spec.quantity, instrument.sizePrecision)} is not a multiple of ${instrument.sizeIncrement}`;
@@ -124,6 +131,7 @@ export function validateNewOrder(spec: NewOrder, instrument: Instrument): string
 export function createOrder(spec: NewOrder, instrument: Instrument): Order {
   return {
     clientOrderId: spec.clientOrderId,
+    exchange: spec.exchange,
     symbol: spec.symbol,
     side: spec.side,
     type: spec.type,
@@ -188,6 +196,7 @@ export function applyOrderEvent(order: Order, event: OrderEvent): OrderTransitio
   }
   const next: Order = {
     clientOrderId: order.clientOrderId,
+    exchange: order.exchange,
     symbol: order.symbol,
     side: order.side,
     type: order.type,
@@ -239,6 +248,7 @@ function withTime(t: StatusTimes, status: OrderStatus, ts: number): StatusTimes 
 /** An order as decimal strings, for reports and CSV. */
 export interface OrderView {
   readonly clientOrderId: string;
+  readonly exchange: string;
   readonly symbol: string;
   readonly side: OrderSide;
   readonly type: OrderType;
@@ -256,6 +266,7 @@ export interface OrderView {
 export function orderView(order: Order): OrderView {
   return {
     clientOrderId: order.clientOrderId,
+    exchange: order.exchange,
     symbol: order.symbol,
     side: order.side,
     type: order.type,

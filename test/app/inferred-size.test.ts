@@ -34,7 +34,7 @@ describe.skipIf(!truefx)('tickflow backtest on quotes without sizes (TrueFX USD/
     );
     expect(code).toBe(0);
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Record<string, any>;
-    expect(report['instruments']['USDJPY']).toMatchObject({
+    expect(report['instruments']['csv:USDJPY']).toMatchObject({
       priceIncrement: '0.001',
       sizeIncrement: DEFAULT_SIZE_INCREMENT,
       sizeIncrementIsDefault: true,
@@ -45,11 +45,11 @@ describe.skipIf(!truefx)('tickflow backtest on quotes without sizes (TrueFX USD/
     const orders = Object.values(report['orders'] as Record<string, number>).reduce((a, b) => a + b, 0);
     expect(orders).toBeGreaterThan(0);
     expect(report['fills']).toBeGreaterThan(0);
-    const quantities = readFileSync(join(dir, 'fills.csv'), 'utf8').trimEnd().split('\n').slice(1).map((r) => Number(r.split(',')[4]));
+    const quantities = readFileSync(join(dir, 'fills.csv'), 'utf8').trimEnd().split('\n').slice(1).map((r) => Number(r.split(',')[5]));
     for (const q of quantities) expect(q).toBe(0.5);
 
     expect(out.join('\n')).toMatch(
-      new RegExp(`^instruments +USDJPY inferred: price step 0\\.001, size step ${DEFAULT_SIZE_INCREMENT.replace('.', '\\.')} \\(default: no sizes in the data\\)`, 'm'),
+      new RegExp(`^instruments +csv:USDJPY inferred: price step 0\\.001, size step ${DEFAULT_SIZE_INCREMENT.replace('.', '\\.')} \\(default: no sizes in the data\\)`, 'm'),
     );
   });
 });

@@ -132,7 +132,7 @@ describe('the pipeline tree', () => {
     // it reached the venue: trading never noticed.
     const snapshot = await rig.ask<ExecutionSnapshot>(refs.execution, { type: 'exec_snapshot' });
     expect(snapshot.orders.map((o) => [o.clientOrderId, o.status])).toEqual([['strategy-BTC-1', 'FILLED']]);
-    expect(snapshot.portfolio.positions[BTC.symbol]?.quantity).toBe('1.000');
+    expect(snapshot.portfolio.positions[`x:${BTC.symbol}`]?.quantity).toBe('1.000');
     await system.stop();
   });
 

@@ -23,6 +23,7 @@ const btc = createInstrument({ symbol: 'BTCUSDT', priceIncrement: '0.01', sizeIn
 
 const limitBuy: NewOrder = {
   clientOrderId: 'o-1',
+  exchange: 'binance',
   symbol: 'BTCUSDT',
   side: 'buy',
   type: 'limit',

@@ -54,7 +54,7 @@ export function pipelineRig(strategy: StrategyDefinition, raw: Record<string, un
   const clock = new SimulatedClock(T0);
   const system = createActorSystem({ clock, supervision: BACKTEST_ROOT_SUPERVISION });
   const config = parseConfig(raw, 'test');
-  const instruments = new Map<string, Instrument>([['BTC', BTC]]);
+  const instruments = new Map<string, Instrument>([['x:BTC', BTC]]);
   const refs = spawnTradingPipeline(system, { config, instruments, quotePrecision: 2, strategy, params, interval: undefined, keepFills: true });
   system.runUntilIdle();
   return {

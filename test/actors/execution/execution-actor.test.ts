@@ -36,7 +36,7 @@ function rig(approval: 'auto' | 'manual' = 'manual', extra: Partial<ExecutionCon
   const venueRef = system.spawn(recordingActor<VenueMessage>(venue, [], 'venue'));
   system.spawn(recordingActor<OrderUpdate>(updates, ['exec.order'], 'order-watch'));
   const config: ExecutionConfig = {
-    instruments: new Map<string, Instrument>([['BTC', BTC]]),
+    instruments: new Map<string, Instrument>([['x:BTC', BTC]]),
     quotePrecision: 2,
     initialCash: '100000',
     approval,
@@ -67,7 +67,7 @@ function rig(approval: 'auto' | 'manual' = 'manual', extra: Partial<ExecutionCon
 }
 
 function order(clientOrderId: string, ts: number, side: OrderSide = 'buy', quantity = 1000n): NewOrder {
-  return { clientOrderId, symbol: 'BTC', side, type: 'market', quantity, limitPrice: undefined, ts };
+  return { clientOrderId, exchange: 'x', symbol: 'BTC', side, type: 'market', quantity, limitPrice: undefined, ts };
 }
 
 async function statusOf(r: Rig, id: string): Promise<string | undefined> {
@@ -97,7 +97,7 @@ describe('execution actor: manual approval', () => {
     r.send({ type: 'approve', clientOrderId: 'a' });
     expect(r.venue).toHaveLength(1);
     expect(r.venue[0]!.at).toBe(T0 + TIMEOUT - 1);
-    expect(r.venue[0]!.message).toEqual({ type: 'venue_submit', order: { clientOrderId: 'a', symbol: 'BTC', side: 'buy', type: 'market', quantity: 1000n, limitPrice: undefined, ts: T0 + TIMEOUT - 1 } });
+    expect(r.venue[0]!.message).toEqual({ type: 'venue_submit', order: { clientOrderId: 'a', exchange: 'x', symbol: 'BTC', side: 'buy', type: 'market', quantity: 1000n, limitPrice: undefined, ts: T0 + TIMEOUT - 1 } });
     expect(await statusOf(r, 'a')).toBe('SUBMITTED');
     expect(await pending(r)).toEqual([]);
     expect(r.updates.map((u) => u.message.order.status)).toEqual(['INITIALIZED', 'PENDING_APPROVAL', 'SUBMITTED']);

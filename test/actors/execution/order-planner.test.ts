@@ -51,7 +51,7 @@ describe('planOrders', () => {
   it('orders target minus position minus open coverage as a market order', () => {
     const orders = planOrders(target(1), 300n, 200n, btc, createClientOrderIdFactory());
     expect(orders).toEqual([
-      { clientOrderId: 's1-BTCUSDT-1', symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: 500n, limitPrice: undefined, ts: 1_000 },
+      { clientOrderId: 's1-BTCUSDT-1', exchange: 'binance', symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: 500n, limitPrice: undefined, ts: 1_000 },
     ]);
   });
 
@@ -149,14 +149,14 @@ describe('planOrders', () => {
   it('takes its coverage from the order registry', () => {
     const reg = new OrderRegistry();
     const ids = createClientOrderIdFactory();
-    for (const o of planOrders(target(1), 0n, reg.openCoverage('BTCUSDT'), btc, ids)) reg.create(o, btc);
+    for (const o of planOrders(target(1), 0n, reg.openCoverage('binance:BTCUSDT'), btc, ids)) reg.create(o, btc);
     // The same target again: the open order covers it.
-    expect(planOrders(target(1), 0n, reg.openCoverage('BTCUSDT'), btc, ids)).toEqual([]);
+    expect(planOrders(target(1), 0n, reg.openCoverage('binance:BTCUSDT'), btc, ids)).toEqual([]);
     // Half filled: position 0.5, the order still covers 0.5.
     reg.apply('s1-BTCUSDT-1', { type: 'submit', ts: 2 });
     reg.apply('s1-BTCUSDT-1', { type: 'fill', ts: 3, quantity: 500n, price: 10_000n });
-    expect(planOrders(target(1), 500n, reg.openCoverage('BTCUSDT'), btc, ids)).toEqual([]);
-    expect(planOrders(target(2), 500n, reg.openCoverage('BTCUSDT'), btc, ids)[0]?.quantity).toBe(1_000n);
+    expect(planOrders(target(1), 500n, reg.openCoverage('binance:BTCUSDT'), btc, ids)).toEqual([]);
+    expect(planOrders(target(2), 500n, reg.openCoverage('binance:BTCUSDT'), btc, ids)[0]?.quantity).toBe(1_000n);
   });
 
   it('lands position plus coverage plus the order exactly on the rounded target (property)', () => {
@@ -175,7 +175,7 @@ describe('planOrders', () => {
 describe('planWithCancels', () => {
   it('cancels open orders on the wrong side and orders the whole move', () => {
     const plan = planWithCancels(target(-0.3), 0n, [open('b1', 'buy', 500n)], btc, createClientOrderIdFactory());
-    expect(plan.cancels).toEqual([{ type: 'cancel_request', clientOrderId: 'b1', symbol: 'BTCUSDT', reason: 'WRONG_SIDE', ts: 1_000 }]);
+    expect(plan.cancels).toEqual([{ type: 'cancel_request', clientOrderId: 'b1', exchange: 'binance', symbol: 'BTCUSDT', reason: 'WRONG_SIDE', ts: 1_000 }]);
     expect(plan.orders).toMatchObject([{ side: 'sell', quantity: 300n }]);
     expect(plan.delta).toBe(-300n);
   });

@@ -11,7 +11,7 @@ const instruments: Record<string, Instrument> = {
 };
 
 function spec(id: string, symbol: string, side: OrderSide, quantity: bigint, ts = 1): NewOrder {
-  return { clientOrderId: id, symbol, side, type: 'market', quantity, ts };
+  return { clientOrderId: id, exchange: 'x', symbol, side, type: 'market', quantity, ts };
 }
 
 function create(reg: OrderRegistry, s: NewOrder) {
@@ -65,17 +65,17 @@ describe('OrderRegistry', () => {
     create(reg, spec('e1', 'ETHUSDT', 'buy', 7n));
     reg.apply('b1', { type: 'submit', ts: 2 });
     reg.apply('b1', { type: 'fill', ts: 3, quantity: 1200n, price: 100n });
-    expect(reg.openCoverage('BTCUSDT')).toBe(1800n - 1000n);
+    expect(reg.openCoverage('x:BTCUSDT')).toBe(1800n - 1000n);
     reg.apply('s1', { type: 'deny', ts: 4, reason: 'MAX_POSITION' });
-    expect(reg.openCoverage('BTCUSDT')).toBe(1800n);
-    expect(reg.openOrders('BTCUSDT').map((o) => o.clientOrderId)).toEqual(['b1']);
+    expect(reg.openCoverage('x:BTCUSDT')).toBe(1800n);
+    expect(reg.openOrders('x:BTCUSDT').map((o) => o.clientOrderId)).toEqual(['b1']);
     expect(reg.openCount()).toBe(2);
     reg.apply('b1', { type: 'requestCancel', ts: 5 });
-    expect(reg.openCoverage('BTCUSDT')).toBe(1800n); // a pending cancel may still fill
+    expect(reg.openCoverage('x:BTCUSDT')).toBe(1800n); // a pending cancel may still fill
     reg.apply('b1', { type: 'cancel', ts: 6 });
-    expect(reg.openCoverage('BTCUSDT')).toBe(0n);
-    expect(reg.openOrders('BTCUSDT')).toEqual([]);
-    expect(reg.openCoverage('ETHUSDT')).toBe(7n);
+    expect(reg.openCoverage('x:BTCUSDT')).toBe(0n);
+    expect(reg.openOrders('x:BTCUSDT')).toEqual([]);
+    expect(reg.openCoverage('x:ETHUSDT')).toBe(7n);
     expect(reg.countByStatus()).toMatchObject({ CANCELED: 1, DENIED: 1, INITIALIZED: 1 });
   });
 
@@ -178,7 +178,7 @@ describe('OrderRegistry (property)', () => {
             if (o.symbol !== symbol || isTerminalStatus(o.status)) continue;
             cover += (o.side === 'buy' ? 1n : -1n) * (o.quantity - o.filledQuantity);
           }
-          expect(reg.openCoverage(symbol)).toBe(cover);
+          expect(reg.openCoverage(`x:${symbol}`)).toBe(cover);
         }
       }),
       { numRuns: 500 },

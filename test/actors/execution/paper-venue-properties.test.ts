@@ -9,7 +9,7 @@ import { isTerminalStatus } from '../../../src/model/order-transitions.js';
 import type { BookTicker, MarketRecord, Trade, TradeBar } from '../../../src/model/records.js';
 
 const BTC = createInstrument({ symbol: 'BTC', priceIncrement: '0.01', sizeIncrement: '0.001', quotePrecision: 2 });
-const instruments = new Map<string, Instrument>([['BTC', BTC]]);
+const instruments = new Map<string, Instrument>([['x:BTC', BTC]]);
 
 // Market data built from ticks and lots, so the exact price and size of every record is known.
 type Step =
@@ -151,7 +151,7 @@ describe('PaperVenue (properties)', () => {
           if (step.kind === 'submit') {
             const id = `o${ids.length}`;
             const spec: NewOrder = {
-              clientOrderId: id, symbol: 'BTC', side: step.side, type: step.type, quantity: BigInt(step.lots),
+              clientOrderId: id, exchange: 'x', symbol: 'BTC', side: step.side, type: step.type, quantity: BigInt(step.lots),
               limitPrice: step.type === 'limit' ? BigInt(step.limit) : undefined, ts: now,
             };
             const arrival = venue.submit(spec);

@@ -10,7 +10,7 @@ import { isTickflowError } from '../../../src/runtime/errors.js';
 
 // Prices 0.01, sizes 0.001, money in cents (so notionals and fees round).
 const BTC = createInstrument({ symbol: 'BTC', priceIncrement: '0.01', sizeIncrement: '0.001', quotePrecision: 2 });
-const instruments = new Map<string, Instrument>([['BTC', BTC]]);
+const instruments = new Map<string, Instrument>([['x:BTC', BTC]]);
 
 function venue(config: PaperVenueConfigInput = {}, quotePrecision?: number): PaperVenue {
   return createPaperVenue({ latencyUs: 50, ...config }, { instruments, quotePrecision });
@@ -32,11 +32,11 @@ function bar(openTs: number, closeTs: number, open: number, high: number, low: n
 }
 
 function market(id: string, side: OrderSide, quantity: bigint, ts: number, symbol = 'BTC'): NewOrder {
-  return { clientOrderId: id, symbol, side, type: 'market', quantity, ts };
+  return { clientOrderId: id, exchange: 'x', symbol, side, type: 'market', quantity, ts };
 }
 
 function limit(id: string, side: OrderSide, quantity: bigint, price: bigint, ts: number): NewOrder {
-  return { clientOrderId: id, symbol: 'BTC', side, type: 'limit', quantity, limitPrice: price, ts };
+  return { clientOrderId: id, exchange: 'x', symbol: 'BTC', side, type: 'limit', quantity, limitPrice: price, ts };
 }
 
 function fills(events: readonly VenueEvent[]): VenueFilled[] {
@@ -303,7 +303,8 @@ describe('PaperVenue: requests', () => {
     reg.create(market('a', 'buy', 2500n, 0), BTC);
     reg.apply('a', { type: 'submit', ts: 0 });
     v.submit(market('a', 'buy', 2500n, 0));
-    for (const q of [quote(60, 99, 9, 100, 1), quote(70, 99, 9, 100, 1), quote(80, 99, 9, 100, 1)]) {
+    // The ask level refills (1, then 2, then 3.5): what was taken is not offered again, the increase is.
+    for (const q of [quote(60, 99, 9, 100, 1), quote(70, 99, 9, 100, 2), quote(80, 99, 9, 100, 3.5)]) {
       for (const e of v.onMarket(q)) expect(reg.apply(e.clientOrderId, e.event).ok).toBe(true);
     }
     expect(reg.get('a')).toMatchObject({ status: 'FILLED', filledQuantity: 2500n, fillCount: 3 });
@@ -329,5 +330,34 @@ describe('PaperVenue: requests', () => {
       expect(String(error)).toMatch(/takerFee/);
       expect(String(error)).toMatch(/latencyUs/);
     }
+  });
+});
+
+describe('PaperVenue: instruments keyed by exchange and symbol', () => {
+  it('serves two exchanges and fills each order only on its own exchange’s data', () => {
+    const spot = createInstrument({ symbol: 'BTC', exchange: 'spot', priceIncrement: '0.01', sizeIncrement: '0.001', quotePrecision: 2 });
+    const perp = createInstrument({ symbol: 'BTC', exchange: 'perp', priceIncrement: '0.1', sizeIncrement: '0.001', quotePrecision: 2 });
+    const v = createPaperVenue({ latencyUs: 50 }, { instruments: new Map([['spot:BTC', spot], ['perp:BTC', perp]]) });
+    const on = (exchange: string, q: BookTicker): BookTicker => ({ ...q, exchange });
+    v.submit({ ...market('s', 'buy', 1000n, 0), exchange: 'spot' });
+    v.submit({ ...market('p', 'buy', 1000n, 0), exchange: 'perp' });
+    v.onMarket(on('spot', quote(40, 99, 9, 100, 9)));
+    v.onMarket(on('perp', quote(40, 109, 9, 110, 9)));
+    expect(v.onTime(50).map((e) => [e.kind, e.exchange])).toEqual([['accepted', 'spot'], ['accepted', 'perp']]);
+    expect(v.workingCount('spot:BTC')).toBe(1);
+    expect(v.workingCount('perp:BTC')).toBe(1);
+    // A perp quote fills the perp order only, at the perp ask.
+    const perpFills = fills(v.onMarket(on('perp', quote(60, 109.5, 9, 110.5, 9))));
+    expect(perpFills.map((e) => [e.clientOrderId, e.exchange, e.fill.exchange, e.fill.price])).toEqual([['p', 'perp', 'perp', 1105n]]);
+    const spotFills = fills(v.onMarket(on('spot', quote(70, 99.5, 9, 100.5, 9))));
+    expect(spotFills.map((e) => [e.clientOrderId, e.exchange, e.fill.exchange, e.fill.price])).toEqual([['s', 'spot', 'spot', 10050n]]);
+  });
+
+  it('rejects an order for a symbol on an exchange it has no instrument for', () => {
+    const v = venue();
+    v.submit({ ...market('a', 'buy', 1000n, 0), exchange: 'other' });
+    const events = v.onTime(50);
+    expect(events.map((e) => [e.kind, e.code, e.exchange])).toEqual([['rejected', 'UNKNOWN_INSTRUMENT', 'other']]);
+    expect(events[0]!.reason).toContain('other:BTC');
   });
 });

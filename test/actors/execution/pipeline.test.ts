@@ -31,7 +31,7 @@ function target(ts: number, quantity: number): TargetPosition {
 function pipeline() {
   const clock = new SimulatedClock(T0);
   const system = createActorSystem({ clock });
-  const instruments = new Map<string, Instrument>([['BTC', BTC]]);
+  const instruments = new Map<string, Instrument>([['x:BTC', BTC]]);
   const venue = system.spawn(paperVenueActor, { config: { venue: { latencyUs: LATENCY }, instruments, quotePrecision: 2 } });
   const execution = system.spawn(executionActor, {
     config: {
@@ -97,7 +97,7 @@ describe('trading pipeline with manual approval', () => {
     const snap = await p.snapshot();
     expect(snap.orders.map((o) => [o.clientOrderId, o.status, o.avgFillPrice])).toEqual([['test-BTC-1', 'FILLED', '105.00']]);
     expect(snap.fills.map((f) => [f.ts, f.price, f.quantity])).toEqual([[T0 + 4 * SECOND, 10500n, 1000n]]);
-    expect(snap.portfolio.positions['BTC']?.quantity).toBe('1.000');
+    expect(snap.portfolio.positions['x:BTC']?.quantity).toBe('1.000');
     expect((await p.venueStats()).submitted).toBe(1);
     await drain(p.system);
   });

@@ -27,7 +27,7 @@ describe('planner actor', () => {
     const system = createActorSystem({ clock });
     const sent: Received<{ type: string; order?: NewOrder; clientOrderId?: string }>[] = [];
     const risk = system.spawn(recordingActor(sent));
-    const planner = system.spawn(plannerActor, { config: { instruments: new Map([['BTC', BTC]]), risk: risk as ActorRef<never> } });
+    const planner = system.spawn(plannerActor, { config: { instruments: new Map([['x:BTC', BTC]]), risk: risk as ActorRef<never> } });
     const update = (order: Order) => planner.tell({ type: 'order_update', order } satisfies OrderUpdate);
 
     planner.tell(target(1_000, 1));
@@ -62,7 +62,7 @@ describe('planner actor', () => {
     const system = createActorSystem({ clock });
     const sent: Received<{ type: string; order?: NewOrder; clientOrderId?: string }>[] = [];
     const risk = system.spawn(recordingActor(sent));
-    const planner = system.spawn(plannerActor, { config: { instruments: new Map([['BTC', instrument]]), risk: risk as ActorRef<never> } });
+    const planner = system.spawn(plannerActor, { config: { instruments: new Map([['x:BTC', instrument]]), risk: risk as ActorRef<never> } });
     const tell = (message: unknown, at = clock.now()) => {
       clock.advanceTo(at);
       planner.tell(message as never);
@@ -75,7 +75,7 @@ describe('planner actor', () => {
       fill: (order: Order, quantity: bigint, position: bigint) =>
         tell({
           type: 'fill_report',
-          fill: { clientOrderId: order.clientOrderId, symbol: 'BTC', side: order.side, quantity, price: 10_000n, fee: 0n, liquidity: 'taker', ts: clock.now() },
+          fill: { clientOrderId: order.clientOrderId, exchange: 'x', symbol: 'BTC', side: order.side, quantity, price: 10_000n, fee: 0n, liquidity: 'taker', ts: clock.now() },
           position,
         } satisfies FillReport),
       said: (from = 0) => sent.slice(from).map(({ message: m }) => (m.type === 'cancel' ? `cancel ${m.clientOrderId}` : `${m.order!.side} ${m.order!.quantity} ${m.order!.clientOrderId}`)),

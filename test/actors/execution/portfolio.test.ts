@@ -9,7 +9,7 @@ import { isTickflowError } from '../../../src/runtime/errors.js';
 const usd = createInstrument({ symbol: 'ABC', priceIncrement: '0.01', sizeIncrement: '0.001', quotePrecision: 2 });
 
 function fill(side: 'buy' | 'sell', quantity: bigint, price: bigint, fee = 0n, symbol = 'ABC'): PortfolioFill {
-  return { symbol, side, quantity, price, fee };
+  return { exchange: 'x', symbol, side, quantity, price, fee };
 }
 
 function books(p: Portfolio): bigint {
@@ -21,19 +21,19 @@ describe('Portfolio (worked examples)', () => {
     const p = new Portfolio({ quotePrecision: 2, initialCash: '1000' });
     p.applyFill(fill('buy', 1000n, 1001n, 3n), usd); // 1.000 @ 10.01, fee 0.03
     p.applyFill(fill('buy', 2000n, 1000n), usd); // 2.000 @ 10.00
-    expect(p.position('ABC')).toMatchObject({ quantity: 3000n, costBasis: 3001n, avgPrice: 1000n }); // 30.01 / 3 = 10.0033 -> 10.00
+    expect(p.position('x:ABC')).toMatchObject({ quantity: 3000n, costBasis: 3001n, avgPrice: 1000n }); // 30.01 / 3 = 10.0033 -> 10.00
     expect(p.cash).toBe(100000n - 3001n - 3n);
 
     // Sell 1.000 @ 11.00: the closed third of 30.01 is 10.0033… -> 10.00; 20.01 stays.
     const first = p.applyFill(fill('sell', 1000n, 1100n), usd);
     expect(first.realizedPnl).toBe(100n);
-    expect(p.position('ABC')).toMatchObject({ quantity: 2000n, costBasis: 2001n, realizedPnl: 100n, avgPrice: 1000n }); // 10.005 -> 10.00
+    expect(p.position('x:ABC')).toMatchObject({ quantity: 2000n, costBasis: 2001n, realizedPnl: 100n, avgPrice: 1000n }); // 10.005 -> 10.00
 
     // Sell 2.000 @ 9.00: 18.00 - 20.01 = -2.01. In all: 29.00 - 30.01 = -1.01.
     const second = p.applyFill(fill('sell', 2000n, 900n), usd);
     expect(second.realizedPnl).toBe(-201n);
     expect(p.realizedPnl).toBe(-101n);
-    expect(p.position('ABC')).toMatchObject({ quantity: 0n, costBasis: 0n, avgPrice: undefined });
+    expect(p.position('x:ABC')).toMatchObject({ quantity: 0n, costBasis: 0n, avgPrice: undefined });
     expect(p.cash).toBe(100000n - 101n - 3n);
     expect(books(p)).toBe(p.cash);
   });
@@ -42,9 +42,9 @@ describe('Portfolio (worked examples)', () => {
     const p = new Portfolio({ quotePrecision: 2, initialCash: '100' });
     p.applyFill(fill('buy', 1000n, 500n), usd); // 5.00
     p.applyFill(fill('buy', 1000n, 501n), usd); // 5.01 -> basis 10.01, avg 5.005 -> 5.00
-    expect(p.position('ABC')?.avgPrice).toBe(500n);
+    expect(p.position('x:ABC')?.avgPrice).toBe(500n);
     expect(p.applyFill(fill('sell', 1000n, 600n), usd).realizedPnl).toBe(100n); // removes 5.005 -> 5.00
-    expect(p.position('ABC')?.costBasis).toBe(501n);
+    expect(p.position('x:ABC')?.costBasis).toBe(501n);
     expect(p.applyFill(fill('sell', 1000n, 600n), usd).realizedPnl).toBe(99n);
     expect(p.realizedPnl).toBe(199n); // 12.00 - 10.01
   });
@@ -54,7 +54,7 @@ describe('Portfolio (worked examples)', () => {
     p.applyFill(fill('buy', 1000n, 10000n), usd); // long 1.000 @ 100.00
     const flip = p.applyFill(fill('sell', 3000n, 10150n), usd); // sell 3.000 @ 101.50
     expect(flip).toMatchObject({ before: 1000n, after: -2000n, realizedPnl: 150n, notional: 30450n, flipped: true });
-    expect(p.position('ABC')).toMatchObject({ quantity: -2000n, costBasis: -20300n, avgPrice: 10150n });
+    expect(p.position('x:ABC')).toMatchObject({ quantity: -2000n, costBasis: -20300n, avgPrice: 10150n });
     const cover = p.applyFill(fill('buy', 2000n, 10000n), usd); // buy back 2.000 @ 100.00
     expect(cover.realizedPnl).toBe(300n);
     expect(p.realizedPnl).toBe(450n);
@@ -64,9 +64,9 @@ describe('Portfolio (worked examples)', () => {
   it('rounds a flip’s closing notional and gives the rest to the new side', () => {
     const p = new Portfolio({ quotePrecision: 2, initialCash: '0' });
     p.applyFill(fill('buy', 1n, 301n), usd); // 0.001 @ 3.01 -> 0.00301 -> 0.00
-    expect(p.position('ABC')?.costBasis).toBe(0n);
+    expect(p.position('x:ABC')?.costBasis).toBe(0n);
     p.applyFill(fill('sell', 3n, 301n), usd); // 0.003 @ 3.01 = 0.00903 -> 0.01; closing 0.001 -> 0.00
-    expect(p.position('ABC')).toMatchObject({ quantity: -2n, costBasis: -1n });
+    expect(p.position('x:ABC')).toMatchObject({ quantity: -2n, costBasis: -1n });
     expect(p.realizedPnl).toBe(0n);
     expect(books(p)).toBe(p.cash);
   });
@@ -76,13 +76,13 @@ describe('Portfolio (worked examples)', () => {
     p.applyFill(fill('buy', 2000n, 500n, 1n), usd); // 2.000 @ 5.00, fee 0.01
     expect(p.unrealizedPnl()).toBe(0n); // unmarked: valued at cost
     expect(p.equity()).toBe(9999n);
-    p.mark('ABC', 5.125);
-    expect(p.marketValue('ABC')).toBe(1025n);
-    expect(p.unrealizedPnl('ABC')).toBe(25n);
+    p.mark('x:ABC', 5.125);
+    expect(p.marketValue('x:ABC')).toBe(1025n);
+    expect(p.unrealizedPnl('x:ABC')).toBe(25n);
     expect(p.equity()).toBe(10024n);
-    p.mark('ABC', 5.0025); // 10.005 -> 10.00
-    expect(p.marketValue('ABC')).toBe(1000n);
-    p.mark('ABC', '4.5');
+    p.mark('x:ABC', 5.0025); // 10.005 -> 10.00
+    expect(p.marketValue('x:ABC')).toBe(1000n);
+    p.mark('x:ABC', '4.5');
     expect(p.grossExposure()).toBe(900n);
     expect(p.snapshot()).toEqual({
       quotePrecision: 2,
@@ -94,7 +94,7 @@ describe('Portfolio (worked examples)', () => {
       equity: '98.99',
       grossExposure: '9.00',
       positions: {
-        ABC: {
+        'x:ABC': {
           quantity: '2.000',
           avgPrice: '5.00',
           costBasis: '10.00',
@@ -111,9 +111,9 @@ describe('Portfolio (worked examples)', () => {
 
   it('values a short position negatively and keeps a mark set before the first fill', () => {
     const p = new Portfolio({ quotePrecision: 2, initialCash: '100' });
-    p.mark('ABC', 9);
+    p.mark('x:ABC', 9);
     p.applyFill(fill('sell', 1000n, 1000n), usd); // short 1.000 @ 10.00
-    expect(p.marketValue('ABC')).toBe(-900n);
+    expect(p.marketValue('x:ABC')).toBe(-900n);
     expect(p.unrealizedPnl()).toBe(100n);
     expect(p.equity()).toBe(10000n + 1000n - 900n);
   });
@@ -121,9 +121,9 @@ describe('Portfolio (worked examples)', () => {
   it('says which orders only reduce the position', () => {
     const p = new Portfolio({ quotePrecision: 2, initialCash: '100' });
     p.applyFill(fill('buy', 2000n, 500n), usd);
-    expect(p.wouldReduce('ABC', 'sell', 2000n)).toBe(true);
-    expect(p.wouldReduce('ABC', 'sell', 2001n)).toBe(false);
-    expect(p.wouldReduce('ABC', 'buy', 1n)).toBe(false);
+    expect(p.wouldReduce('x:ABC', 'sell', 2000n)).toBe(true);
+    expect(p.wouldReduce('x:ABC', 'sell', 2001n)).toBe(false);
+    expect(p.wouldReduce('x:ABC', 'buy', 1n)).toBe(false);
     expect(p.wouldReduce('XYZ', 'sell', 1n)).toBe(false);
   });
 
@@ -215,7 +215,7 @@ describe('Portfolio (property)', () => {
           for (const f of fills) {
             const inst = insts[f.sym] as Instrument;
             const sign = f.side === 'buy' ? 1n : -1n;
-            p.applyFill({ symbol: inst.symbol, side: f.side, quantity: f.quantity, price: f.price, fee: f.fee }, inst);
+            p.applyFill({ exchange: 'x', symbol: inst.symbol, side: f.side, quantity: f.quantity, price: f.price, fee: f.fee }, inst);
             signed[f.sym] = (signed[f.sym] as bigint) + sign * f.quantity;
             expectedCash -= sign * refNotional(f.price, f.quantity, inst, qp) + f.fee;
 
@@ -239,8 +239,8 @@ describe('Portfolio (property)', () => {
             expect(books(p)).toBe(p.cash);
             for (let i = 0; i < insts.length; i++) {
               const inst = insts[i] as Instrument;
-              expect(p.positionQuantity(inst.symbol)).toBe(signed[i]);
-              const pos = p.position(inst.symbol);
+              expect(p.positionQuantity(`x:${inst.symbol}`)).toBe(signed[i]);
+              const pos = p.position(`x:${inst.symbol}`);
               if (pos === undefined) continue;
               if (pos.quantity === 0n) expect(pos.costBasis).toBe(0n);
               else expect(pos.costBasis * (pos.quantity > 0n ? 1n : -1n) >= 0n).toBe(true);
@@ -256,5 +256,23 @@ describe('Portfolio (property)', () => {
       ),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('Portfolio: one position per instrument', () => {
+  it('keeps the same symbol on two exchanges as two positions, each marked at its own prices', () => {
+    const p = new Portfolio({ quotePrecision: 2, initialCash: '1000' });
+    p.applyFill({ exchange: 'spot', symbol: 'ABC', side: 'buy', quantity: 2000n, price: 1000n, fee: 0n }, usd);
+    p.applyFill({ exchange: 'perp', symbol: 'ABC', side: 'sell', quantity: 1000n, price: 1100n, fee: 0n }, usd);
+    expect(p.keys()).toEqual(['perp:ABC', 'spot:ABC']);
+    expect(p.positionQuantity('spot:ABC')).toBe(2000n);
+    expect(p.positionQuantity('perp:ABC')).toBe(-1000n);
+    expect(p.position('perp:ABC')).toMatchObject({ key: 'perp:ABC', exchange: 'perp', symbol: 'ABC', avgPrice: 1100n });
+    p.mark('spot:ABC', 12);
+    p.mark('perp:ABC', 10);
+    expect(p.marketValue('spot:ABC')).toBe(2400n);
+    expect(p.marketValue('perp:ABC')).toBe(-1000n);
+    expect(Object.keys(p.snapshot().positions)).toEqual(['perp:ABC', 'spot:ABC']);
+    expect(p.realizedPnl).toBe(0n); // a sell on one venue never closes a buy on the other
   });
 });

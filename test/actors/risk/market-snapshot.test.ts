@@ -6,12 +6,12 @@ const base = { exchange: 'binance', symbol: 'BTCUSDT' };
 describe('MarketSnapshots', () => {
   it('keeps the last trade, quotes, bar close and tick time per symbol', () => {
     const m = new MarketSnapshots();
-    expect(m.get('BTCUSDT')).toBeUndefined();
+    expect(m.get('binance:BTCUSDT')).toBeUndefined();
     m.observe({ ...base, type: 'trade', ts: 1, tsRecv: 10, id: '1', price: 100.5, amount: 1, side: 'buy' });
     m.observe({ ...base, type: 'book_ticker', ts: 2, tsRecv: 20, bidPrice: 100.1, bidAmount: 1, askPrice: 100.3, askAmount: 1 });
-    expect(m.get('BTCUSDT')).toEqual({ bid: 100.1, ask: 100.3, last: 100.5, barClose: undefined, lastTickTs: 20 });
+    expect(m.get('binance:BTCUSDT')).toEqual({ bid: 100.1, ask: 100.3, last: 100.5, barClose: undefined, lastTickTs: 20 });
     m.observe({ ...base, type: 'book_change', ts: 3, tsRecv: 30, isSnapshot: false, firstUpdateId: 1, lastUpdateId: 2, prevUpdateId: -1, bids: [], asks: [] });
-    expect(m.get('BTCUSDT')?.lastTickTs).toBe(30);
+    expect(m.get('binance:BTCUSDT')?.lastTickTs).toBe(30);
   });
 
   it('prices exactly, in the configured preference order', () => {

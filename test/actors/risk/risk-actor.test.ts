@@ -37,7 +37,7 @@ function rig(raw: unknown, builtBarInterval?: string) {
   system.spawn(recordingActor<OrderDenied>(denied, ['risk.denied'], 'denied-watch'));
   system.spawn(recordingActor<RiskStateEvent>(states, ['risk.state'], 'state-watch'));
   const riskRef = system.spawn(riskActor, {
-    config: { risk, instruments: new Map([['BTC', BTC]]), quotePrecision: 2, initialCash: '100000', execution: executionRef as ActorRef<never>, builtBarInterval },
+    config: { risk, instruments: new Map([['x:BTC', BTC]]), quotePrecision: 2, initialCash: '100000', execution: executionRef as ActorRef<never>, builtBarInterval },
   });
   system.runUntilIdle();
   return {
@@ -67,7 +67,7 @@ function rig(raw: unknown, builtBarInterval?: string) {
 
 let seq = 0;
 function request(side: OrderSide, lots: bigint): OrderRequest {
-  const order: NewOrder = { clientOrderId: `o${++seq}`, symbol: 'BTC', side, type: 'market', quantity: lots, limitPrice: undefined, ts: T0 };
+  const order: NewOrder = { clientOrderId: `o${++seq}`, exchange: 'x', symbol: 'BTC', side, type: 'market', quantity: lots, limitPrice: undefined, ts: T0 };
   return { type: 'order_request', order };
 }
 
@@ -102,7 +102,7 @@ describe('risk actor', () => {
     // Bought 10 BTC at 100.00: equity unchanged at 100,000.
     const fill: FillReport = {
       type: 'fill_report',
-      fill: { clientOrderId: 'f1', symbol: 'BTC', side: 'buy', quantity: 10_000n, price: 10_000n, fee: 0n, liquidity: 'taker', ts: T0 + MINUTE },
+      fill: { clientOrderId: 'f1', exchange: 'x', symbol: 'BTC', side: 'buy', quantity: 10_000n, price: 10_000n, fee: 0n, liquidity: 'taker', ts: T0 + MINUTE },
       position: 10_000n,
     };
     r.send(fill);
@@ -212,7 +212,7 @@ describe('risk durations through the pipeline, config as loaded', () => {
     const clock = new SimulatedClock(T0);
     const system = createActorSystem({ clock, supervision: BACKTEST_ROOT_SUPERVISION });
     const config = parseConfig({ bars: { spec: '1s' }, risk: { staleMarketData: { maxAge } } }, 'test');
-    const instruments = new Map<string, Instrument>([['BTC', BTC]]);
+    const instruments = new Map<string, Instrument>([['x:BTC', BTC]]);
     const refs = spawnTradingPipeline(system, { config, instruments, quotePrecision: 2, strategy: wantsOne, params: {}, interval: '1s', keepFills: true });
     system.runUntilIdle();
     const trade = (t: number): Trade => ({ type: 'trade', exchange: 'x', symbol: 'BTC', ts: t, tsRecv: t, id: String(t), price: 100, amount: 1, side: 'buy' });
@@ -269,7 +269,7 @@ describe('risk actor: open orders', () => {
     // b1 fills 0.6: the order update, then the fill. Worst long still 1: a buy of 0.5 still reaches 1.5.
     const part = version(b1, { type: 'submit', ts: T0 }, { type: 'fill', ts: T0, quantity: 600n, price: 10_000n });
     publish(part);
-    r.send({ type: 'fill_report', fill: { clientOrderId: b1.order.clientOrderId, symbol: 'BTC', side: 'buy', quantity: 600n, price: 10_000n, fee: 0n, liquidity: 'taker', ts: T0 }, position: 600n });
+    r.send({ type: 'fill_report', fill: { clientOrderId: b1.order.clientOrderId, exchange: 'x', symbol: 'BTC', side: 'buy', quantity: 600n, price: 10_000n, fee: 0n, liquidity: 'taker', ts: T0 }, position: 600n });
     r.send(request('buy', 500n));
     // The rest of b1 is cancelled: worst long is the filled 0.6, so a buy of 0.8 passes (1.4).
     publish(version(b1, { type: 'submit', ts: T0 }, { type: 'fill', ts: T0, quantity: 600n, price: 10_000n }, { type: 'requestCancel', ts: T0 }, { type: 'cancel', ts: T0 }));

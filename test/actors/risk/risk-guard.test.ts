@@ -19,8 +19,8 @@ function guard(config: RiskConfig): RiskGuard {
 /** A portfolio holding `lots` of BTCUSDT bought (or sold) at `priceTicks`, marked at `mark`. */
 function portfolio(lots = 0n, priceTicks = 2_000_000n, mark?: number): Portfolio {
   const p = new Portfolio({ quotePrecision: QP, initialCash: '100000' });
-  if (lots !== 0n) p.applyFill({ symbol: 'BTCUSDT', side: lots > 0n ? 'buy' : 'sell', quantity: lots > 0n ? lots : -lots, price: priceTicks, fee: 0n }, btc);
-  if (mark !== undefined) p.mark('BTCUSDT', mark);
+  if (lots !== 0n) p.applyFill({ exchange: 'binance', symbol: 'BTCUSDT', side: lots > 0n ? 'buy' : 'sell', quantity: lots > 0n ? lots : -lots, price: priceTicks, fee: 0n }, btc);
+  if (mark !== undefined) p.mark('binance:BTCUSDT', mark);
   return p;
 }
 
@@ -30,7 +30,7 @@ function market(over: Partial<MarketSnapshot> = {}): MarketSnapshot {
 
 /** Open (approved, unfilled) lots of BTCUSDT per side. */
 function openOrders(open: { buy?: bigint; sell?: bigint }): RiskOpenOrders {
-  return { openQuantity: (symbol, side) => (symbol === 'BTCUSDT' ? (open[side] ?? 0n) : 0n) };
+  return { openQuantity: (symbol, side) => (symbol === 'binance:BTCUSDT' ? (open[side] ?? 0n) : 0n) };
 }
 
 function ctx(over: Partial<RiskContext> = {}): RiskContext {
@@ -39,10 +39,10 @@ function ctx(over: Partial<RiskContext> = {}): RiskContext {
 
 let seq = 0;
 function mkt(side: OrderSide, lots: bigint): NewOrder {
-  return { clientOrderId: `o${++seq}`, symbol: 'BTCUSDT', side, type: 'market', quantity: lots, limitPrice: undefined, ts: 0 };
+  return { clientOrderId: `o${++seq}`, exchange: 'binance', symbol: 'BTCUSDT', side, type: 'market', quantity: lots, limitPrice: undefined, ts: 0 };
 }
 function lmt(side: OrderSide, lots: bigint, ticks: bigint): NewOrder {
-  return { clientOrderId: `o${++seq}`, symbol: 'BTCUSDT', side, type: 'limit', quantity: lots, limitPrice: ticks, ts: 0 };
+  return { clientOrderId: `o${++seq}`, exchange: 'binance', symbol: 'BTCUSDT', side, type: 'limit', quantity: lots, limitPrice: ticks, ts: 0 };
 }
 
 function reason(v: RiskVerdict): string {
@@ -331,5 +331,34 @@ describe('RiskGuard kill switch', () => {
   it('takes the guard configuration from the parsed schema', () => {
     const g = new RiskGuard(parseRiskConfig({ initialState: 'HALTED' }), { quotePrecision: QP });
     expect(g.state).toBe('HALTED');
+  });
+});
+
+describe('RiskGuard: limits per instrument (exchange and symbol)', () => {
+  const spotBtc = createInstrument({ symbol: 'BTCUSDT', exchange: 'binance', priceIncrement: '0.01', sizeIncrement: '0.001' });
+  const futBtc = createInstrument({ symbol: 'BTCUSDT', exchange: 'binance-futures', priceIncrement: '0.1', sizeIncrement: '0.001' });
+  const on = (exchange: string, side: OrderSide, lots: bigint): NewOrder => ({ ...mkt(side, lots), exchange });
+
+  it('counts a position on one exchange against that instrument’s limit only', () => {
+    // 2 BTC long on spot; maxPosition 3 per instrument.
+    const p = portfolio(2000n);
+    const g = guard({ maxPosition: '3' });
+    expect(reason(g.check(on('binance', 'buy', 1500n), ctx({ portfolio: p, instrument: spotBtc })))).toBe('MAX_POSITION');
+    expect(reason(g.check(on('binance-futures', 'buy', 1500n), ctx({ portfolio: p, instrument: futBtc })))).toBe('OK');
+  });
+
+  it('applies an exchange:SYMBOL override to that instrument, and a bare SYMBOL override to each instrument of the symbol', () => {
+    const g = guard({ maxOrderQuantity: '10', symbols: { BTCUSDT: { maxOrderQuantity: '2' }, 'binance-futures:BTCUSDT': { maxOrderQuantity: '0.5' } } });
+    expect(reason(g.check(on('binance-futures', 'buy', 500n), ctx({ instrument: futBtc })))).toBe('MAX_ORDER_QUANTITY');
+    expect(reason(g.check(on('binance-futures', 'buy', 400n), ctx({ instrument: futBtc })))).toBe('OK');
+    expect(reason(g.check(on('binance', 'buy', 1500n), ctx({ instrument: spotBtc })))).toBe('OK');
+    expect(reason(g.check(on('binance', 'buy', 2000n), ctx({ instrument: spotBtc })))).toBe('MAX_ORDER_QUANTITY');
+  });
+
+  it('counts open orders of the order’s instrument only', () => {
+    const g = guard({ maxPosition: '1' });
+    const open: RiskOpenOrders = { openQuantity: (key, side) => (key === 'binance-futures:BTCUSDT' && side === 'buy' ? 900n : 0n) };
+    expect(reason(g.check(on('binance', 'buy', 900n), ctx({ instrument: spotBtc, openOrders: open })))).toBe('OK');
+    expect(reason(g.check(on('binance-futures', 'buy', 100n), ctx({ instrument: futBtc, openOrders: open })))).toBe('MAX_POSITION');
   });
 });

@@ -102,6 +102,32 @@ describe('defineStrategy', () => {
     expect((await h.stats()).bars).toBe(2);
   });
 
+  it('targets another exchange’s instrument when named by its key (exchange:SYMBOL)', async () => {
+    const hedge = defineStrategy({
+      name: 'hedge',
+      params: z.object({}),
+      init: () => ({}),
+      onBar(s, b, api) {
+        // Long spot, short the same symbol on futures: two instruments, two targets.
+        api.target(b.symbol, 1);
+        api.target(`binance-futures:${b.symbol}`, -1);
+        expect(api.currentTarget('binance-futures:BTCUSDT')).toBe(-1);
+        expect(api.currentTarget('BTCUSDT')).toBe(1);
+        return s;
+      },
+    });
+    const h = harness(hedge);
+    h.feed([bar(10, 1)]);
+    expect(h.signals.map((t) => [t.exchange, t.symbol, t.target])).toEqual([
+      ['binance', 'BTCUSDT', 1],
+      ['binance-futures', 'BTCUSDT', -1],
+    ]);
+    expect((await h.stats()).targets).toEqual([
+      { exchange: 'binance', symbol: 'BTCUSDT', target: 1 },
+      { exchange: 'binance-futures', symbol: 'BTCUSDT', target: -1 },
+    ]);
+  });
+
   it('feeds trades to onTrade and ignores records it has no handler for', async () => {
     const lastPrice = defineStrategy({
       name: 'last-price',
