@@ -11,7 +11,8 @@
  * engine time passes (then it expires). Nothing reaches the venue unapproved.
  *
  * Equity: positions are marked at the last trade, mid or bar close seen on the bus; equity is
- * sampled at every bar close and every fill, and the deepest fall from a peak is `maxDrawdown`.
+ * sampled at every mark that moves it (a dip between bar closes counts), every bar close and every
+ * fill, each O(1) (the portfolio keeps it current), and the deepest fall from a peak is `maxDrawdown`.
  * Across a restart this actor would lose its books, so its supervisor should not restart it
  * silently in a daemon (the daemon rebuilds from its store); in a backtest a failure here fails
  * the run.
@@ -139,10 +140,12 @@ export const executionActor = defineActor<ExecutionConfig, ExecutionState, Execu
   receive: (state, message, ctx) => {
     switch (message.type) {
       case 'trade':
-        state.portfolio.mark(state.keys.of(message.exchange, message.symbol), message.price);
+        if (state.portfolio.mark(state.keys.of(message.exchange, message.symbol), message.price)) sampleEquity(state);
         return state;
       case 'book_ticker':
-        if (message.bidPrice > 0 && message.askPrice > 0) state.portfolio.mark(state.keys.of(message.exchange, message.symbol), (message.bidPrice + message.askPrice) / 2);
+        if (message.bidPrice > 0 && message.askPrice > 0 && state.portfolio.mark(state.keys.of(message.exchange, message.symbol), (message.bidPrice + message.askPrice) / 2)) {
+          sampleEquity(state);
+        }
         return state;
       case 'trade_bar':
         state.portfolio.mark(state.keys.of(message.exchange, message.symbol), message.close);

@@ -13,7 +13,9 @@
  *
  * - Market orders by default; a limit order when the target asks for one, at its `limitPrice`
  *   snapped to the tick grid in the **passive** direction (a buy rounds down, a sell up), so the
- *   rounding never makes the order more aggressive than the strategy asked.
+ *   rounding never makes the order more aggressive than the strategy asked. A limit at the touch
+ *   (`limitAt: 'touch'`) is priced from the `Touch` the caller gives: the best bid for a buy, the
+ *   best ask for a sell (snapped the same way).
  * - Client order ids come from the caller's factory (`createClientOrderIdFactory`:
  *   `${strategy}-${symbol}-${seq}`), called once per planned order, so a replay plans the same ids.
  * - Orders are for the target's instrument: its exchange and symbol (`targetToLots` refuses an
@@ -53,6 +55,12 @@ export function createClientOrderIdFactory(): ClientOrderIdFactory {
     seqs.set(key, seq);
     return `${key}-${seq}`;
   };
+}
+
+/** The best bid and ask a limit at the touch is priced from (a `BookTicker` fits). */
+export interface Touch {
+  readonly bidPrice: number;
+  readonly askPrice: number;
 }
 
 /** Why the planner asks to cancel an open order. */
@@ -111,14 +119,16 @@ export function targetToLots(target: TargetPosition, instrument: Instrument): bi
 
 /**
  * The order for a signed `delta` (none when 0): `|delta|` lots, market or limit as the target says,
- * a limit price snapped passively (buy: floor, sell: ceil).
+ * a limit price snapped passively (buy: floor, sell: ceil); at the touch, the bid for a buy and
+ * the ask for a sell.
  */
-function orderFor(target: TargetPosition, delta: bigint, instrument: Instrument, nextId: ClientOrderIdFactory): NewOrder[] {
+function orderFor(target: TargetPosition, delta: bigint, instrument: Instrument, nextId: ClientOrderIdFactory, touch: Touch | undefined): NewOrder[] {
   if (delta === 0n) return [];
   const side: OrderSide = delta > 0n ? 'buy' : 'sell';
   const quantity = delta > 0n ? delta : -delta;
   if (target.orderType === 'limit') {
-    const price = target.limitPrice;
+    if (target.limitAt === 'touch' && touch === undefined) throw invalid(target, 'a limit at the touch was planned without a touch');
+    const price = target.limitAt === 'touch' ? (side === 'buy' ? touch!.bidPrice : touch!.askPrice) : target.limitPrice;
     if (price === undefined || !Number.isFinite(price) || !(price > 0)) {
       throw invalid(target, `a limit target needs a positive limitPrice, got ${String(price)}`);
     }
@@ -140,7 +150,7 @@ export function planOrders(
   instrument: Instrument,
   nextId: ClientOrderIdFactory,
 ): NewOrder[] {
-  return orderFor(target, targetToLots(target, instrument) - position - openCoverage, instrument, nextId);
+  return orderFor(target, targetToLots(target, instrument) - position - openCoverage, instrument, nextId, undefined);
 }
 
 /**
@@ -159,7 +169,8 @@ export function planOrders(
  * below): with a strategy that flips faster than the venue's latency, orders in flight do not pile
  * up. When a cancel is confirmed the coverage shrinks and the caller plans again (the planner
  * actor does, with the last target). `openOrders` are the symbol's open orders in creation order
- * (`OrderRegistry.openOrders`), orders pending cancel included.
+ * (`OrderRegistry.openOrders`), orders pending cancel included. `touch` prices a limit at the
+ * touch (required for one that orders anything; `ORDER_INVALID` without it).
  */
 export function planWithCancels(
   target: TargetPosition,
@@ -167,6 +178,7 @@ export function planWithCancels(
   openOrders: readonly OpenOrderView[],
   instrument: Instrument,
   nextId: ClientOrderIdFactory,
+  touch?: Touch,
 ): OrderPlan {
   const targetLots = targetToLots(target, instrument);
   const need = targetLots - position;
@@ -191,5 +203,5 @@ export function planWithCancels(
   const room = covered < needAbs ? needAbs - covered : 0n;
   const delta = side === 'sell' ? -room : room;
   const roundedToZero = targetLots === 0n && target.target !== 0;
-  return { targetLots, roundedToZero, delta, orders: orderFor(target, delta, instrument, nextId), cancels };
+  return { targetLots, roundedToZero, delta, orders: orderFor(target, delta, instrument, nextId, touch), cancels };
 }

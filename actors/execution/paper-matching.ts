@@ -12,18 +12,22 @@
  * that made it) never fills it; the next one does, at its open. (With bars the latency is taken to
  * be below the bar's resolution: the open stands for the first price after submission.)
  *
- * Prices. Market orders take the trade's price or the bar's open. A limit order's first eligible
+ * Prices. Market orders take the trade's price, or the bar's open moved against them by
+ * `barSlippageBps`: with `o` the open in ticks (rounded against the order), `slip = ceil(o × bps /
+ * 10000)` ticks, a buy pays `o + slip` and a sell gets `o - slip`. A limit order's first eligible
  * record decides how it enters: if the market is at or through its limit there (trade price or bar
- * open at or better than the limit), it fills at that price as taker. Otherwise it rests, and a
+ * open at or better than the limit), it fills at that price as taker (at a bar, the slipped open,
+ * but never past the limit). Otherwise it rests, and a
  * later trade, or a bar's low (buy) or high (sell), fills it at its limit price as maker when it
  * goes strictly through the limit under `limitCross: 'through'`, or reaches it under `'touch'`
  * (with no depth shown, the queue ahead at the limit is unknown: `'through'` assumes it absorbs
  * every trade at the limit).
  *
- * Sizes. With `partialFills`, a trade offers its amount to each side; orders take from it in
- * priority order (arrival, then submission) and the rest waits for the next trade: a trade is a
- * print, not a standing level, so nothing is remembered between trades. Without `partialFills`,
- * and always with bars, a fill takes the whole remaining quantity. Market prices off the
+ * Sizes. With `partialFills`, a trade offers its amount to each side, and a bar
+ * `barVolumeShare × volume` to each side; orders take from it in priority order (arrival, then
+ * submission) and the rest waits for the next trade or bar: a print is not a standing level, so
+ * nothing is remembered between records. Without `partialFills`, or at a bar showing no volume, a
+ * fill takes the whole remaining quantity. Market prices off the
  * instrument's grid are rounded against the order (up for buys, down for sells) and sizes down to
  * the size increment.
  */
@@ -45,6 +49,10 @@ export interface MatchRules {
   readonly partialFills: boolean;
   /** `limitCross: 'touch'`: trades and bars fill a resting limit at equality too. */
   readonly crossOnTouch: boolean;
+  /** `barVolumeShare`: the share of a bar's volume each side's orders may take at it. */
+  readonly barVolumeShare: number;
+  /** `barSlippageBps`, as a bigint for exact tick arithmetic. */
+  readonly barSlippageBps: bigint;
 }
 
 // Liquidity one record offers to one side, in lots, worked out only when an order wants some (so a
@@ -113,6 +121,20 @@ function give(
   sink.fillOrder(order, quantity, price, atLimit ? 'maker' : 'taker', ts, priceTs, source);
 }
 
+// Fills `order` from `pool` at a bar's open as taker, slipped `bps` against it (see the header),
+// never past its limit.
+function giveAtOpen(order: VenueOrder, pool: Pool, open: number, bps: bigint, ts: number, priceTs: number, sink: FillSink): void {
+  const instrument = order.instrument as Instrument; // working orders always have one
+  const quantity = pool.take(instrument, order.remaining);
+  if (quantity <= 0n) return;
+  const buy = order.side === 'buy';
+  const base = priceToTicks(instrument, open, buy ? 'ceil' : 'floor');
+  const slip = (base * bps + 9_999n) / 10_000n;
+  let price = buy ? base + slip : base - slip;
+  if (order.type === 'limit' && (buy ? price > order.limit : price < order.limit)) price = order.limit;
+  sink.fillOrder(order, quantity, price, 'taker', ts, priceTs, 'bar');
+}
+
 /** Fills working orders against a trade (for symbols with no quotes). */
 export function matchTrade(orders: readonly VenueOrder[], trade: Trade, rules: MatchRules, sink: FillSink): void {
   const ts = trade.tsRecv;
@@ -142,8 +164,13 @@ export function matchBar(orders: readonly VenueOrder[], bar: TradeBar, rules: Ma
   const ts = bar.tsRecv;
   const open = bar.open;
   if (!(open > 0)) return;
-  BUYS.reset(0, true);
-  SELLS.reset(0, true);
+  // Each side may take `barVolumeShare` of the bar's volume; no cap without partial fills or volume.
+  // The product is cut to 15 significant digits so a float error (0.7 × 0.1 = 0.06999999999999999)
+  // does not cost a lot when it is rounded down to the size increment.
+  const cap = rules.partialFills && bar.volume > 0 ? Number((bar.volume * rules.barVolumeShare).toPrecision(15)) : 0;
+  BUYS.reset(cap, !(cap > 0));
+  SELLS.reset(cap, !(cap > 0));
+  const bps = rules.barSlippageBps;
   const touch = rules.crossOnTouch;
   for (let i = 0; i < orders.length; i++) {
     const o = orders[i] as VenueOrder;
@@ -153,10 +180,10 @@ export function matchBar(orders: readonly VenueOrder[], bar: TradeBar, rules: Ma
     o.seen = true;
     const l = o.limitNumber;
     if (o.side === 'buy') {
-      if (o.type === 'market' || (first && open <= l)) give(o, BUYS, open, false, ts, bar.openTs, 'bar', sink);
+      if (o.type === 'market' || (first && open <= l)) giveAtOpen(o, BUYS, open, bps, ts, bar.openTs, sink);
       else if (bar.low < l || (touch && bar.low === l)) give(o, BUYS, open, true, ts, bar.openTs, 'bar', sink);
     } else {
-      if (o.type === 'market' || (first && open >= l)) give(o, SELLS, open, false, ts, bar.openTs, 'bar', sink);
+      if (o.type === 'market' || (first && open >= l)) giveAtOpen(o, SELLS, open, bps, ts, bar.openTs, sink);
       else if (bar.high > l || (touch && bar.high === l)) give(o, SELLS, open, true, ts, bar.openTs, 'bar', sink);
     }
   }

@@ -2,7 +2,10 @@
  * The paper venue as an actor: wraps the matching engine (`PaperVenue`) with the engine clock.
  * It watches market data on the bus, takes submits and cancels from execution, wakes on a timer
  * when the next order or cancel reaches the venue (after the configured latency), and publishes
- * everything it does on `venue.<name>` as `VenueReport`s, in engine-time order. It rebuilds its own
+ * everything it does on `venue.<name>` as `VenueReport`s, in engine-time order: at once, or, with
+ * `reportLatencyUs > 0`, that much engine time after the venue acted (the venue-to-engine leg:
+ * held in a FIFO outbox and released by a timer, so reports keep the order the venue acted in,
+ * and their `ts` stays the venue's time). It rebuilds its own
  * L2 book from the `depth_snapshot`/`book_change` records under `md` rather than reading the book
  * actor's `book_snapshot`s: those are conflated (every 100 ms by default) and published after the
  * fact, while fills must see the depth at the instant of each record. A live exchange
@@ -34,24 +37,42 @@ export interface VenueStatsQuery {
   readonly type: 'venue_stats';
 }
 
-export type PaperVenueMessage = VenueSubmit | VenueCancel | VenueTick | VenueStatsQuery | MarketRecord;
+interface ReportTick {
+  readonly type: 'venue_report_tick';
+}
+
+export type PaperVenueMessage = VenueSubmit | VenueCancel | VenueTick | ReportTick | VenueStatsQuery | MarketRecord;
 
 interface PaperVenueState {
   readonly venue: PaperVenue;
   readonly topic: string;
   armed: number | undefined;
+  /** Venue-to-engine delay (µs); 0 publishes at once and leaves the outbox unused. */
+  readonly reportLatencyUs: number;
+  /** Reports on their way to execution, from `outHead` on, with their delivery times (non-decreasing). */
+  readonly outDue: number[];
+  readonly outEvents: VenueEvent[];
+  outHead: number;
 }
 
 const TICK: VenueTick = { type: 'venue_tick' };
+const REPORT_TICK: ReportTick = { type: 'venue_report_tick' };
 
 /** The paper venue actor definition. */
 export const paperVenueActor = defineActor<PaperVenueActorConfig, PaperVenueState, PaperVenueMessage>({
   name: 'venue',
-  init: (config) => ({
-    venue: createPaperVenue(config.venue, { instruments: config.instruments, quotePrecision: config.quotePrecision }),
-    topic: `venue.${config.topicName ?? 'paper'}`,
-    armed: undefined,
-  }),
+  init: (config) => {
+    const venue = createPaperVenue(config.venue, { instruments: config.instruments, quotePrecision: config.quotePrecision });
+    return {
+      venue,
+      topic: `venue.${config.topicName ?? 'paper'}`,
+      armed: undefined,
+      reportLatencyUs: venue.config.reportLatencyUs,
+      outDue: [],
+      outEvents: [],
+      outHead: 0,
+    };
+  },
   onStart: (state, ctx) => {
     ctx.subscribe('md');
     return state;
@@ -68,6 +89,9 @@ export const paperVenueActor = defineActor<PaperVenueActorConfig, PaperVenueStat
         state.armed = undefined;
         report(state, state.venue.onTime(ctx.clock.now()), ctx);
         break;
+      case 'venue_report_tick':
+        deliverDue(state, ctx);
+        return state;
       case 'venue_stats':
         ctx.reply({ ...state.venue.counters });
         return state;
@@ -86,5 +110,43 @@ export const paperVenueActor = defineActor<PaperVenueActorConfig, PaperVenueStat
 });
 
 function report(state: PaperVenueState, events: readonly VenueEvent[], ctx: ActorContext<PaperVenueMessage>): void {
-  for (let i = 0; i < events.length; i++) ctx.publish(state.topic, { type: 'venue_event', event: events[i]! } satisfies VenueReport);
+  if (state.reportLatencyUs === 0) {
+    for (let i = 0; i < events.length; i++) ctx.publish(state.topic, { type: 'venue_event', event: events[i]! } satisfies VenueReport);
+    return;
+  }
+  if (events.length === 0) return;
+  // The clock never goes back and the delay is constant, so delivery times arrive in order: a FIFO.
+  const due = ctx.clock.now() + state.reportLatencyUs;
+  const wasEmpty = state.outHead === state.outDue.length;
+  for (let i = 0; i < events.length; i++) {
+    state.outDue.push(due);
+    state.outEvents.push(events[i]!);
+  }
+  if (wasEmpty) ctx.clock.startTimerAt('report', due, REPORT_TICK);
+}
+
+// Publishes the reports due by now, in order, and re-arms the timer for the next one.
+function deliverDue(state: PaperVenueState, ctx: ActorContext<PaperVenueMessage>): void {
+  const now = ctx.clock.now();
+  const dues = state.outDue;
+  const events = state.outEvents;
+  let head = state.outHead;
+  while (head < dues.length && dues[head]! <= now) {
+    ctx.publish(state.topic, { type: 'venue_event', event: events[head]! } satisfies VenueReport);
+    head++;
+  }
+  if (head === dues.length) {
+    dues.length = 0;
+    events.length = 0;
+    state.outHead = 0;
+    return;
+  }
+  if (head > 1024 && head * 2 > dues.length) {
+    // Drop the delivered prefix in bulk (as `RequestQueue` does) when it is most of the arrays.
+    dues.splice(0, head);
+    events.splice(0, head);
+    head = 0;
+  }
+  state.outHead = head;
+  ctx.clock.startTimerAt('report', dues[head]!, REPORT_TICK);
 }

@@ -36,16 +36,29 @@ export const DEFAULT_MAKER_FEE = '0.0002';
 
 /**
  * The paper venue's settings:
- * - `latencyUs`: engine-time delay (µs) from `submit` or `cancel` to the venue acting on it, both
- *   ways folded into one figure. Default 1000 (1 ms): a positive latency also keeps an order from
- *   ever meeting the very record that caused it.
+ * - `latencyUs`: engine-time delay (µs) from `submit` or `cancel` to the venue acting on it (engine
+ *   to venue). Default 1000 (1 ms): a positive latency also keeps an order from ever meeting the
+ *   very record that caused it.
+ * - `reportLatencyUs`: engine-time delay (µs) from the venue acting (an acknowledgement, fill,
+ *   rejection, cancel or cancel refusal) to execution hearing of it (venue to engine), applied by
+ *   the venue actor (`paper-venue-actor.ts`) on engine-time timers, in the order the venue acted.
+ *   Default 0, so results stay what they were with `latencyUs` alone; a round trip is
+ *   `latencyUs + reportLatencyUs`.
  * - `makerFee`, `takerFee`: rates on the fill's notional (defaults `DEFAULT_MAKER_FEE` `"0.0002"` and
  *   `DEFAULT_TAKER_FEE` `"0.0004"`; `"0"` turns a fee off).
  * - `partialFills`: when on (default), fills take at most what the data shows: displayed size less
  *   what the venue's orders already took there (`paper-depth.ts`), or a trade's amount, and the rest
  *   waits for later updates; when off, every fill takes the whole remaining quantity at the touch
  *   or the limit (no consumption, no walking; trades at a resting limit still pass its queue
- *   first). Bars always fill the whole quantity.
+ *   first) and bars are not capped by `barVolumeShare`.
+ * - `barVolumeShare`: on bar-only data, the share of a bar's `volume` the venue's orders of one side
+ *   may take at that bar, together, in priority order (rounded down to the size increment); the
+ *   rest waits for the following bars. In (0, 1], default 0.1. A bar with no volume (0: a bar file
+ *   without a volume column) is not capped.
+ * - `barSlippageBps`: on bar-only data, a fill at the bar's open is priced that many basis points
+ *   of the open against the order, rounded against it to whole ticks (`paper-matching.ts`), never
+ *   past a limit. Integer 0 to 1000, default 1 (in bps rather than ticks: an inferred
+ *   instrument's tick comes from the data's decimals and says nothing about the spread).
  * - `marketWithoutQuotes`: what a market order does when no quote of its symbol has been seen when
  *   it arrives: `'nextPrice'` (default) fills at the next trade, or the next bar's open for bar-only
  *   data; `'reject'` rejects it with `NO_QUOTES`.
@@ -62,6 +75,9 @@ export const PaperVenueConfig = z.strictObject({
   partialFills: z.boolean().default(true),
   marketWithoutQuotes: z.enum(['nextPrice', 'reject']).default('nextPrice'),
   limitCross: z.enum(['through', 'touch']).default('through'),
+  barVolumeShare: z.number().gt(0).lte(1).default(0.1),
+  barSlippageBps: z.int().nonnegative().max(1000).default(1),
+  reportLatencyUs: z.int().nonnegative().default(0),
 });
 
 /** The paper venue's settings, validated, defaults filled in. */

@@ -92,7 +92,12 @@ export class PaperVenue implements FillSink {
     this.counters = { submitted: 0, duplicates: 0, accepted: 0, rejected: 0, fills: 0, canceled: 0, cancelRejected: 0 };
     this.makerRate = parseFeeRate(config.makerFee);
     this.takerRate = parseFeeRate(config.takerFee);
-    this.rules = { partialFills: config.partialFills, crossOnTouch: config.limitCross === 'touch' };
+    this.rules = {
+      partialFills: config.partialFills,
+      crossOnTouch: config.limitCross === 'touch',
+      barVolumeShare: config.barVolumeShare,
+      barSlippageBps: BigInt(config.barSlippageBps),
+    };
     this.lookup = options.instruments;
     this.quotePrecision = options.quotePrecision;
     this.books = new Map();

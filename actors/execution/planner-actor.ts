@@ -8,6 +8,16 @@
  * planned again at once, since the room it held is free (after a fill that beat the cancel, once
  * the fill's position has arrived: execution publishes the order update before the fill report).
  * Client order ids come from one deterministic factory, so a replay gives the same ids.
+ *
+ * Limits at the touch. The planner reads quotes only for instruments that have had a target at the
+ * touch: at the first one it subscribes to `<marketPrefix>.<exchange>.<symbol>.book_ticker` (a
+ * market-only run receives no quotes). A touch order is priced at the latest quote (best bid for a
+ * buy, best ask for a sell); with no usable quote yet (none, or a side empty) the target waits and
+ * is planned at the next quote. Timeout: an order placed for a limit target with `timeoutUs` gets
+ * an engine-time timer; if the order is still open (and not already being cancelled) when it fires,
+ * the planner cancels it and, when that target still governs, replaces it with its market twin
+ * (cancel/replace: once the cancel is confirmed, what is left is ordered at market; a fill that
+ * beats the cancel counts first). An order that ended earlier has its timer cancelled.
  * Everything here is per instrument (`instrumentKey(exchange, symbol)`): a target names its
  * exchange, and the same symbol on another exchange is another position with other orders.
  */
@@ -15,6 +25,7 @@ import type { Instrument } from '../../src/model/instrument.js';
 import { instrumentKey } from '../../src/model/instrument-key.js';
 import type { OrderStatus } from '../../src/model/order-transitions.js';
 import { isTerminalStatus } from '../../src/model/order-transitions.js';
+import type { BookTicker } from '../../src/model/records.js';
 import type { TargetPosition } from '../../src/model/signal.js';
 import { defineActor, type ActorContext, type ActorRef } from '../../src/runtime/actor.js';
 import type { CancelOrder, FillReport, OrderRequest, OrderUpdate } from './execution-messages.js';
@@ -26,6 +37,8 @@ export interface PlannerConfig {
   readonly instruments: ReadonlyMap<string, Instrument>;
   /** Where orders and cancels go (the risk actor). */
   readonly risk: ActorRef<OrderRequest | CancelOrder>;
+  /** First segment(s) of market-data topics, for the quotes of limits at the touch (default `md`). */
+  readonly marketPrefix?: string;
 }
 
 /** Asks for the planner's counters; replies `PlannerStats`. */
@@ -39,9 +52,19 @@ export interface PlannerStats {
   readonly ignored: number;
   /** Non-zero targets smaller than one size increment: rounded toward zero, they asked for flat. */
   readonly roundedToZero: number;
+  /** Limit orders cancelled at their timeout (their rest then goes at market). */
+  readonly timeouts: number;
 }
 
-export type PlannerMessage = TargetPosition | OrderUpdate | FillReport | PlannerStatsQuery;
+/** Timer message: a limit order's timeout came. */
+export interface LimitTimeout {
+  readonly type: 'limit_timeout';
+  readonly clientOrderId: string;
+  /** Its instrument key. */
+  readonly key: string;
+}
+
+export type PlannerMessage = TargetPosition | OrderUpdate | FillReport | BookTicker | LimitTimeout | PlannerStatsQuery;
 
 interface MutableOpenOrder {
   clientOrderId: string;
@@ -70,11 +93,20 @@ interface PlannerState {
   readonly lastTargets: Map<string, TargetPosition>;
   /** Instrument keys whose order pending cancel ended filled: planned again at that fill's report. */
   readonly replanAtFill: Set<string>;
+  /** Latest quote per instrument key, kept only for instruments subscribed for touch pricing. */
+  readonly quotes: Map<string, BookTicker>;
+  /** Instrument keys whose quotes it subscribed to. */
+  readonly quoted: Set<string>;
+  /** Instrument keys whose touch target waits for a usable quote. */
+  readonly awaitingQuote: Set<string>;
+  /** Orders with a timeout timer armed, with the target (as in `lastTargets`) that placed them. */
+  readonly timed: Map<string, TargetPosition>;
   targets: number;
   orders: number;
   cancels: number;
   ignored: number;
   roundedToZero: number;
+  timeouts: number;
 }
 
 /** The planner actor definition. */
@@ -88,11 +120,16 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
     cancelling: new Map(),
     lastTargets: new Map(),
     replanAtFill: new Set(),
+    quotes: new Map(),
+    quoted: new Set(),
+    awaitingQuote: new Set(),
+    timed: new Map(),
     targets: 0,
     orders: 0,
     cancels: 0,
     ignored: 0,
     roundedToZero: 0,
+    timeouts: 0,
   }),
   onStart: (state, ctx) => {
     ctx.subscribe('signal');
@@ -111,6 +148,7 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
           return state;
         }
         state.lastTargets.set(key, message);
+        state.awaitingQuote.delete(key);
         if (plan(state, message, instrument, ctx)) state.roundedToZero++;
         return state;
       }
@@ -122,6 +160,7 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
         const cancelling = state.cancelling.get(id);
         if (isTerminalStatus(order.status)) {
           open.delete(id);
+          if (state.timed.delete(id)) ctx.clock.cancelTimer(timeoutTimer(id));
           if (cancelling !== undefined) {
             state.cancelling.delete(id);
             // The room it held is free: plan the last target again, once the position is current.
@@ -154,6 +193,15 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
         if (state.replanAtFill.delete(key)) replan(state, key, ctx);
         return state;
       }
+      case 'book_ticker': {
+        const key = instrumentKey(message.exchange, message.symbol);
+        state.quotes.set(key, message);
+        if (usable(message) && state.awaitingQuote.delete(key)) replan(state, key, ctx);
+        return state;
+      }
+      case 'limit_timeout':
+        onTimeout(state, message, ctx);
+        return state;
       case 'planner_stats':
         ctx.reply({
           targets: state.targets,
@@ -161,6 +209,7 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
           cancels: state.cancels,
           ignored: state.ignored,
           roundedToZero: state.roundedToZero,
+          timeouts: state.timeouts,
         } satisfies PlannerStats);
         return state;
     }
@@ -174,9 +223,17 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
  */
 function plan(state: PlannerState, target: TargetPosition, instrument: Instrument, ctx: ActorContext<PlannerMessage>): boolean {
   const key = instrumentKey(target.exchange, target.symbol);
+  let touch: BookTicker | undefined;
+  if (target.orderType === 'limit' && target.limitAt === 'touch') {
+    touch = quoteFor(state, target, ctx);
+    if (touch === undefined) {
+      state.awaitingQuote.add(key); // planned at the next usable quote
+      return false;
+    }
+  }
   const open = openOf(state, key);
   const views: OpenOrderView[] = [...open.values()];
-  const planned = planWithCancels(target, state.positions.get(key) ?? 0n, views, instrument, state.nextId);
+  const planned = planWithCancels(target, state.positions.get(key) ?? 0n, views, instrument, state.nextId, touch);
   for (const cancel of planned.cancels) {
     const o = open.get(cancel.clientOrderId);
     if (o !== undefined) {
@@ -196,8 +253,54 @@ function plan(state: PlannerState, target: TargetPosition, instrument: Instrumen
     });
     state.orders++;
     ctx.send(state.config.risk, { type: 'order_request', order });
+    const placedBy = state.lastTargets.get(key);
+    if (order.type === 'limit' && target.timeoutUs !== undefined && placedBy !== undefined) {
+      state.timed.set(order.clientOrderId, placedBy);
+      ctx.clock.startTimer(timeoutTimer(order.clientOrderId), target.timeoutUs, { type: 'limit_timeout', clientOrderId: order.clientOrderId, key });
+    }
   }
   return planned.roundedToZero;
+}
+
+/** The latest usable quote of the target's instrument, subscribing to its quotes on first use. */
+function quoteFor(state: PlannerState, target: TargetPosition, ctx: ActorContext<PlannerMessage>): BookTicker | undefined {
+  const key = instrumentKey(target.exchange, target.symbol);
+  if (!state.quoted.has(key)) {
+    state.quoted.add(key);
+    ctx.subscribe(`${state.config.marketPrefix ?? 'md'}.${target.exchange}.${target.symbol}.book_ticker`);
+  }
+  const quote = state.quotes.get(key);
+  return quote !== undefined && usable(quote) ? quote : undefined;
+}
+
+/** Both sides present: a positive, finite best bid and ask. */
+function usable(quote: BookTicker): boolean {
+  return quote.bidPrice > 0 && quote.askPrice > 0 && Number.isFinite(quote.bidPrice) && Number.isFinite(quote.askPrice);
+}
+
+function timeoutTimer(clientOrderId: string): string {
+  return `limit-timeout:${clientOrderId}`;
+}
+
+/**
+ * A limit order's timeout: cancel it if still open and not already being cancelled; if the target
+ * that placed it still governs, make the instrument's last target its market twin, so what the
+ * cancel frees is ordered at market when the cancel is confirmed (see `order_update`).
+ */
+function onTimeout(state: PlannerState, timeout: LimitTimeout, ctx: ActorContext<PlannerMessage>): void {
+  const id = timeout.clientOrderId;
+  const placedBy = state.timed.get(id);
+  state.timed.delete(id);
+  const o = state.open.get(timeout.key)?.get(id);
+  if (o === undefined || o.status === 'PENDING_CANCEL' || state.cancelling.has(id)) return;
+  state.timeouts++;
+  if (placedBy !== undefined && state.lastTargets.get(timeout.key) === placedBy) {
+    state.lastTargets.set(timeout.key, { ...placedBy, orderType: 'market', limitPrice: undefined, limitAt: undefined, timeoutUs: undefined });
+  }
+  o.status = 'PENDING_CANCEL';
+  state.cancelling.set(id, { order: o, requestedAt: ctx.clock.now() });
+  state.cancels++;
+  ctx.send(state.config.risk, { type: 'cancel', clientOrderId: id });
 }
 
 /** Plans the instrument's last target again, now (nothing when it never had one). */

@@ -20,11 +20,19 @@
  *
  * Realized PnL is gross (fees are counted apart). A position with no mark is valued at its cost
  * basis (unrealized 0).
+ *
+ * Equity (cash + Σ market value) is kept current, O(1) per update, so it can be sampled at every
+ * tick: a fill moves it by its cash flow plus the change in its position's value, a new mark for
+ * an open position by the change in that position's value. Each position's value is the one
+ * rounding `round(mark × lots)` (half-even at the quote precision), kept per position, so the
+ * running total equals a full recomputation exactly; a delta `round(lots × (new − old mark))` would
+ * drift from it by the roundings.
  */
 import { TickflowError } from '../../src/runtime/errors.js';
 import type { Fill } from '../../src/model/fill.js';
 import type { Instrument } from '../../src/model/instrument.js';
 import { instrumentKey } from '../../src/model/instrument-key.js';
+import { markValue } from './mark-value.js';
 import { decimalOfNumber, divHalfEven, divToScale, formatUnits, mulUnits, parseDecimal, toUnits, type Decimal } from '../../src/model/money.js';
 
 /** The parts of a fill the portfolio needs (a `Fill` fits). */
@@ -106,11 +114,13 @@ class PositionState {
   realizedPnl: bigint;
   fees: bigint;
   fillCount: number;
-  // The last mark as given (a market number or a decimal string), read as an exact decimal only
-  // when a value is asked for: marks come on every tick, valuations rarely.
+  // The last mark as given (a market number or a decimal string). While the position is flat it is
+  // read as an exact decimal only when a value is asked for; while it is open, at once (equity
+  // follows every mark).
   markRaw: number | string | undefined;
   mark: Decimal | undefined;
-  // Market value at the mark for the current quantity; dropped when either changes.
+  // Market value at the mark for the current quantity; dropped when either changes, recomputed
+  // at once while the position is open (the running equity holds it).
   markValue: bigint | undefined;
 
   constructor(
@@ -138,6 +148,8 @@ export class Portfolio {
   private cashUnits: bigint;
   private feeUnits: bigint;
   private realizedUnits: bigint;
+  // cash + Σ valueOf(position), kept current by `applyFill` and `mark` (see the class comment).
+  private equityUnits: bigint;
   private readonly positions: Map<string, PositionState>;
   private readonly earlyMarks: Map<string, number | string>;
 
@@ -147,6 +159,7 @@ export class Portfolio {
     this.cashUnits = this.initialCash;
     this.feeUnits = 0n;
     this.realizedUnits = 0n;
+    this.equityUnits = this.initialCash;
     this.positions = new Map();
     this.earlyMarks = new Map();
   }
@@ -181,6 +194,7 @@ export class Portfolio {
     const notional = mulUnits(fill.price, p.pricePrecision, fill.quantity, p.sizePrecision, qp);
     const signedQty = buy ? fill.quantity : -fill.quantity;
     const signedNotional = buy ? notional : -notional;
+    const valueBefore = this.valueOf(p);
 
     this.cashUnits -= signedNotional + fill.fee;
     this.feeUnits += fill.fee;
@@ -208,6 +222,7 @@ export class Portfolio {
     }
     p.quantity = before + signedQty;
     p.markValue = undefined;
+    this.equityUnits += this.valueOf(p) - valueBefore - (signedNotional + fill.fee);
     p.realizedPnl += realized;
     this.realizedUnits += realized;
     return {
@@ -224,18 +239,33 @@ export class Portfolio {
   /**
    * Sets the price an instrument (`instrumentKey(exchange, symbol)`) is marked at (last mid, last
    * trade or bar close of that venue, as the caller decides). A market number is read as its
-   * shortest decimal, exactly; nothing is computed until asked.
+   * shortest decimal, exactly. For an open position the equity moves at once by the change in its
+   * value (O(1)); returns true when the equity changed, so the caller samples it only then.
    */
-  mark(key: string, price: number | string): void {
+  mark(key: string, price: number | string): boolean {
     const p = this.positions.get(key);
     if (p === undefined) {
       // Not traded yet: kept until the first fill opens the position.
       this.earlyMarks.set(key, price);
-      return;
+      return false;
     }
+    if (price === p.markRaw) return false;
+    if (p.quantity === 0n) {
+      // Flat: valued 0 at any mark, read when asked.
+      p.markRaw = price;
+      p.mark = undefined;
+      p.markValue = undefined;
+      return false;
+    }
+    const before = this.valueOf(p);
     p.markRaw = price;
     p.mark = undefined;
-    p.markValue = undefined;
+    // A market number is valued in floats where that is provably exact (reading it as a decimal
+    // is the costly part of following every tick); otherwise by `valueOf`, exactly.
+    p.markValue = typeof price === 'number' ? markValue(price, p.quantity, p.sizePrecision, this.quotePrecision) : undefined;
+    const delta = this.valueOf(p) - before;
+    this.equityUnits += delta;
+    return delta !== 0n;
   }
 
   /** Signed lots held in an instrument (`instrumentKey`; 0 when never traded). */
@@ -294,11 +324,9 @@ export class Portfolio {
     return total;
   }
 
-  /** Cash plus every position at its mark, quote units. */
+  /** Cash plus every position at its mark, quote units; kept current, so O(1). */
   equity(): bigint {
-    let total = this.cashUnits;
-    for (const p of this.positions.values()) total += this.valueOf(p);
-    return total;
+    return this.equityUnits;
   }
 
   /** Σ |market value| over positions, quote units (for the gross-exposure check). */
@@ -376,11 +404,10 @@ export class Portfolio {
 
   private valueOf(p: PositionState): bigint {
     if (p.quantity === 0n) return 0n;
+    if (p.markValue !== undefined) return p.markValue; // set only with a mark: no need to read it
     const mark = markOf(p);
     if (mark === undefined) return p.costBasis;
-    if (p.markValue === undefined) {
-      p.markValue = mulUnits(mark.units, mark.scale, p.quantity, p.sizePrecision, this.quotePrecision);
-    }
+    p.markValue = mulUnits(mark.units, mark.scale, p.quantity, p.sizePrecision, this.quotePrecision);
     return p.markValue;
   }
 

@@ -6,7 +6,8 @@
  * and sends what is denied to execution as an `OrderDenied` (so the order is recorded as
  * `DENIED`, with its reason) and publishes it on `risk.denied.<exchange>.<symbol>`. Market figures,
  * positions and open orders are per instrument (`instrumentKey(exchange, symbol)`). Equity is fed to the kill
- * switch at every bar close and fill; a trading-state change (kill switch or operator) is
+ * switch at every mark that moves it (so a dip between bar closes is seen), every bar close and
+ * every fill, each O(1) (the portfolio keeps it current); a trading-state change (kill switch or operator) is
  * published on `risk.state`. Cancels always pass.
  */
 import type { Instrument } from '../../src/model/instrument.js';
@@ -89,11 +90,13 @@ export const riskActor = defineActor<RiskActorConfig, RiskState, RiskMessage>({
     switch (message.type) {
       case 'trade':
         state.market.observe(message);
-        state.portfolio.mark(state.keys.of(message.exchange, message.symbol), message.price);
+        if (state.portfolio.mark(state.keys.of(message.exchange, message.symbol), message.price)) feedEquity(state, ctx);
         return state;
       case 'book_ticker':
         state.market.observe(message);
-        if (message.bidPrice > 0 && message.askPrice > 0) state.portfolio.mark(state.keys.of(message.exchange, message.symbol), (message.bidPrice + message.askPrice) / 2);
+        if (message.bidPrice > 0 && message.askPrice > 0 && state.portfolio.mark(state.keys.of(message.exchange, message.symbol), (message.bidPrice + message.askPrice) / 2)) {
+          feedEquity(state, ctx);
+        }
         return state;
       case 'trade_bar':
         state.market.observe(message);

@@ -8,6 +8,8 @@
  * spawn, subscriptions, per-instrument state, change detection, signal counting and inspection.
  */
 import { z } from 'zod';
+import type { Fill } from '../../src/model/fill.js';
+import type { Order } from '../../src/model/order.js';
 import type { Trade, TradeBar } from '../../src/model/records.js';
 import { defineActor, type ActorDefinition, type ConfigSchema } from '../../src/runtime/actor.js';
 import { TickflowError } from '../../src/runtime/errors.js';
@@ -30,6 +32,10 @@ export interface StrategySpec<Schema extends ParamsSchema, S> {
   init(params: z.output<Schema>): S;
   onBar?(state: S, bar: TradeBar, api: StrategyApi<z.output<Schema>>): S | void;
   onTrade?(state: S, trade: Trade, api: StrategyApi<z.output<Schema>>): S | void;
+  /** A fill of one of this strategy's orders; `api.position` already includes it. */
+  onFill?(state: S, fill: Fill, api: StrategyApi<z.output<Schema>>): S | void;
+  /** A change of one of this strategy's orders (acknowledged, filled, cancelled, rejected…); `api.openOrders` already reflects it. */
+  onOrder?(state: S, order: Order, api: StrategyApi<z.output<Schema>>): S | void;
 }
 
 /** A strategy's config as given at spawn (`params` fields may be omitted: defaults apply). */
@@ -66,7 +72,10 @@ const segment = z.string().regex(/^[^.\s]+$/, 'must be one topic segment (no dot
  * Subscriptions: with `exchange` and `symbols`, exactly `<prefix>.<exchange>.<symbol>.trade_bar`
  * (and/or `.trade`); otherwise `<prefix>.<exchange>` or `<prefix>`, filtered by record type and
  * symbol. Bars on `trade_bar` topics are closed bars (the bars actor publishes a bar when it
- * closes), so `onBar` sees closed bars only.
+ * closes), so `onBar` sees closed bars only. Also `exec.fill` and `exec.order` (every instrument's:
+ * see `StrategyApi`), for `api.position`, `api.openOrders`, `onFill` and `onOrder`; the handlers
+ * get this strategy's own fills and orders only, with the state of the order's instrument (`init`
+ * runs for it if no record of it came before).
  *
  * Restart: kept are the last published target of each instrument and the counters; indicator
  * state is not: `init` runs again per instrument, so the strategy re-warms from fresh indicators
@@ -99,6 +108,7 @@ export function defineStrategy<Schema extends ParamsSchema, S>(spec: StrategySpe
     init: (config, ctx) => new StrategyRunner(handlers, config as unknown as StrategyConfig, ctx),
     onStart(runner, ctx) {
       for (const prefix of runner.subscriptions(inputs)) ctx.subscribe(prefix);
+      for (const prefix of runner.execSubscriptions()) ctx.subscribe(prefix);
       return runner;
     },
     receive(runner, message) {

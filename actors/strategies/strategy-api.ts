@@ -2,15 +2,33 @@
  * The types a strategy and its runner share: the handler API (`StrategyApi`), target options, the
  * validated config, and the inspection request and reply.
  */
+import type { FillReport, OrderUpdate } from '../execution/execution-messages.js';
 import type { BookReader, BookSnapshot } from '../../src/model/order-book.js';
+import type { Order } from '../../src/model/order.js';
 import type { MarketRecord } from '../../src/model/records.js';
 
-/** How the planner should trade toward a target. Market by default. */
-export interface TargetOptions {
+/** How the planner should trade toward a target, the first form: market by default. */
+export interface OrderTypeOptions {
   readonly orderType?: 'market' | 'limit';
   /** Required (finite, > 0) for `limit`; must be absent for `market`. */
   readonly limitPrice?: number;
 }
+
+/**
+ * How the planner should trade toward a target, by execution:
+ * - `{ execution: 'market' }` (the default);
+ * - `{ execution: 'limit', price }`: a limit at `price` (finite, > 0), or at `'touch'`: the best
+ *   bid for a buy, the best ask for a sell, as the planner sees them when it plans the order (it
+ *   waits for a first quote when it has none). `timeoutUs` (a positive integer of engine µs): an
+ *   order still open that long after it was placed is cancelled and what is left is traded at
+ *   market (cancel/replace); without it the limit rests until the target changes.
+ */
+export type ExecutionOptions =
+  | { readonly execution: 'market' }
+  | { readonly execution: 'limit'; readonly price: 'touch' | number; readonly timeoutUs?: number };
+
+/** Either form; both say the same thing to the planner. */
+export type TargetOptions = OrderTypeOptions | ExecutionOptions;
 
 /**
  * What a strategy's handlers may do. One object per strategy instance, reused for every record.
@@ -22,11 +40,16 @@ export interface TargetOptions {
  *
  * `target(symbol, quantity, options?)` sets the target position of `symbol` (a symbol or an
  * instrument key, as above). A `TargetPosition` is published, and counted as one signal, only when the
- * target changes: when `quantity`, the order type or the limit price differs from the last one
- * published for that instrument. Every instrument starts at target 0 (market), so setting 0 before
- * anything else was published is no change and no signal. Returns whether a signal was emitted.
- * A non-finite quantity, or a limit order without a positive limit price, throws `ORDER_INVALID`
- * (a bug in the strategy: the actor fails and its supervisor decides).
+ * target changes: when `quantity` or the execution (order type, limit price or touch, timeout)
+ * differs from the last one published for that instrument. Every instrument starts at target 0
+ * (market), so setting 0 before anything else was published is no change and no signal. Returns
+ * whether a signal was emitted. A non-finite quantity, a limit order without a positive limit
+ * price, or a timeout that is not a positive integer throws `ORDER_INVALID` (a bug in the strategy:
+ * the actor fails and its supervisor decides).
+ *
+ * `position` and `openOrders` come from what execution publishes (`exec.fill.*`, `exec.order.*`),
+ * which every strategy actor receives (one message per fill or order change, none per market
+ * record); they are as of the last such message the actor handled, and survive its restarts.
  */
 export interface StrategyApi<P> {
   /** The validated parameters, defaults filled in. */
@@ -43,6 +66,13 @@ export interface StrategyApi<P> {
    * sequence gap, until the next depth snapshot). Read-only; valid until the handler returns.
    */
   book(symbol: string): BookReader | undefined;
+  /**
+   * The instrument's position (all strategies' fills on it, as the portfolio counts it), signed,
+   * in lots of its size increment (the unit of `Fill.quantity` and `Order.quantity`); 0 before any fill.
+   */
+  position(symbol: string): bigint;
+  /** This strategy's open (non-terminal) orders on the instrument, oldest first, as execution last reported them. */
+  openOrders(symbol: string): readonly Order[];
 }
 
 /** The validated config. */
@@ -74,6 +104,9 @@ export interface StrategyStats {
   readonly targets: readonly { readonly exchange: string; readonly symbol: string; readonly target: number }[];
 }
 
-/** What a strategy actor receives: market records and book snapshots from the bus, and the inspection request. */
-export type StrategyMessage = MarketRecord | BookSnapshot | StrategyStatsRequest;
+/**
+ * What a strategy actor receives: market records and book snapshots from the bus, execution's fills
+ * and order updates, and the inspection request.
+ */
+export type StrategyMessage = MarketRecord | BookSnapshot | FillReport | OrderUpdate | StrategyStatsRequest;
 

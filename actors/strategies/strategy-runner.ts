@@ -4,13 +4,17 @@
  * in place (the actor's state is this one object) so the per-record path allocates nothing but the
  * `TargetPosition` it publishes.
  */
-import { parseInstrumentKey } from '../../src/model/instrument-key.js';
+import type { FillReport, OrderUpdate } from '../execution/execution-messages.js';
+import type { Fill } from '../../src/model/fill.js';
+import { instrumentKey, parseInstrumentKey } from '../../src/model/instrument-key.js';
+import type { Order } from '../../src/model/order.js';
 import type { BookReader, BookSnapshot } from '../../src/model/order-book.js';
 import type { Trade, TradeBar } from '../../src/model/records.js';
 import { signalTopic, type TargetPosition } from '../../src/model/signal.js';
 import type { ActorContext, ActorRef } from '../../src/runtime/actor.js';
 import { TickflowError } from '../../src/runtime/errors.js';
 import { BookView } from './book-view.js';
+import { ExecutionView } from './execution-view.js';
 import type { StrategyApi, StrategyConfig, StrategyMessage, StrategyStats, TargetOptions } from './strategy-api.js';
 
 /** The spec's handlers with their types erased (the runner is not generic, to stay monomorphic). */
@@ -19,9 +23,19 @@ export interface StrategyHandlers {
   init(params: unknown): unknown;
   onBar?(state: unknown, bar: TradeBar, api: StrategyApi<unknown>): unknown;
   onTrade?(state: unknown, trade: Trade, api: StrategyApi<unknown>): unknown;
+  onFill?(state: unknown, fill: Fill, api: StrategyApi<unknown>): unknown;
+  onOrder?(state: unknown, order: Order, api: StrategyApi<unknown>): unknown;
 }
 
 type OrderType = 'market' | 'limit';
+
+/** A target's execution, normalised from either form of `TargetOptions`. */
+interface Execution {
+  orderType: OrderType;
+  limitPrice: number | undefined;
+  limitAt: 'touch' | undefined;
+  timeoutUs: number | undefined;
+}
 
 /** One instrument a strategy has seen or targeted. */
 class Instrument {
@@ -35,6 +49,8 @@ class Instrument {
   target: number;
   orderType: OrderType;
   limitPrice: number | undefined;
+  limitAt: 'touch' | undefined;
+  timeoutUs: number | undefined;
 
   constructor(exchange: string, symbol: string) {
     // Every field set here, in one order, so all instruments share one hidden class.
@@ -46,15 +62,22 @@ class Instrument {
     this.target = 0;
     this.orderType = 'market';
     this.limitPrice = undefined;
+    this.limitAt = undefined;
+    this.timeoutUs = undefined;
   }
 }
 
-/** What survives a restart (see `defineStrategy`): last targets and counters. */
+/**
+ * What survives a restart (see `defineStrategy`): last targets and counters, and the positions and
+ * open orders execution reported (not rebuilt from the market: they come only with the next fill or
+ * order change).
+ */
 interface Carried {
   readonly signals: number;
   readonly bars: number;
   readonly trades: number;
-  readonly targets: readonly { exchange: string; symbol: string; target: number; orderType: OrderType; limitPrice: number | undefined }[];
+  readonly targets: readonly ({ exchange: string; symbol: string; target: number } & Execution)[];
+  readonly execution: ExecutionView;
 }
 
 // Keyed by the actor's ref, which stays the same object across its restarts; weak, so a stopped
@@ -73,6 +96,8 @@ export class StrategyRunner implements StrategyApi<unknown> {
   // Latest book snapshot per exchange and symbol, apart from instruments: a book seen is not an
   // instrument traded (stats list traded ones).
   private readonly books: Map<string, Map<string, BookView>>;
+  // Positions and this strategy's open orders, from execution's reports.
+  private execution: ExecutionView;
   // The instrument of the last lookup: streams of one symbol skip both map lookups.
   private last: Instrument | undefined;
   // Exchange of the record being handled: `target(symbol, …)` acts there.
@@ -94,6 +119,7 @@ export class StrategyRunner implements StrategyApi<unknown> {
     this.symbols = config.symbols === undefined ? undefined : new Set(config.symbols);
     this.byExchange = new Map();
     this.books = new Map();
+    this.execution = new ExecutionView(this.name);
     this.last = undefined;
     this.exchange = '';
     this.signals = 0;
@@ -109,7 +135,17 @@ export class StrategyRunner implements StrategyApi<unknown> {
     if (exchange === undefined) return [topicPrefix];
     if (symbols === undefined) return [`${topicPrefix}.${exchange}`];
     // `book`: the book actor's snapshots, for `api.book(symbol)`.
+    // (Execution's reports, `exec.fill` and `exec.order`, are subscribed apart: `execSubscriptions`.)
     return symbols.flatMap((symbol) => [...inputs, 'book'].map((type) => `${topicPrefix}.${exchange}.${symbol}.${type}`));
+  }
+
+  /**
+   * Execution's reports, for `position`, `openOrders`, `onFill` and `onOrder`: every instrument's,
+   * since a strategy may trade an instrument it is not fed (an instrument key) and a position is
+   * the instrument's whatever strategy traded it. One message per fill or order change.
+   */
+  execSubscriptions(): string[] {
+    return ['exec.fill', 'exec.order'];
   }
 
   /** Handles one message. Records of other types (on a shared prefix) are ignored. */
@@ -135,6 +171,12 @@ export class StrategyRunner implements StrategyApi<unknown> {
       case 'book_snapshot':
         if (this.accepts(message.exchange, message.symbol)) this.keepBook(message);
         return;
+      case 'fill_report':
+        this.onFillReport(message);
+        return;
+      case 'order_update':
+        this.onOrderUpdate(message);
+        return;
       case 'strategy_stats':
         this.ctx.reply(this.stats());
         return;
@@ -148,21 +190,47 @@ export class StrategyRunner implements StrategyApi<unknown> {
   }
 
   target(symbol: string, quantity: number, options?: TargetOptions): boolean {
-    const orderType = options?.orderType ?? 'market';
-    const limitPrice = options?.limitPrice;
+    let orderType: OrderType = 'market';
+    let limitPrice: number | undefined;
+    let limitAt: 'touch' | undefined;
+    let timeoutUs: number | undefined;
+    if (options !== undefined && 'execution' in options) {
+      if (options.execution === 'limit') {
+        orderType = 'limit';
+        if (options.price === 'touch') limitAt = 'touch';
+        else limitPrice = options.price;
+        timeoutUs = options.timeoutUs;
+      }
+    } else if (options !== undefined) {
+      orderType = options.orderType ?? 'market';
+      limitPrice = options.limitPrice;
+    }
     if (!Number.isFinite(quantity)) this.invalid(`target quantity must be finite, got ${quantity}`, symbol);
-    if (orderType === 'limit') {
+    if (orderType === 'limit' && limitAt === undefined) {
       const ok = limitPrice !== undefined && Number.isFinite(limitPrice) && limitPrice > 0;
       if (!ok) this.invalid(`a limit target needs a positive limit price, got ${limitPrice}`, symbol);
     } else if (limitPrice !== undefined) {
       this.invalid(`a market target takes no limit price, got ${limitPrice}`, symbol);
     }
+    if (timeoutUs !== undefined && !(Number.isSafeInteger(timeoutUs) && timeoutUs > 0)) {
+      this.invalid(`a limit timeout must be a positive integer of µs, got ${timeoutUs}`, symbol);
+    }
     const instrument = this.named(symbol);
     const target = quantity + 0; // -0 becomes 0: a target of "minus nothing" is no change
-    if (target === instrument.target && orderType === instrument.orderType && limitPrice === instrument.limitPrice) return false;
+    if (
+      target === instrument.target &&
+      orderType === instrument.orderType &&
+      limitPrice === instrument.limitPrice &&
+      limitAt === instrument.limitAt &&
+      timeoutUs === instrument.timeoutUs
+    ) {
+      return false;
+    }
     instrument.target = target;
     instrument.orderType = orderType;
     instrument.limitPrice = limitPrice;
+    instrument.limitAt = limitAt;
+    instrument.timeoutUs = timeoutUs;
     this.signals++;
     const position: TargetPosition = {
       type: 'target',
@@ -173,6 +241,8 @@ export class StrategyRunner implements StrategyApi<unknown> {
       target,
       orderType,
       limitPrice,
+      limitAt,
+      timeoutUs,
     };
     this.ctx.publish(instrument.topic, position);
     return true;
@@ -186,6 +256,14 @@ export class StrategyRunner implements StrategyApi<unknown> {
     const key = symbol.includes(':') ? parseInstrumentKey(symbol) : undefined;
     const view = key === undefined ? this.books.get(this.exchange)?.get(symbol) : this.books.get(key.exchange)?.get(key.symbol);
     return view !== undefined && view.snapshot.valid ? view : undefined;
+  }
+
+  position(symbol: string): bigint {
+    return this.execution.position(this.keyOf(symbol));
+  }
+
+  openOrders(symbol: string): readonly Order[] {
+    return this.execution.openOrders(this.keyOf(symbol));
   }
 
   /** Counters and current targets, instruments sorted by exchange then symbol. */
@@ -204,23 +282,50 @@ export class StrategyRunner implements StrategyApi<unknown> {
     for (const bySymbol of this.byExchange.values()) {
       for (const i of bySymbol.values()) {
         if (i.target !== 0 || i.orderType !== 'market') {
-          targets.push({ exchange: i.exchange, symbol: i.symbol, target: i.target, orderType: i.orderType, limitPrice: i.limitPrice });
+          targets.push({ exchange: i.exchange, symbol: i.symbol, target: i.target, orderType: i.orderType, limitPrice: i.limitPrice, limitAt: i.limitAt, timeoutUs: i.timeoutUs });
         }
       }
     }
-    carried.set(self, { signals: this.signals, bars: this.bars, trades: this.trades, targets });
+    carried.set(self, { signals: this.signals, bars: this.bars, trades: this.trades, targets, execution: this.execution });
   }
 
   private restore(kept: Carried): void {
     this.signals = kept.signals;
     this.bars = kept.bars;
     this.trades = kept.trades;
+    this.execution = kept.execution;
     for (const t of kept.targets) {
       const instrument = this.instrument(t.exchange, t.symbol);
       instrument.target = t.target;
       instrument.orderType = t.orderType;
       instrument.limitPrice = t.limitPrice;
+      instrument.limitAt = t.limitAt;
+      instrument.timeoutUs = t.timeoutUs;
     }
+  }
+
+  /** Any fill moves its instrument's position; only this strategy's own fills go to `onFill`. */
+  private onFillReport(report: FillReport): void {
+    if (!this.execution.applyFill(report) || this.handlers.onFill === undefined) return;
+    const fill = report.fill;
+    const instrument = this.enter(fill.exchange, fill.symbol);
+    const next = this.handlers.onFill(instrument.state, fill, this);
+    if (next !== undefined) instrument.state = next;
+  }
+
+  /** Keeps this strategy's open orders (another's are ignored), then calls `onOrder`. */
+  private onOrderUpdate(update: OrderUpdate): void {
+    if (!this.execution.applyOrder(update) || this.handlers.onOrder === undefined) return;
+    const order = update.order;
+    const instrument = this.enter(order.exchange, order.symbol);
+    const next = this.handlers.onOrder(instrument.state, order, this);
+    if (next !== undefined) instrument.state = next;
+  }
+
+  /** The instrument key a handler names: a symbol on the current exchange, or an `exchange:SYMBOL` key. */
+  private keyOf(name: string): string {
+    const key = name.includes(':') ? parseInstrumentKey(name) : undefined;
+    return key === undefined ? instrumentKey(this.exchange, name) : instrumentKey(key.exchange, key.symbol);
   }
 
   private keepBook(snapshot: BookSnapshot): void {

@@ -17,8 +17,18 @@ export interface TargetPosition {
   readonly target: number;
   /** How the planner should trade toward it. */
   readonly orderType: 'market' | 'limit';
-  /** Limit price for `limit` orders; `undefined` for market orders. */
+  /** Limit price for `limit` orders; `undefined` for market orders and for limits at the touch. */
   readonly limitPrice: number | undefined;
+  /**
+   * `'touch'`: a `limit` priced when the planner plans it, at the best bid for a buy and the best
+   * ask for a sell (`limitPrice` is then `undefined`). Absent: at `limitPrice`.
+   */
+  readonly limitAt?: 'touch' | undefined;
+  /**
+   * For `limit`: engine µs after an order is placed at which the planner cancels it if still open
+   * and trades what is left at market. Absent: the order rests until the target changes.
+   */
+  readonly timeoutUs?: number | undefined;
 }
 
 /** Bus topic of a target: `signal.<exchange>.<symbol>`. */

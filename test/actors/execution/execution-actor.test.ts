@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { executionActor, type ExecutionConfig, type ExecutionMessage, type ExecutionSnapshot } from '../../../actors/execution/execution-actor.js';
 import type { OrderUpdate, VenueCancel, VenueSubmit } from '../../../actors/execution/execution-messages.js';
+import { fillEvent } from '../../../actors/execution/paper-venue-events.js';
+import type { Fill } from '../../../src/model/fill.js';
 import { createInstrument, type Instrument } from '../../../src/model/instrument.js';
 import type { NewOrder, OrderSide, OrderView } from '../../../src/model/order.js';
 import type { ActorRef } from '../../../src/runtime/actor.js';
@@ -283,5 +285,27 @@ describe('execution actor: manual approval', () => {
     const snap = await r.ask<ExecutionSnapshot>({ type: 'exec_snapshot' });
     expect(snap.orders.map((o) => `${o.clientOrderId} ${o.status}`)).toEqual(['c REJECTED', 'd REJECTED', 'e PENDING_APPROVAL']);
     expect(snap.ordersByStatus.REJECTED).toBe(4); // counts survive the forgetting
+  });
+});
+
+describe('execution actor: equity sampling', () => {
+  const trade = (tsRecv: number, price: number): ExecutionMessage => ({ type: 'trade', exchange: 'x', symbol: 'BTC', ts: tsRecv, tsRecv, id: `t${tsRecv}`, price, amount: 1, side: 'buy' });
+  const barAt = (closeTs: number, close: number): ExecutionMessage => ({
+    type: 'trade_bar', exchange: 'x', symbol: 'BTC', ts: closeTs, tsRecv: closeTs, interval: '1m',
+    open: close, high: close, low: close, close, volume: 1, buyVolume: 1, sellVolume: 0, trades: 1, vwap: close, openTs: closeTs - 60 * SECOND, closeTs,
+  });
+
+  it('sees a dip between bars that recovers before the bar closes in max drawdown', async () => {
+    const r = rig('auto');
+    r.send(barAt(T0, 100));
+    r.send({ type: 'order_request', order: order('a', T0, 'buy', 10_000n) }); // 10 BTC
+    const filled: Fill = { clientOrderId: 'a', exchange: 'x', symbol: 'BTC', side: 'buy', quantity: 10_000n, price: 10_000n, fee: 0n, liquidity: 'taker', ts: T0 };
+    r.send({ type: 'venue_event', event: fillEvent(filled, 0n, 'trade', T0) });
+    r.send(trade(T0 + 10 * SECOND, 94.5)); // equity 99,945: 55 below the peak
+    r.send(trade(T0 + 20 * SECOND, 100)); // recovered
+    r.send(barAt(T0 + 60 * SECOND, 100)); // the bar closes where it opened
+    const snap = await r.ask<ExecutionSnapshot>({ type: 'exec_snapshot' });
+    expect(snap.portfolio.equity).toBe('100000.00');
+    expect(snap.maxDrawdown).toBe('55.00');
   });
 });

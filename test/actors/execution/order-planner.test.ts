@@ -270,3 +270,24 @@ describe('planWithCancels', () => {
     );
   });
 });
+
+describe('limit at the touch', () => {
+  const touch = { bidPrice: 100.5, askPrice: 100.7 };
+  const atTouch = (value: number) => target(value, { orderType: 'limit', limitAt: 'touch' });
+
+  it('prices a buy at the best bid and a sell at the best ask', () => {
+    const ids = createClientOrderIdFactory();
+    expect(planWithCancels(atTouch(1), 0n, [], btc, ids, touch).orders).toMatchObject([{ side: 'buy', type: 'limit', quantity: 1000n, limitPrice: 10_050n }]);
+    expect(planWithCancels(atTouch(-1), 0n, [], btc, ids, touch).orders).toMatchObject([{ side: 'sell', type: 'limit', quantity: 1000n, limitPrice: 10_070n }]);
+  });
+
+  it('refuses a touch target planned without a touch', () => {
+    let code: string | undefined;
+    try {
+      planWithCancels(atTouch(1), 0n, [], btc, createClientOrderIdFactory());
+    } catch (e) {
+      code = isTickflowError(e) ? e.code : 'other';
+    }
+    expect(code).toBe('ORDER_INVALID');
+  });
+});

@@ -15,7 +15,7 @@ const instruments = new Map<string, Instrument>([['x:BTC', BTC]]);
 type Step =
   | { readonly kind: 'quote'; readonly dt: number; readonly bid: number; readonly spread: number; readonly bidLots: number; readonly askLots: number }
   | { readonly kind: 'trade'; readonly dt: number; readonly price: number; readonly lots: number }
-  | { readonly kind: 'bar'; readonly dt: number; readonly open: number; readonly close: number; readonly up: number; readonly down: number }
+  | { readonly kind: 'bar'; readonly dt: number; readonly open: number; readonly close: number; readonly up: number; readonly down: number; readonly volLots: number }
   | { readonly kind: 'submit'; readonly dt: number; readonly side: OrderSide; readonly type: OrderType; readonly lots: number; readonly limit: number }
   | { readonly kind: 'cancel'; readonly dt: number; readonly pick: number };
 
@@ -24,7 +24,7 @@ const ticks = fc.integer({ min: 9_950, max: 10_050 });
 const lots = fc.integer({ min: 0, max: 3_000 });
 const quoteStep = fc.record({ kind: fc.constant('quote' as const), dt, bid: ticks, spread: fc.integer({ min: 1, max: 8 }), bidLots: lots, askLots: lots });
 const tradeStep = fc.record({ kind: fc.constant('trade' as const), dt, price: ticks, lots: fc.integer({ min: 1, max: 3_000 }) });
-const barStep = fc.record({ kind: fc.constant('bar' as const), dt, open: ticks, close: ticks, up: fc.integer({ min: 0, max: 20 }), down: fc.integer({ min: 0, max: 20 }) });
+const barStep = fc.record({ kind: fc.constant('bar' as const), dt, open: ticks, close: ticks, up: fc.integer({ min: 0, max: 20 }), down: fc.integer({ min: 0, max: 20 }), volLots: lots });
 const submitStep = fc.record({
   kind: fc.constant('submit' as const),
   dt,
@@ -39,6 +39,9 @@ const scenario = fc.record({
   latencyUs: fc.integer({ min: 0, max: 100 }),
   partialFills: fc.boolean(),
   limitCross: fc.constantFrom('through' as const, 'touch' as const),
+  // The bar cap in tenths (0.1, 0.5, 1), so the test can work it out in integers.
+  barShareTenths: fc.constantFrom(1, 5, 10),
+  barSlippageBps: fc.integer({ min: 0, max: 30 }),
   steps: fc.oneof(
     fc.array(fc.oneof(quoteStep, tradeStep, submitStep, submitStep, cancelStep), { maxLength: 120 }),
     fc.array(fc.oneof(tradeStep, submitStep, cancelStep), { maxLength: 120 }),
@@ -54,23 +57,33 @@ interface Sent {
   closed: boolean;
 }
 
-// The price (ticks) an order of `side` would take at `record`'s touch, and the lots it shows there.
-function touchOf(record: MarketRecord, side: OrderSide): { price: bigint; shown: bigint | undefined } {
+// The price (ticks) an order of `side` would take at `record`'s touch, and the lots it shows there:
+// for a bar, the open slipped `bps` against the order (ceil(open x bps / 10000) ticks) and the cap
+// `floor(volume x share)` (none when the bar shows no volume).
+function touchOf(record: MarketRecord, side: OrderSide, bps = 0, shareTenths = 10): { price: bigint; shown: bigint | undefined } {
   const t = (x: number): bigint => BigInt(Math.round(x * 100));
   const l = (x: number): bigint => BigInt(Math.round(x * 1000));
   if (record.type === 'book_ticker') {
     return side === 'buy' ? { price: t(record.askPrice), shown: l(record.askAmount) } : { price: t(record.bidPrice), shown: l(record.bidAmount) };
   }
   if (record.type === 'trade') return { price: t(record.price), shown: l(record.amount) };
-  if (record.type === 'trade_bar') return { price: t(record.open), shown: undefined };
+  if (record.type === 'trade_bar') {
+    const open = t(record.open);
+    const slip = (open * BigInt(bps) + 9_999n) / 10_000n;
+    const vol = l(record.volume);
+    return { price: side === 'buy' ? open + slip : open - slip, shown: vol > 0n ? (vol * BigInt(shareTenths)) / 10n : undefined };
+  }
   throw new Error('no touch');
 }
 
 describe('PaperVenue (properties)', () => {
   it('never fills at a price from before the order reached it, nor beyond its quantity, limit or cancel', () => {
     fc.assert(
-      fc.property(scenario, ({ latencyUs, partialFills, limitCross, steps }) => {
-        const venue = createPaperVenue({ latencyUs, partialFills, limitCross, makerFee: '0.0002', takerFee: '0.0004' }, { instruments });
+      fc.property(scenario, ({ latencyUs, partialFills, limitCross, barShareTenths, barSlippageBps, steps }) => {
+        const venue = createPaperVenue(
+          { latencyUs, partialFills, limitCross, barVolumeShare: barShareTenths / 10, barSlippageBps, makerFee: '0.0002', takerFee: '0.0004' },
+          { instruments },
+        );
         const registry = new OrderRegistry();
         const sent = new Map<string, Sent>();
         const ids: string[] = [];
@@ -92,7 +105,7 @@ describe('PaperVenue (properties)', () => {
               expect(e.ts).toBe(record.tsRecv);
               if (record.type === 'trade_bar') expect(record.openTs).toBeGreaterThanOrEqual(o.spec.ts);
               expect(o.accepted && !o.closed).toBe(true);
-              const { price, shown } = touchOf(record, o.spec.side);
+              const { price, shown } = touchOf(record, o.spec.side, barSlippageBps, barShareTenths);
               const p = e.fill.price;
               if (o.spec.type === 'market') {
                 expect(p).toBe(price);
@@ -138,7 +151,7 @@ describe('PaperVenue (properties)', () => {
             const b: TradeBar = {
               type: 'trade_bar', exchange: 'x', symbol: 'BTC', ts: now, tsRecv: now, interval: 'x',
               open: step.open / 100, high: (Math.max(step.open, step.close) + step.up) / 100, low: (Math.min(step.open, step.close) - step.down) / 100,
-              close: step.close / 100, volume: 1, buyVolume: 0, sellVolume: 0, trades: 1, vwap: step.close / 100, openTs: lastBarClose, closeTs: now,
+              close: step.close / 100, volume: step.volLots / 1000, buyVolume: 0, sellVolume: 0, trades: 1, vwap: step.close / 100, openTs: lastBarClose, closeTs: now,
             };
             lastBarClose = now;
             record = b;

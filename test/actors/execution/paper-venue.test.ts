@@ -24,10 +24,10 @@ function trade(tsRecv: number, price: number, amount: number): Trade {
   return { type: 'trade', exchange: 'x', symbol: 'BTC', ts: tsRecv, tsRecv, id: String(tsRecv), price, amount, side: 'buy' };
 }
 
-function bar(openTs: number, closeTs: number, open: number, high: number, low: number, close: number): TradeBar {
+function bar(openTs: number, closeTs: number, open: number, high: number, low: number, close: number, volume = 1000): TradeBar {
   return {
     type: 'trade_bar', exchange: 'x', symbol: 'BTC', ts: closeTs, tsRecv: closeTs, interval: '1m',
-    open, high, low, close, volume: 1, buyVolume: 0, sellVolume: 0, trades: 1, vwap: close, openTs, closeTs,
+    open, high, low, close, volume, buyVolume: 0, sellVolume: 0, trades: 1, vwap: close, openTs, closeTs,
   };
 }
 
@@ -249,8 +249,8 @@ describe('PaperVenue: trade-only and bar-only data', () => {
     expect(brief(v.onMarket(quote(90, 99, 1, 100.5, 1)))).toEqual(['90 fill a 1000@10050 taker']);
   });
 
-  it('fills a market order at the next bar’s open, in full, never at the bar that caused it', () => {
-    const v = venue({ latencyUs: 0 });
+  it('fills a market order at the next bar’s open, in full within the volume cap, never at the bar that caused it', () => {
+    const v = venue({ latencyUs: 0, barSlippageBps: 0 });
     const minute = 60_000_000;
     const causing = bar(0, minute, 100, 101, 99, 100.7);
     v.submit(market('a', 'buy', 9000n, minute)); // decided on `causing` at its close
@@ -268,6 +268,72 @@ describe('PaperVenue: trade-only and bar-only data', () => {
       ...v.onMarket(bar(2 * minute, 3 * minute, 100, 101, 98.5, 99.5)),
     ];
     expect(brief(out)).toEqual([`${minute + 50} accepted a`, `${3 * minute} fill a 1000@9900 maker`]);
+  });
+
+  it('fills at most barVolumeShare of each bar’s volume at its open; the rest waits for the following bars', () => {
+    const v = venue({ barVolumeShare: 0.25, barSlippageBps: 0 });
+    const minute = 60_000_000;
+    v.submit(market('a', 'buy', 2500n, minute));
+    const out = [
+      ...v.onMarket(bar(minute, 2 * minute, 100.2, 102, 100, 101, 4)), // cap 0.25 x 4 = 1.000
+      ...v.onMarket(bar(2 * minute, 3 * minute, 100.5, 102, 100, 101, 4.003)), // cap 1.00075, down to the lot: 1.000
+      ...v.onMarket(bar(3 * minute, 4 * minute, 101, 102, 100, 101, 10)),
+    ];
+    expect(brief(out)).toEqual([
+      `${minute + 50} accepted a`,
+      `${2 * minute} fill a 1000@10020 taker`,
+      `${3 * minute} fill a 1000@10050 taker`,
+      `${4 * minute} fill a 500@10100 taker`,
+    ]);
+    expect(fills(out).map((f) => f.leavesQuantity)).toEqual([1500n, 500n, 0n]);
+  });
+
+  it('rounds the cap down to the size increment, not a lot below it for a float error', () => {
+    const v = venue({ barVolumeShare: 0.1, barSlippageBps: 0 });
+    const minute = 60_000_000;
+    v.submit(market('a', 'buy', 1000n, minute));
+    // 0.7 x 0.1 is 0.06999999999999999 in floats; the cap is 0.070.
+    expect(brief(fills(v.onMarket(bar(minute, 2 * minute, 100, 101, 99, 100, 0.7))))).toEqual([`${2 * minute} fill a 70@10000 taker`]);
+  });
+
+  it('shares one bar’s cap among the orders of a side in priority order, resting limits included', () => {
+    const v = venue({ barVolumeShare: 0.5, barSlippageBps: 0 });
+    const minute = 60_000_000;
+    v.submit(limit('rest', 'buy', 1000n, 9900n, 0));
+    v.onMarket(bar(0, minute, 100, 101, 99.5, 100, 100)); // 'rest' is not marketable at this open: it rests
+    v.submit(market('mkt', 'buy', 1000n, minute));
+    v.submit(market('sell', 'sell', 1000n, minute));
+    // Cap 0.5 x 3 = 1.500 per side: 'rest' (earlier) takes 1.000, 'mkt' the other 0.500; the sell side has its own 1.500.
+    expect(brief(v.onMarket(bar(minute, 2 * minute, 100, 101, 98, 100, 3)))).toEqual([
+      `${minute + 50} accepted mkt`,
+      `${minute + 50} accepted sell`,
+      `${2 * minute} fill rest 1000@9900 maker`,
+      `${2 * minute} fill mkt 500@10000 taker`,
+      `${2 * minute} fill sell 1000@10000 taker`,
+    ]);
+  });
+
+  it('prices a fill at the open moved barSlippageBps against the order, rounded against it to the tick, never past a limit', () => {
+    const v = venue({ barSlippageBps: 1 });
+    const minute = 60_000_000;
+    v.submit(market('buy', 'buy', 1000n, minute));
+    v.submit(market('sell', 'sell', 1000n, minute));
+    v.submit(limit('lim', 'buy', 1000n, 10002n, minute));
+    // open 100.01 = 10001 ticks; slippage ceil(10001 x 1 / 10000) = 2 ticks: buy 10003, sell 9999; the limit caps at 10002.
+    expect(brief(fills(v.onMarket(bar(minute, 2 * minute, 100.01, 101, 99, 100, 1000))))).toEqual([
+      `${2 * minute} fill buy 1000@10003 taker`,
+      `${2 * minute} fill sell 1000@9999 taker`,
+      `${2 * minute} fill lim 1000@10002 taker`,
+    ]);
+  });
+
+  it('does not cap a bar that shows no volume, nor any bar with partialFills off', () => {
+    const minute = 60_000_000;
+    for (const [config, volume] of [[{}, 0], [{ partialFills: false }, 1]] as const) {
+      const v = venue({ ...config, barSlippageBps: 0 });
+      v.submit(market('a', 'buy', 5000n, minute));
+      expect(brief(fills(v.onMarket(bar(minute, 2 * minute, 100, 101, 99, 100, volume))))).toEqual([`${2 * minute} fill a 5000@10000 taker`]);
+    }
   });
 });
 
@@ -318,17 +384,22 @@ describe('PaperVenue: requests', () => {
       partialFills: true,
       marketWithoutQuotes: 'nextPrice',
       limitCross: 'through',
+      barVolumeShare: 0.1,
+      barSlippageBps: 1,
+      reportLatencyUs: 0,
     });
   });
 
   it('refuses an invalid config naming the bad path', () => {
     try {
-      venue({ takerFee: 'abc', latencyUs: -1 });
+      venue({ takerFee: 'abc', latencyUs: -1, barVolumeShare: 0, reportLatencyUs: -1 });
       expect.unreachable();
     } catch (error) {
       expect(isTickflowError(error, 'CONFIG_INVALID')).toBe(true);
       expect(String(error)).toMatch(/takerFee/);
       expect(String(error)).toMatch(/latencyUs/);
+      expect(String(error)).toMatch(/barVolumeShare/);
+      expect(String(error)).toMatch(/reportLatencyUs/);
     }
   });
 });

@@ -3,6 +3,7 @@ import type { FillReport, OrderUpdate } from '../../../actors/execution/executio
 import { plannerActor, type PlannerStats } from '../../../actors/execution/planner-actor.js';
 import { createInstrument } from '../../../src/model/instrument.js';
 import { applyOrderEvent, createOrder, type NewOrder, type Order, type OrderEvent } from '../../../src/model/order.js';
+import type { BookTicker } from '../../../src/model/records.js';
 import type { TargetPosition } from '../../../src/model/signal.js';
 import type { ActorRef } from '../../../src/runtime/actor.js';
 import { createActorSystem } from '../../../src/runtime/actor-system.js';
@@ -69,7 +70,14 @@ describe('planner actor', () => {
       system.runUntilIdle();
     };
     return {
+      system,
       sent,
+      tell,
+      /** Moves engine time to `at`, firing the planner's timers due by then. */
+      advance: (at: number) => {
+        clock.advanceTo(at);
+        system.runUntilIdle();
+      },
       target: (ts: number, qty: number) => tell(target(ts, qty), ts),
       update: (order: Order) => tell({ type: 'order_update', order } satisfies OrderUpdate),
       fill: (order: Order, quantity: bigint, position: bigint) =>
@@ -120,6 +128,76 @@ describe('planner actor', () => {
     // Long 1 on a target of 1 (the sell is pending cancel and may not fill): nothing to order.
     // Planned at the order update, before the fill's position, it would have bought 1 more.
     expect(p.said(4)).toEqual([]);
+  });
+
+  /** A touch target for BTC, with a timeout when given. */
+  function touchTarget(ts: number, qty: number, timeoutUs?: number): TargetPosition {
+    return { ...target(ts, qty), orderType: 'limit', limitAt: 'touch', timeoutUs };
+  }
+  function quote(ts: number, bidPrice: number, askPrice: number): BookTicker {
+    return { type: 'book_ticker', exchange: 'x', symbol: 'BTC', ts, tsRecv: ts, bidPrice, bidAmount: 1, askPrice, askAmount: 1 };
+  }
+
+  it('waits for a quote before placing a touch limit, then places it at the touch of its side', () => {
+    const p = rig();
+    p.tell(touchTarget(1_000, 1));
+    expect(p.said()).toEqual([]);
+    p.system.publish('md.x.BTC.book_ticker', quote(1_100, 99.5, 99.7)); // it subscribed when the touch target came
+    p.system.runUntilIdle();
+    expect(p.said()).toEqual(['buy 1000 s-BTC-1']);
+    expect(p.order(0)).toMatchObject({ type: 'limit', limitPrice: 9_950n });
+    p.tell(touchTarget(2_000, -1)); // flip: cancel the buy, sell at the ask
+    expect(p.said(1)).toEqual(['cancel s-BTC-1', 'sell 1000 s-BTC-2']);
+    expect(p.order(2)).toMatchObject({ type: 'limit', limitPrice: 9_970n });
+  });
+
+  it('cancels a touch limit still open at its timeout and orders the rest at market once the cancel is confirmed', () => {
+    const p = rig();
+    p.system.publish('md.x.BTC.book_ticker', quote(900, 99.5, 99.7)); // before any touch target: not seen
+    p.system.runUntilIdle();
+    p.tell(touchTarget(1_000, 1, 5_000));
+    expect(p.said()).toEqual([]); // a market-only planner subscribes to no quotes
+    p.tell(quote(1_000, 99.5, 99.7));
+    expect(p.said()).toEqual(['buy 1000 s-BTC-1']);
+    let b1 = step(step(createOrder(p.order(0), BTC), { type: 'submit', ts: 1_001 }), { type: 'accept', ts: 1_002 });
+    b1 = step(b1, { type: 'fill', ts: 3_000, quantity: 400n, price: 9_950n });
+    p.update(b1);
+    p.fill(b1, 400n, 400n);
+    p.advance(5_999);
+    expect(p.said(1)).toEqual([]); // not yet
+    p.advance(6_000);
+    expect(p.said(1)).toEqual(['cancel s-BTC-1']);
+    p.update(step(step(b1, { type: 'requestCancel', ts: 6_001 }), { type: 'cancel', ts: 6_002 }));
+    expect(p.said(2)).toEqual(['buy 600 s-BTC-2']);
+    expect(p.order(2)).toMatchObject({ type: 'market', limitPrice: undefined });
+  });
+
+  it('leaves a touch limit alone at its timeout when it has ended, and one without a timeout resting', () => {
+    const p = rig();
+    p.tell(quote(1_000, 99.5, 99.7));
+    p.tell(touchTarget(1_000, 1, 5_000));
+    const b1 = step(step(createOrder(p.order(0), BTC), { type: 'submit', ts: 1_001 }), { type: 'fill', ts: 2_000, quantity: 1_000n, price: 9_950n });
+    p.update(b1);
+    p.fill(b1, 1_000n, 1_000n);
+    p.advance(10_000);
+    expect(p.said()).toEqual(['buy 1000 s-BTC-1']);
+
+    p.tell(touchTarget(20_000, 0)); // no timeout: the sell rests however long
+    expect(p.said(1)).toEqual(['sell 1000 s-BTC-2']);
+    p.advance(10_000_000);
+    expect(p.said(2)).toEqual([]);
+  });
+
+  it('does not cancel again at its timeout an order it is already cancelling', async () => {
+    const p = rig();
+    p.tell(quote(1_000, 99.5, 99.7));
+    p.tell(touchTarget(1_000, 1, 5_000));
+    p.update(step(createOrder(p.order(0), BTC), { type: 'submit', ts: 1_001 }));
+    p.target(2_000, 0); // back to flat: the buy is cancelled now
+    expect(p.said()).toEqual(['buy 1000 s-BTC-1', 'cancel s-BTC-1']);
+    p.advance(6_000);
+    expect(p.said(2)).toEqual([]);
+    expect(await p.stats()).toMatchObject({ cancels: 1, timeouts: 0 });
   });
 
   it('counts non-zero targets that round to zero lots, and orders nothing for them', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Portfolio, type PortfolioFill } from '../../../actors/execution/portfolio.js';
 import { feeFor, fillNotional, parseFeeRate } from '../../../src/model/fill.js';
 import { createInstrument, type Instrument } from '../../../src/model/instrument.js';
+import { decimalOfNumber, formatUnits, mulUnits, parseDecimal } from '../../../src/model/money.js';
 import { isTickflowError } from '../../../src/runtime/errors.js';
 
 // Prices 0.01, sizes 0.001, money in cents: notionals have 5 decimals, so cents force rounding.
@@ -274,5 +275,78 @@ describe('Portfolio: one position per instrument', () => {
     expect(p.marketValue('perp:ABC')).toBe(-1000n);
     expect(Object.keys(p.snapshot().positions)).toEqual(['perp:ABC', 'spot:ABC']);
     expect(p.realizedPnl).toBe(0n); // a sell on one venue never closes a buy on the other
+  });
+});
+
+describe('Portfolio: incremental equity', () => {
+  // Full recomputation from the outside: cash + Σ (mark × lots, half-even at the quote precision),
+  // a position never marked counted at its cost basis.
+  function recomputed(p: Portfolio, lastMark: ReadonlyMap<string, number | string>): bigint {
+    let total = p.cash;
+    for (const key of p.keys()) {
+      const pos = p.position(key)!;
+      if (pos.quantity === 0n) continue;
+      const raw = lastMark.get(key);
+      if (raw === undefined) {
+        total += pos.costBasis;
+        continue;
+      }
+      const m = typeof raw === 'number' ? decimalOfNumber(raw) : parseDecimal(raw);
+      total += mulUnits(m.units, m.scale, pos.quantity, pos.sizePrecision, p.quotePrecision);
+    }
+    return total;
+  }
+
+  it('moves equity by the position’s change in value when a held instrument is re-marked, and says so', () => {
+    const p = new Portfolio({ quotePrecision: 2, initialCash: '1000' });
+    expect(p.mark('x:ABC', 10)).toBe(false); // nothing held: equity cannot move
+    p.applyFill(fill('buy', 2000n, 1000n), usd); // 2.000 @ 10.00
+    expect(p.equity()).toBe(100000n);
+    expect(p.mark('x:ABC', 9.5)).toBe(true);
+    expect(p.equity()).toBe(100000n - 100n);
+    expect(p.mark('x:ABC', 9.5)).toBe(false); // same mark: no change
+    expect(p.mark('x:ABC', '10.00')).toBe(true);
+    expect(p.equity()).toBe(100000n);
+  });
+
+  it('property: equity after random fills and marks equals a full recomputation, exactly', () => {
+    const other = createInstrument({ symbol: 'XYZ', priceIncrement: '0.0001', sizeIncrement: '0.1', quotePrecision: 2 });
+    const insts: Instrument[] = [usd, other];
+    const step = fc.oneof(
+      fc.record({
+        kind: fc.constant('fill' as const),
+        i: fc.nat(1),
+        side: fc.constantFrom('buy' as const, 'sell' as const),
+        quantity: fc.bigInt({ min: 1n, max: 5_000n }),
+        price: fc.bigInt({ min: 1n, max: 2_000_000n }),
+        fee: fc.bigInt({ min: -5n, max: 50n }),
+      }),
+      fc.record({
+        kind: fc.constant('mark' as const),
+        i: fc.nat(1),
+        // Market numbers (any decimals) and decimal strings, as the callers give them.
+        price: fc.oneof(fc.double({ min: 0.0001, max: 20_000, noNaN: true }), fc.integer({ min: 1, max: 2_000_000 }).map((c) => (c / 100).toFixed(2))),
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
+        const p = new Portfolio({ quotePrecision: 2, initialCash: '100000' });
+        const lastMark = new Map<string, number | string>();
+        for (const s of steps) {
+          const inst = insts[s.i] as Instrument;
+          const key = `x:${inst.symbol}`;
+          const before = p.equity();
+          if (s.kind === 'fill') p.applyFill(fill(s.side, s.quantity, s.price, s.fee, inst.symbol), inst);
+          else {
+            const moved = p.mark(key, s.price);
+            lastMark.set(key, s.price);
+            expect(moved).toBe(p.equity() !== before);
+          }
+          expect(p.equity()).toBe(recomputed(p, lastMark));
+          expect(p.snapshot().equity).toBe(formatUnits(p.equity(), 2));
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -324,3 +324,24 @@ describe('risk denial through the pipeline', () => {
     expect(risk.approved).toBe(1);
   });
 });
+
+describe('risk actor: equity between bars', () => {
+  it('trips the kill switch on a dip between bars that recovers before the bar closes', () => {
+    const r = rig({ killSwitch: { maxDrawdownAmount: '50', action: 'HALTED' } });
+    const trade = (tsRecv: number, price: number): Trade => ({ type: 'trade', exchange: 'x', symbol: 'BTC', ts: tsRecv, tsRecv, id: `t${tsRecv}`, price, amount: 1, side: 'sell' });
+    r.publish(bar(T0 + MINUTE, 100));
+    r.send({
+      type: 'fill_report',
+      fill: { clientOrderId: 'f1', exchange: 'x', symbol: 'BTC', side: 'buy', quantity: 10_000n, price: 10_000n, fee: 0n, liquidity: 'taker', ts: T0 + MINUTE },
+      position: 10_000n,
+    });
+    r.publish(trade(T0 + MINUTE + 10 * SECOND, 97)); // equity 99,970: 30 below the peak
+    expect(r.states).toEqual([]);
+    r.publish(trade(T0 + MINUTE + 20 * SECOND, 94.5)); // equity 99,945: 55 below, past the limit of 50
+    r.publish(trade(T0 + MINUTE + 30 * SECOND, 100)); // recovered
+    r.publish(bar(T0 + 2 * MINUTE, 100)); // the bar closes where the last one did
+    expect(r.states.map((s) => s.message)).toEqual([
+      { type: 'risk_state', from: 'ACTIVE', to: 'HALTED', reason: 'MAX_DRAWDOWN', detail: expect.stringContaining('55.00'), source: 'kill_switch', ts: T0 + MINUTE + 20 * SECOND },
+    ]);
+  });
+});

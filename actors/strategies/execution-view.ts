@@ -1,0 +1,75 @@
+/**
+ * `ExecutionView`: what a strategy knows of its trading, rebuilt from what execution publishes
+ * (`exec.fill.*`, `exec.order.*`): each instrument's position and this strategy's open orders.
+ * Kept apart from the runner's instruments, like books: an instrument with a position is not
+ * necessarily one the strategy is fed. One object per strategy, carried over its restarts (these
+ * are not rebuilt from the market: they come back only with the next fill or order change).
+ */
+import type { FillReport, OrderUpdate } from '../execution/execution-messages.js';
+import { instrumentKey } from '../../src/model/instrument-key.js';
+import type { Order } from '../../src/model/order.js';
+import { isTerminalStatus } from '../../src/model/order-transitions.js';
+
+/** Positions and one strategy's open orders, by instrument key (`exchange:SYMBOL`). */
+export class ExecutionView {
+  private readonly strategy: string;
+  // Signed lots after the latest fill, whatever strategy's order it was.
+  private readonly positions: Map<string, bigint>;
+  // This strategy's orders not yet ended, by client order id, oldest first (Map insertion order).
+  private readonly orders: Map<string, Map<string, Order>>;
+
+  /** `strategy`: the name the planner puts first in the strategy's client order ids. */
+  constructor(strategy: string) {
+    this.strategy = strategy;
+    this.positions = new Map();
+    this.orders = new Map();
+  }
+
+  /** Takes the fill's position; returns whether the fill is one of this strategy's orders. */
+  applyFill(report: FillReport): boolean {
+    const fill = report.fill;
+    this.positions.set(instrumentKey(fill.exchange, fill.symbol), report.position);
+    return this.owns(fill.clientOrderId, fill.symbol);
+  }
+
+  /** Keeps the order if it is this strategy's and open, drops it when it ends; returns whether it is this strategy's. */
+  applyOrder(update: OrderUpdate): boolean {
+    const order = update.order;
+    if (!this.owns(order.clientOrderId, order.symbol)) return false;
+    const key = instrumentKey(order.exchange, order.symbol);
+    let open = this.orders.get(key);
+    if (open === undefined) {
+      open = new Map();
+      this.orders.set(key, open);
+    }
+    if (isTerminalStatus(order.status)) open.delete(order.clientOrderId);
+    else open.set(order.clientOrderId, order);
+    return true;
+  }
+
+  /** Signed lots of the instrument `key`; 0 before any fill. */
+  position(key: string): bigint {
+    return this.positions.get(key) ?? 0n;
+  }
+
+  /** This strategy's open orders on the instrument `key`, oldest first (a new array). */
+  openOrders(key: string): readonly Order[] {
+    const open = this.orders.get(key);
+    return open === undefined ? [] : [...open.values()];
+  }
+
+  /**
+   * Whether this strategy placed the order: the planner names orders `${strategy}-${symbol}-${seq}`
+   * (`createClientOrderIdFactory`); the symbol and the digits after it keep `ema` from claiming
+   * the orders of `ema-cross`.
+   */
+  private owns(clientOrderId: string, symbol: string): boolean {
+    const prefix = this.strategy.length + symbol.length + 2;
+    if (clientOrderId.length <= prefix || !clientOrderId.startsWith(`${this.strategy}-${symbol}-`)) return false;
+    for (let i = prefix; i < clientOrderId.length; i++) {
+      const c = clientOrderId.charCodeAt(i);
+      if (c < 48 || c > 57) return false;
+    }
+    return true;
+  }
+}
