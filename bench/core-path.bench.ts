@@ -43,6 +43,7 @@ import { Portfolio } from '../actors/execution/portfolio.js';
 import { MarketSnapshots } from '../actors/risk/market-snapshot.js';
 import { riskActor, type RiskStats } from '../actors/risk/risk-actor.js';
 import { parseRiskConfig } from '../actors/risk/risk-config.js';
+import { instrumentKey } from '../src/model/instrument-key.js';
 import { createRiskGuard } from '../actors/risk/risk-guard.js';
 import { benchEveryTrade } from '../actors/strategies/bench-every-trade.js';
 import { createInstrument, type Instrument } from '../src/model/instrument.js';
@@ -70,7 +71,8 @@ const FAR_MS = 0.25;
 const MAX_BUSY_MS = 1;
 
 const INSTRUMENT = createInstrument({ symbol: CORPUS_SYMBOL, exchange: EXCHANGE, priceIncrement: '0.01', sizeIncrement: '0.00001' });
-const INSTRUMENTS = new Map<string, Instrument>([[CORPUS_SYMBOL, INSTRUMENT]]);
+const KEY = instrumentKey(EXCHANGE, CORPUS_SYMBOL);
+const INSTRUMENTS = new Map<string, Instrument>([[KEY, INSTRUMENT]]);
 const QUOTE_PRECISION = Math.max(2, INSTRUMENT.quotePrecision);
 const CASH = '100000000';
 const RISK = { maxOrderQuantity: '10', maxPosition: '1000', priceBand: { maxDeviation: '5%' } };
@@ -314,14 +316,14 @@ async function directRun(base: readonly Trade[], n: number, rate: Rate): Promise
     const trade = trades[i]!;
     const at = due[i]!;
     market.observe(trade);
-    portfolio.mark(trade.symbol, trade.price);
+    portfolio.mark(KEY, trade.price);
     target = target > 0 ? -size : size;
     const engineNow = clock.now();
     const t: TargetPosition = { type: 'target', exchange: trade.exchange, symbol: trade.symbol, ts: engineNow, strategy: 'strategy', target, orderType: 'market', limitPrice: undefined };
     // No venue here: the position stays flat and nothing stays open, so every trade is one order.
     const plan = planWithCancels(t, 0n, [], INSTRUMENT, nextId);
     for (const order of plan.orders) {
-      const verdict = guard.check(order, { now: engineNow, instrument: INSTRUMENT, portfolio, market: market.get(order.symbol) });
+      const verdict = guard.check(order, { now: engineNow, instrument: INSTRUMENT, portfolio, market: market.get(KEY) });
       run.toRisk.recordValue(ns(at, performance.now()));
       if (verdict.ok) approved++;
       const reached = performance.now();
