@@ -81,7 +81,7 @@ export { STRATEGY_STATS } from '../actors/strategies/strategy-api.js';
 export type { StrategyApi, StrategyMessage, StrategyStats, TargetOptions } from '../actors/strategies/strategy-api.js';
 export { bookActor, BOOKS_STATS } from '../actors/books/book-actor.js';
 export type { BookStats, BooksStats } from '../actors/books/book-actor.js';
-export { RISK_REASONS } from '../actors/risk/risk-reason.js';
+export { RISK_OK, RISK_REASONS } from '../actors/risk/risk-reason.js';
 export type { RiskReason, RiskVerdict, KillSwitchReason } from '../actors/risk/risk-reason.js';
 export { TRADING_STATES } from '../actors/risk/trading-state.js';
 export type { TradingState, RiskStateEvent } from '../actors/risk/trading-state.js';
@@ -96,6 +96,8 @@ export { createPaperVenue } from '../actors/execution/paper-venue.js';
 export { Portfolio } from '../actors/execution/portfolio.js';
 export { OrderRegistry } from '../actors/execution/order-registry.js';
 export { createRiskGuard } from '../actors/risk/risk-guard.js';
+export { riskChecks } from '../actors/risk/risk-checks.js';
+export type { RiskCheck, RiskCheckConfig, RiskCheckContext, RiskConfigKey } from '../actors/risk/risk-check.js';
 
 // ---- Application -----------------------------------------------------------------------------
 export { spawnTradingPipeline, PIPELINE_PATHS } from './app/trading-pipeline.js';

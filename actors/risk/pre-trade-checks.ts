@@ -1,6 +1,7 @@
 /**
  * The pre-trade checks, one pure function each: given an order's figures and the limit, a
- * `RiskDenial` or `undefined`. The guard (`risk-guard.ts`) decides which run and in what order.
+ * `RiskDenial` or `undefined`. Each is wrapped as a `RiskCheck` value in `checks/`; the list in
+ * `risk-checks.ts` sets the order the guard runs them in.
  *
  * Every limit is an exclusive upper bound (deny when the value reaches it) and every comparison
  * that involves money or size is exact: lots, ticks and quote units are bigints, market prices are

@@ -3,10 +3,12 @@
  * publishes what it returns). It holds the validated config, the trading state, the order-rate
  * window, the kill switch's equity tracking and the denial counts.
  *
- * `check(order, context)` runs the configured checks in a fixed order and returns the first denial
- * (`RISK_REASONS` lists that order): TRADING_HALTED, REDUCE_ONLY, STALE_MARKET_DATA,
- * MAX_ORDER_QUANTITY, NO_REFERENCE_PRICE, PRICE_BAND, MAX_ORDER_NOTIONAL, MAX_POSITION,
- * MAX_GROSS_EXPOSURE, ORDER_RATE. A check whose key is absent from the config is skipped.
+ * `check(order, context)` runs a list of `RiskCheck` values (`risk-check.ts`; the built-in list is
+ * `riskChecks` in `risk-checks.ts`, or `options.checks`) in their order and returns the first
+ * denial. The built-in order (`RISK_REASONS` lists it): TRADING_HALTED, REDUCE_ONLY,
+ * STALE_MARKET_DATA, MAX_ORDER_QUANTITY, NO_REFERENCE_PRICE, PRICE_BAND, MAX_ORDER_NOTIONAL,
+ * MAX_POSITION, MAX_GROSS_EXPOSURE, ORDER_RATE. A check none of whose config keys is set is left
+ * out when the guard is built.
  * Position and gross exposure are checked against the worst case: filled position plus the open
  * orders on the order's side (`context.openOrders`), plus the order.
  * NO_REFERENCE_PRICE is not a limit: it denies (fails closed) when a configured price check
@@ -20,26 +22,17 @@
  * Positions, open orders and limits are the order's instrument's (`instrumentKey(exchange,
  * symbol)`), never those of the same symbol on another exchange.
  */
-import { formatSize } from '../../src/model/instrument.js';
+import type { Instrument } from '../../src/model/instrument.js';
 import { instrumentKey } from '../../src/model/instrument-key.js';
-import { parseDecimal, type Decimal } from '../../src/model/money.js';
+import type { Decimal } from '../../src/model/money.js';
 import type { NewOrder } from '../../src/model/order.js';
 import { KillSwitch } from './kill-switch.js';
-import { expectedMarketPrice, referencePrice } from './market-snapshot.js';
-import {
-  checkGrossExposure,
-  checkOrderNotional,
-  checkOrderQuantity,
-  checkPosition,
-  checkPriceBand,
-  checkStaleMarketData,
-  reducesPosition,
-  resolveSymbolLimits,
-  type RiskContext,
-  type SymbolLimits,
-} from './pre-trade-checks.js';
+import { expectedMarketPrice, type MarketSnapshot } from './market-snapshot.js';
+import { resolveSymbolLimits, type RiskContext, type RiskOpenOrders, type RiskPortfolio, type SymbolLimits } from './pre-trade-checks.js';
 import { RateWindow } from './rate-window.js';
-import { parseRiskConfig, type ResolvedRiskConfig } from './risk-config.js';
+import { isRiskCheckEnabled, prepareRiskCheckConfig, type RiskCheck, type RiskCheckConfig, type RiskCheckContext } from './risk-check.js';
+import { riskChecks } from './risk-checks.js';
+import { parseRiskConfig, type ReferencePriceSource, type ResolvedRiskConfig } from './risk-config.js';
 import { RISK_OK, zeroDenials, type RiskApproval, type RiskDenial, type RiskReason, type RiskVerdict } from './risk-reason.js';
 import { restrictiveness, type RiskStateEvent, type RiskStateSource, type TradingState } from './trading-state.js';
 
@@ -49,6 +42,8 @@ export interface RiskGuardOptions {
   readonly quotePrecision: number;
   /** State events kept for `stateEvents()` (oldest dropped past it). Default 1000. */
   readonly retainEvents?: number;
+  /** The checks to run, in order. Default `riskChecks` (the built-in list); extend it to add one. */
+  readonly checks?: readonly RiskCheck[];
 }
 
 /** Pre-trade checks, trading state and kill switch. One instance per risk actor. */
@@ -57,9 +52,9 @@ export class RiskGuard {
   private current: TradingState;
   private readonly limitsByInstrument: Map<string, SymbolLimits>;
   private readonly rate: RateWindow | undefined;
-  private readonly band: Decimal | undefined;
-  private readonly maxGross: Decimal | undefined;
-  private readonly staleUs: number | undefined;
+  private readonly checkConfig: RiskCheckConfig;
+  private readonly checks: readonly RiskCheck[];
+  private readonly scratch: OrderCheckContext;
   private readonly killSwitch: KillSwitch;
   private readonly denialCounts: Record<RiskReason, number>;
   private approvedCount: number;
@@ -73,9 +68,9 @@ export class RiskGuard {
     this.current = config.initialState;
     this.limitsByInstrument = new Map();
     this.rate = config.orderRate === undefined ? undefined : new RateWindow(config.orderRate.maxOrders, config.orderRate.interval);
-    this.band = config.priceBand === undefined ? undefined : parseDecimal(config.priceBand.maxDeviation);
-    this.maxGross = config.maxGrossExposure === undefined ? undefined : parseDecimal(config.maxGrossExposure);
-    this.staleUs = config.staleMarketData?.maxAge;
+    this.checkConfig = prepareRiskCheckConfig(config);
+    this.checks = (options.checks ?? riskChecks).filter((c) => isRiskCheckEnabled(c, config));
+    this.scratch = new OrderCheckContext(this.rate, config.referencePrice);
     this.killSwitch = new KillSwitch(config.killSwitch, options.quotePrecision);
     this.denialCounts = zeroDenials();
     this.approvedCount = 0;
@@ -182,48 +177,83 @@ export class RiskGuard {
   }
 
   private firstDenial(order: NewOrder, ctx: RiskContext): RiskDenial | undefined {
-    const state = this.current;
-    if (state === 'HALTED') return { ok: false, reason: 'TRADING_HALTED', detail: `trading is halted; ${order.symbol} order denied` };
-    const instrument = ctx.instrument;
     const key = instrumentKey(order.exchange, order.symbol);
-    const position = ctx.portfolio.positionQuantity(key);
-    if (state === 'REDUCING' && !reducesPosition(order, position)) {
-      const detail = `reducing only: a ${order.side} of ${formatSize(instrument, order.quantity)} does not reduce the ${order.symbol} position of ${formatSize(instrument, position)}`;
-      return { ok: false, reason: 'REDUCE_ONLY', detail };
-    }
-    let d: RiskDenial | undefined;
-    if (this.staleUs !== undefined && (d = checkStaleMarketData(order.symbol, ctx.market, ctx.now, this.staleUs)) !== undefined) return d;
-    const limits = this.limitsFor(key, order);
-    if (limits.maxOrderQuantity !== undefined && (d = checkOrderQuantity(order, instrument, limits.maxOrderQuantity)) !== undefined) return d;
-
-    // The order's price (limit price, or a market order's expected fill), only when a check needs it.
-    const sources = this.config.referencePrice;
-    let price: Decimal | undefined;
-    if (this.band !== undefined || limits.maxOrderNotional !== undefined || this.maxGross !== undefined) {
-      price =
-        order.type === 'limit' && order.limitPrice !== undefined
-          ? { units: order.limitPrice, scale: instrument.pricePrecision }
-          : expectedMarketPrice(ctx.market, order.side, sources);
-      if (price === undefined) return { ok: false, reason: 'NO_REFERENCE_PRICE', detail: `${order.symbol}: no quote, trade or bar to price a market order` };
-    }
-    if (this.band !== undefined && price !== undefined) {
-      const reference = referencePrice(ctx.market, sources);
-      if (reference === undefined) {
-        return { ok: false, reason: 'NO_REFERENCE_PRICE', detail: `${order.symbol}: no ${sources.join(' / ')} price to check the band against` };
-      }
-      if ((d = checkPriceBand(order.symbol, price, reference, this.band)) !== undefined) return d;
-    }
-    if (limits.maxOrderNotional !== undefined && price !== undefined && (d = checkOrderNotional(order, instrument, price, limits.maxOrderNotional)) !== undefined) return d;
-    if (limits.maxPosition !== undefined || this.maxGross !== undefined) {
-      // Worst case: the open orders on the order's side may all fill (see `pre-trade-checks.ts`).
-      const open = ctx.openOrders?.openQuantity(key, order.side) ?? 0n;
-      if (limits.maxPosition !== undefined && (d = checkPosition(order, instrument, position, open, limits.maxPosition)) !== undefined) return d;
-      if (this.maxGross !== undefined && price !== undefined && (d = checkGrossExposure(order, instrument, ctx.portfolio, price, open, this.maxGross)) !== undefined) return d;
-    }
-    if (this.rate !== undefined && this.rate.isFull(ctx.now)) {
-      return { ok: false, reason: 'ORDER_RATE', detail: `${this.rate.maxEvents} orders already approved in the last ${this.rate.intervalUs} µs` };
+    const context = this.scratch.reset(order, ctx, this.current, key, ctx.portfolio.positionQuantity(key), this.limitsFor(key, order));
+    const checks = this.checks;
+    const config = this.checkConfig;
+    for (let i = 0; i < checks.length; i++) {
+      const verdict = (checks[i] as RiskCheck).check(order, context, config);
+      if (!verdict.ok) return verdict;
     }
     return undefined;
+  }
+}
+
+/**
+ * The `RiskCheckContext` the guard hands its checks: one per guard, refilled for every order
+ * (`reset`), so running the checks allocates nothing. Every field is set in the constructor, in one
+ * order (one hidden class); the per-order ones hold placeholders until the first `reset`, which
+ * always comes before a check reads them.
+ */
+class OrderCheckContext implements RiskCheckContext {
+  now: number;
+  instrument: Instrument;
+  portfolio: RiskPortfolio;
+  market: MarketSnapshot | undefined;
+  openOrders: RiskOpenOrders | undefined;
+  state: TradingState;
+  key: string;
+  position: bigint;
+  limits: SymbolLimits;
+  readonly orderRate: RateWindow | undefined;
+  private readonly sources: readonly ReferencePriceSource[];
+  private order: NewOrder | undefined;
+  private priced: boolean;
+  private price: Decimal | undefined;
+
+  constructor(orderRate: RateWindow | undefined, sources: readonly ReferencePriceSource[]) {
+    this.now = 0;
+    this.instrument = undefined as unknown as Instrument;
+    this.portfolio = undefined as unknown as RiskPortfolio;
+    this.market = undefined;
+    this.openOrders = undefined;
+    this.state = 'ACTIVE';
+    this.key = '';
+    this.position = 0n;
+    this.limits = undefined as unknown as SymbolLimits;
+    this.orderRate = orderRate;
+    this.sources = sources;
+    this.order = undefined;
+    this.priced = false;
+    this.price = undefined;
+  }
+
+  reset(order: NewOrder, ctx: RiskContext, state: TradingState, key: string, position: bigint, limits: SymbolLimits): this {
+    this.now = ctx.now;
+    this.instrument = ctx.instrument;
+    this.portfolio = ctx.portfolio;
+    this.market = ctx.market;
+    this.openOrders = ctx.openOrders;
+    this.state = state;
+    this.key = key;
+    this.position = position;
+    this.limits = limits;
+    this.order = order;
+    this.priced = false;
+    this.price = undefined;
+    return this;
+  }
+
+  orderPrice(): Decimal | undefined {
+    if (!this.priced) {
+      const order = this.order as NewOrder;
+      this.price =
+        order.type === 'limit' && order.limitPrice !== undefined
+          ? { units: order.limitPrice, scale: this.instrument.pricePrecision }
+          : expectedMarketPrice(this.market, order.side, this.sources);
+      this.priced = true;
+    }
+    return this.price;
   }
 }
 
