@@ -29,7 +29,7 @@
  * DESIGN.md): the venue's decimal strings parse to the same double every time, so equal price text
  * is an equal number and levels are matched by `===`.
  */
-import type { BookLevel } from './records.js';
+import type { BookChange, BookLevel, DepthSnapshot } from './records.js';
 
 /** What `applyChange` did with a diff. */
 export type BookApplyResult = 'applied' | 'dropped' | 'gap' | 'buffered';
@@ -38,22 +38,10 @@ export type BookApplyResult = 'applied' | 'dropped' | 'gap' | 'buffered';
 export const DEFAULT_MAX_BUFFERED = 1000;
 
 /** The fields of a `depth_snapshot` the book uses. */
-export interface BookSnapshotInput {
-  readonly ts: number;
-  readonly lastUpdateId: number;
-  readonly bids: readonly BookLevel[];
-  readonly asks: readonly BookLevel[];
-}
+export type BookSnapshotInput = Pick<DepthSnapshot, 'ts' | 'lastUpdateId' | 'bids' | 'asks'>;
 
 /** The fields of a `book_change` the book uses. */
-export interface BookChangeInput {
-  readonly ts: number;
-  readonly firstUpdateId: number;
-  readonly lastUpdateId: number;
-  readonly prevUpdateId: number;
-  readonly bids: readonly BookLevel[];
-  readonly asks: readonly BookLevel[];
-}
+export type BookChangeInput = Pick<BookChange, 'ts' | 'firstUpdateId' | 'lastUpdateId' | 'prevUpdateId' | 'bids' | 'asks'>;
 
 /**
  * Read-only access to a book, shared by `OrderBook` and the strategy's view of a published

@@ -266,7 +266,7 @@ export class ActorCell implements ActorRef<any> {
   failPendingAsks(why: string): void {
     const asks = this.pendingAsks;
     if (asks === undefined || asks.size === 0) return;
-    const code = this.kernel.isShuttingDown ? 'SYSTEM_STOPPED' : 'ASK_TARGET_STOPPED';
+    const code = !this.kernel.isAccepting ? 'SYSTEM_STOPPED' : 'ASK_TARGET_STOPPED';
     for (const ask of [...asks]) ask.fail(new TickflowError(code, `ask to ${this.path}: the actor ${why} before replying`, { actor: this.path }));
   }
 

@@ -86,10 +86,6 @@ export class ActorSystem extends Dispatcher implements FailureHost {
     return this.ended !== undefined;
   }
 
-  /** True while the system stops or after it ended: asks that fail then say `SYSTEM_STOPPED`. */
-  get isShuttingDown(): boolean {
-    return !this.accepting;
-  }
 
   /**
    * Spawns a top-level actor under the root supervisor. Its config, and those of its static

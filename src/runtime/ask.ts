@@ -116,8 +116,3 @@ export function askCell<R>(target: AskTarget, message: unknown, timeoutUs: numbe
     target.deliver(new Envelope(message, ref, undefined, 0));
   });
 }
-
-/** Fails the ask of a queued item, if it is an asked message. */
-export function failAsk(item: unknown, error: () => TickflowError): void {
-  if (item instanceof Envelope && item.asker !== undefined) item.asker.fail(error());
-}

@@ -14,10 +14,9 @@
  */
 import type { ActorCell } from './actor-cell.js';
 import { BATCHING, FAILED, RESTARTING, RUNNING, STARTING, STOPPED, STOPPING } from './actor-status.js';
-import { failAsk } from './ask.js';
 import type { DeadLetterReason } from './dead-letters.js';
 import { Envelope, payloadOf } from './envelope.js';
-import { TickflowError } from './errors.js';
+import { TickflowError, type TickflowErrorCode } from './errors.js';
 import { CONFLATED, DROPPED_NEW, DROPPED_OLD, OVERFLOW } from './mailbox.js';
 
 /** Delivers any item (a message or an `Envelope`) to `cell` under the rules above. */
@@ -64,19 +63,13 @@ export function deliver(cell: ActorCell, item: unknown): void {
 /** Counts a message the policy dropped or conflated away; its ask fails with `ASK_DROPPED`. */
 function discard(cell: ActorCell, item: unknown, kind: 'dropped' | 'conflated'): void {
   cell.counters[kind]++;
-  if (item instanceof Envelope) {
-    cell.envelopes--;
-    failAsk(item, () => new TickflowError('ASK_DROPPED', `ask to ${cell.path}: its message was ${kind} by the mailbox policy`, { actor: cell.path }));
-  }
+  release(cell, item, 'ASK_DROPPED', `its message was ${kind} by the mailbox policy`, undefined);
 }
 
 /** A message refused because of this actor's own fault: counted as failed; a running actor fails. */
 export function refuse(cell: ActorCell, item: unknown, error: unknown): void {
   cell.counters.failed++;
-  if (item instanceof Envelope) {
-    cell.envelopes--;
-    failAsk(item, () => new TickflowError('ACTOR_FAILED', `ask to ${cell.path}: the actor failed on it`, { actor: cell.path }, { cause: error }));
-  }
+  release(cell, item, 'ACTOR_FAILED', 'the actor failed on it', error);
   if (cell.st === RUNNING || cell.st === STARTING) cell.kernel.reportFailure(cell, error);
 }
 
@@ -91,10 +84,17 @@ function stashItem(cell: ActorCell, item: unknown): void {
 /** Dead-letters an item: counted here and in the system; its ask fails at once. */
 export function deadLetter(cell: ActorCell, item: unknown, reason: DeadLetterReason): void {
   cell.counters.deadLettered++;
-  if (item instanceof Envelope) {
-    cell.envelopes--;
-    const code = reason === 'stash-overflow' ? 'ASK_DROPPED' : cell.kernel.isShuttingDown ? 'SYSTEM_STOPPED' : 'ASK_TARGET_STOPPED';
-    failAsk(item, () => new TickflowError(code, `ask to ${cell.path}: message dead-lettered (${reason})`, { actor: cell.path, reason }));
-  }
+  const code = reason === 'stash-overflow' ? 'ASK_DROPPED' : !cell.kernel.isAccepting ? 'SYSTEM_STOPPED' : 'ASK_TARGET_STOPPED';
+  release(cell, item, code, `message dead-lettered (${reason})`, undefined);
   cell.kernel.deadLetters.record(cell.path, payloadOf(item), reason);
+}
+
+/**
+ * An item leaves `cell` without being processed: an envelope stops being counted, and the ask it
+ * carries fails at once with `code` (the error is built only when there is an ask).
+ */
+function release(cell: ActorCell, item: unknown, code: TickflowErrorCode, why: string, cause: unknown): void {
+  if (!(item instanceof Envelope)) return;
+  cell.envelopes--;
+  item.asker?.fail(new TickflowError(code, `ask to ${cell.path}: ${why}`, { actor: cell.path }, cause === undefined ? undefined : { cause }));
 }

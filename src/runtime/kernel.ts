@@ -33,8 +33,8 @@ export interface Kernel extends AskHost {
   readonly log: Logger;
   readonly deadLetters: DeadLetters;
   readonly sampleEvery: number;
-  /** True once the system stops: asks that fail then fail with `SYSTEM_STOPPED`. */
-  readonly isShuttingDown: boolean;
+  /** False once the system stops: asks that fail from then on fail with `SYSTEM_STOPPED`. */
+  readonly isAccepting: boolean;
   schedule(cell: ActorCell): void;
   reportFailure(cell: ActorCell, error: unknown): void;
   pressureChanged(delta: number): void;

@@ -90,11 +90,6 @@ export class Mailbox {
     return this.tail - this.head - this.tombstones;
   }
 
-  /** Messages queued. */
-  get size(): number {
-    return this.tail - this.head - this.tombstones;
-  }
-
   /** Queues a message under a non-conflating policy and says what happened. */
   push(message: unknown): PushOutcome {
     if (this.live >= this.capacity) {

@@ -159,10 +159,8 @@ export const slowPath: SlowPath = {
 
   receiveEnvelope(cell, state, item) {
     const envelope = item as Envelope;
-    cell.envelopes--;
     const timer = envelope.timer;
     if (timer !== undefined && (timer.revoked || envelope.incarnation !== cell.incarnation)) {
-      cell.envelopes++; // deadLetter counts it down again
       cell.deadLetter(envelope, 'stale-timer');
       return state;
     }
@@ -174,6 +172,8 @@ export const slowPath: SlowPath = {
     } finally {
       ctx.asker = undefined;
     }
+    // Counted down only once processed: a throw leaves it to `refuse` (via `failed`).
+    cell.envelopes--;
     cell.counters.processed++;
     cell.sampleCountdown--;
     // Not answered yet: the actor may reply later (it kept `ctx.asker`); if this incarnation ends
@@ -188,7 +188,6 @@ export const slowPath: SlowPath = {
 
   failed(cell, item, error) {
     // `refuse` counts the message as failed, fails its ask and reports the failure.
-    if (item instanceof Envelope) cell.envelopes++;
     if (cell.st !== RUNNING) cell.kernel.log.error({ actor: cell.path, err: error }, 'actor failed while stopping');
     cell.refuse(item, error);
   },

@@ -23,8 +23,6 @@ export interface StopHost extends Kernel {
   restartExited(cell: ActorCell): void;
   /** In simulated mode, runs the dispatcher after an asynchronous completion. */
   kick(): void;
-  timersChanged(): void;
-  readonly timers: Kernel['timers'];
 }
 
 /** Starts a graceful stop; `done` runs once the cell is stopped. */

@@ -1,5 +1,5 @@
 /** Small actors and helpers shared by the runtime tests. */
-import { defineActor, type ActorRef } from '../../src/runtime/actor.js';
+import { defineActor, defineSupervisor, type ActorDefinition, type ActorRef } from '../../src/runtime/actor.js';
 import { createActorSystem, type ActorSystem } from '../../src/runtime/actor-system.js';
 import { SimulatedClock } from '../../src/runtime/clock.js';
 import type { DeadLetter } from '../../src/runtime/dead-letters.js';
@@ -104,4 +104,13 @@ export function outcomeOf(t: Tracked<unknown>): string {
 /** A fixed backoff: every restart waits `us`. */
 export function fixedBackoff(us: number): SupervisionPolicy['backoff'] {
   return { minUs: us, maxUs: us, factor: 1, jitter: 0, resetAfterUs: 0 };
+}
+
+/**
+ * Spawns `actor` as the only child, named `name`, of a supervisor `sup` with `supervision`, and
+ * returns the child's ref (`sup/<name>`).
+ */
+export function supervised<M>(system: ActorSystem, actor: ActorDefinition<any, any, any>, name: string, supervision: Partial<SupervisionPolicy>): ActorRef<M> {
+  system.spawn(defineSupervisor({ name: 'sup', supervision, children: [{ actor, name }] }));
+  return system.lookup<M>(`sup/${name}`)!;
 }

@@ -10,7 +10,7 @@ import type { DeadLetter } from '../../src/runtime/dead-letters.js';
 import { TickflowError } from '../../src/runtime/errors.js';
 import type { SupervisionPolicy } from '../../src/runtime/supervision.js';
 import { replay } from '../../streams/replay-driver.js';
-import { fixedBackoff, flush, outcomeOf, simulated, track } from './fixtures.js';
+import { fixedBackoff, flush, outcomeOf, simulated, supervised, track } from './fixtures.js';
 import { createSimulatedMarket } from '../../streams/simulated-market.js';
 
 // ---- Helpers ---------------------------------------------------------------------------------
@@ -177,8 +177,7 @@ describe('an ask stashed while its target waits out a restart backoff', () => {
         return s;
       },
     });
-    system.spawn(defineSupervisor({ name: 'sup', supervision: { backoff: fixedBackoff(SECOND), maxRestarts: 10, withinUs: HOUR }, children: [{ actor: t, name: 't' }] }));
-    const ref = system.lookup<string>('sup/t')!;
+    const ref = supervised<string>(system, t, 't', { backoff: fixedBackoff(SECOND), maxRestarts: 10, withinUs: HOUR });
     ref.tell('crash');
     system.runUntilIdle();
     expect(snap(system, ref).status).toBe('restarting');
@@ -205,8 +204,7 @@ describe('a deferred reply', () => {
         return { asker: ctx.asker };
       },
     });
-    system.spawn(defineSupervisor({ name: 'sup', supervision: { maxRestarts: 10, withinUs: HOUR }, children: [{ actor: keeper, name: 'k' }] }));
-    const k = system.lookup<string>('sup/k')!;
+    const k = supervised<string>(system, keeper, 'k', { maxRestarts: 10, withinUs: HOUR });
     const asked = track(k.ask('hold'));
     await flush(system);
     expect(outcomeOf(asked)).toBe('pending');
@@ -234,8 +232,7 @@ describe('timers of a failed incarnation', () => {
         return s;
       },
     });
-    system.spawn(defineSupervisor({ name: 'sup', supervision: { backoff: fixedBackoff(SECOND), maxRestarts: 10, withinUs: HOUR }, children: [{ actor: t, name: 't' }] }));
-    const ref = system.lookup<string>('sup/t')!;
+    const ref = supervised<string>(system, t, 't', { backoff: fixedBackoff(SECOND), maxRestarts: 10, withinUs: HOUR });
     ref.tell('crash');
     system.runUntilIdle();
     clock.advanceTo(500 * MILLISECOND);
@@ -268,8 +265,7 @@ describe('timers of a failed incarnation', () => {
       },
       children: [{ actor: slowChild, name: 'slow' }],
     });
-    system.spawn(defineSupervisor({ name: 'sup', supervision: { maxRestarts: 10, withinUs: HOUR }, children: [{ actor: ticker, name: 't' }] }));
-    const ref = system.lookup<string>('sup/t')!;
+    const ref = supervised<string>(system, ticker, 't', { maxRestarts: 10, withinUs: HOUR });
     ref.tell('quit');
     system.runUntilIdle();
     expect(release).toBeDefined(); // the child's onStop holds the exit
@@ -370,8 +366,7 @@ describe('the send fast path', () => {
       },
       mailbox: { capacity: 2, overflow: 'fail' },
     });
-    system.spawn(defineSupervisor({ name: 'sup', supervision: { maxRestarts: 10, withinUs: HOUR }, children: [{ actor: a, name: 'a' }] }));
-    const ref = system.lookup<string>('sup/a')!;
+    const ref = supervised<string>(system, a, 'a', { maxRestarts: 10, withinUs: HOUR });
     ref.tell('spam');
     ref.tell('x');
     system.runUntilIdle();

@@ -13,7 +13,7 @@ import { HOUR, MILLISECOND, MINUTE, SECOND, SimulatedClock } from '../../src/run
 import type { DeadLetter } from '../../src/runtime/dead-letters.js';
 import { isTickflowError, TickflowError } from '../../src/runtime/errors.js';
 import type { SupervisionPolicy } from '../../src/runtime/supervision.js';
-import { fixedBackoff, flush, outcomeOf, simulated, track, type Tracked } from './fixtures.js';
+import { fixedBackoff, flush, outcomeOf, simulated, supervised, track, type Tracked } from './fixtures.js';
 
 // ---- Helpers ---------------------------------------------------------------------------------
 
@@ -322,14 +322,7 @@ describe('subscriptions across restarts', () => {
         return s;
       },
     });
-    system.spawn(
-      defineSupervisor({
-        name: 'sup',
-        supervision: { maxRestarts: 10, withinUs: HOUR, stashCapacity: 3, backoff: fixedBackoff(SECOND) },
-        children: [{ actor: listener, name: 'l' }],
-      }),
-    );
-    const l = system.lookup<string>('sup/l')!;
+    const l = supervised<string>(system, listener, 'l', { maxRestarts: 10, withinUs: HOUR, stashCapacity: 3, backoff: fixedBackoff(SECOND) });
     system.publish('x.t', 'p1');
     system.runUntilIdle();
     l.tell('crash');
@@ -613,14 +606,7 @@ describe('asks', () => {
         return s;
       },
     });
-    system.spawn(
-      defineSupervisor({
-        name: 'sup',
-        supervision: { maxRestarts: 10, withinUs: HOUR, stashCapacity: 1, backoff: fixedBackoff(SECOND) },
-        children: [{ actor: child, name: 'c' }],
-      }),
-    );
-    const c = system.lookup<string>('sup/c')!;
+    const c = supervised<string>(system, child, 'c', { maxRestarts: 10, withinUs: HOUR, stashCapacity: 1, backoff: fixedBackoff(SECOND) });
     c.tell('crash');
     system.runUntilIdle();
     c.tell('stashed');
