@@ -19,8 +19,8 @@
  * of each counts (every pass is printed).
  */
 import type { BarsStats } from '../actors/bars/bars-actor.js';
-import type { ExecutionSnapshot } from '../actors/execution/execution-actor.js';
-import type { PlannerStats } from '../actors/execution/planner-actor.js';
+import type { ExecutionSnapshot } from '../actors/execution/orders/execution-actor.js';
+import type { PlannerStats } from '../actors/execution/planner/planner-actor.js';
 import { EMA } from '../actors/indicators/ema.js';
 import type { RiskStats } from '../actors/risk/risk-actor.js';
 import { EmaCrossParams, emaCross } from '../actors/strategies/ema-cross.js';

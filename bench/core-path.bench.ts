@@ -33,13 +33,13 @@
  */
 import { build, type Histogram } from 'hdr-histogram-js';
 import { barsActor } from '../actors/bars/bars-actor.js';
-import { executionActor } from '../actors/execution/execution-actor.js';
+import { executionActor } from '../actors/execution/orders/execution-actor.js';
 import type { OrderRequest } from '../actors/execution/execution-messages.js';
-import { OrderRegistry } from '../actors/execution/order-registry.js';
-import { createClientOrderIdFactory, planWithCancels } from '../actors/execution/order-planner.js';
-import { paperVenueActor } from '../actors/execution/paper-venue-actor.js';
-import { plannerActor } from '../actors/execution/planner-actor.js';
-import { Portfolio } from '../actors/execution/portfolio.js';
+import { OrderRegistry } from '../actors/execution/orders/order-registry.js';
+import { createClientOrderIdFactory, planWithCancels } from '../actors/execution/planner/order-planner.js';
+import { paperVenueActor } from '../actors/execution/venues/paper/paper-venue-actor.js';
+import { plannerActor } from '../actors/execution/planner/planner-actor.js';
+import { Portfolio } from '../actors/execution/orders/portfolio.js';
 import { MarketSnapshots } from '../actors/risk/market-snapshot.js';
 import { riskActor, type RiskStats } from '../actors/risk/risk-actor.js';
 import { parseRiskConfig } from '../actors/risk/risk-config.js';

@@ -13,7 +13,7 @@
  */
 import type { Fill } from '../../src/model/fill.js';
 import type { NewOrder, Order } from '../../src/model/order.js';
-import type { VenueEvent } from './paper-venue-events.js';
+import type { VenueEvent } from './venues/venue-events.js';
 
 /** Planner → risk: an order to check. Risk → execution: an order that passed. */
 export interface OrderRequest {

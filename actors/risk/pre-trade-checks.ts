@@ -31,7 +31,7 @@ import type { MarketSnapshot } from './market-snapshot.js';
 import type { ResolvedRiskConfig } from './risk-config.js';
 import type { RiskDenial, RiskReason } from './risk-reason.js';
 
-/** What the guard reads of the portfolio (`Portfolio` from `actors/execution/portfolio.ts` fits). */
+/** What the guard reads of the portfolio (`Portfolio` from `actors/execution/orders/portfolio.ts` fits). */
 export interface RiskPortfolio {
   /** Decimals of the quote units `marketValue` and `grossExposure` are in. */
   readonly quotePrecision: number;

@@ -15,7 +15,7 @@ import { InstrumentKeys, instrumentKey } from '../../src/model/instrument-key.js
 import type { MarketRecord } from '../../src/model/records.js';
 import { defineActor, type ActorContext, type ActorRef } from '../../src/runtime/actor.js';
 import { deniedTopic, type CancelOrder, type FillReport, type OrderDenied, type OrderRequest, type OrderUpdate } from '../execution/execution-messages.js';
-import { Portfolio } from '../execution/portfolio.js';
+import { Portfolio } from '../execution/orders/portfolio.js';
 import { MarketSnapshots } from './market-snapshot.js';
 import { OpenOrders } from './open-orders.js';
 import type { RiskReason } from './risk-reason.js';

@@ -19,8 +19,8 @@
  */
 import type { BarsStats } from '../../actors/bars/bars-actor.js';
 import { BOOKS_STATS, type BooksStats } from '../../actors/books/book-actor.js';
-import type { ExecutionSnapshot } from '../../actors/execution/execution-actor.js';
-import type { PlannerStats } from '../../actors/execution/planner-actor.js';
+import type { ExecutionSnapshot } from '../../actors/execution/orders/execution-actor.js';
+import type { PlannerStats } from '../../actors/execution/planner/planner-actor.js';
 import type { RiskStats } from '../../actors/risk/risk-actor.js';
 import { STRATEGY_STATS, type StrategyStats } from '../../actors/strategies/strategy-api.js';
 import { getStrategy, resolveStrategyParams } from '../../actors/strategies/strategies.js';

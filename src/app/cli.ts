@@ -13,7 +13,7 @@ import { pino } from 'pino';
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_MAKER_FEE, DEFAULT_TAKER_FEE } from '../../actors/execution/paper-venue-config.js';
+import { DEFAULT_MAKER_FEE, DEFAULT_TAKER_FEE } from '../../actors/execution/venues/paper/paper-venue-config.js';
 import { listStrategies } from '../../actors/strategies/strategies.js';
 import { BAR_SPEC_FORMS } from '../../streams/operators/bar-spec.js';
 import { SOURCE_FORMATS } from '../../streams/source-format.js';

@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { PaperVenueConfig } from '../../actors/execution/paper-venue-config.js';
+import { PaperVenueConfig } from '../../actors/execution/venues/paper/paper-venue-config.js';
 import { RiskConfig } from '../../actors/risk/risk-config.js';
 import { durationSchema, durationTextSchema, microsecondsSchema } from '../model/duration.js';
 import { TickflowError } from '../runtime/errors.js';

@@ -33,9 +33,9 @@
  */
 import { barsActor, type BarsMessage } from '../../actors/bars/bars-actor.js';
 import { bookActor, type BooksMessage } from '../../actors/books/book-actor.js';
-import { executionActor, type ExecutionMessage } from '../../actors/execution/execution-actor.js';
-import { paperVenueActor, type PaperVenueMessage } from '../../actors/execution/paper-venue-actor.js';
-import { plannerActor, type PlannerMessage } from '../../actors/execution/planner-actor.js';
+import { executionActor, type ExecutionMessage } from '../../actors/execution/orders/execution-actor.js';
+import { paperVenueActor, type PaperVenueMessage } from '../../actors/execution/venues/paper/paper-venue-actor.js';
+import { plannerActor, type PlannerMessage } from '../../actors/execution/planner/planner-actor.js';
 import { riskActor, type RiskMessage } from '../../actors/risk/risk-actor.js';
 import type { StrategyDefinition } from '../../actors/strategies/define-strategy.js';
 import type { Instrument } from '../model/instrument.js';

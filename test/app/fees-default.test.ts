@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_MAKER_FEE, DEFAULT_TAKER_FEE, parsePaperVenueConfig } from '../../actors/execution/paper-venue-config.js';
+import { DEFAULT_MAKER_FEE, DEFAULT_TAKER_FEE, parsePaperVenueConfig } from '../../actors/execution/venues/paper/paper-venue-config.js';
 import { main } from '../../src/app/cli.js';
 import { loadConfig } from '../../src/app/config.js';
 import { waveJournalLines } from '../support/wave-journal.js';

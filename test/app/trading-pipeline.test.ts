@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecutionSnapshot } from '../../actors/execution/execution-actor.js';
+import type { ExecutionSnapshot } from '../../actors/execution/orders/execution-actor.js';
 import { STRATEGY_STATS, type StrategyStats } from '../../actors/strategies/strategy-api.js';
 import { actorFailureOf, formatActorFailure } from '../../src/app/actor-failure.js';
 import { MARKET_BACKOFF } from '../../src/app/pipeline-supervision.js';

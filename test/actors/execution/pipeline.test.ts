@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { executionActor, type ExecutionSnapshot } from '../../../actors/execution/execution-actor.js';
-import { paperVenueActor } from '../../../actors/execution/paper-venue-actor.js';
-import type { PaperVenueCounters } from '../../../actors/execution/paper-venue.js';
-import { plannerActor } from '../../../actors/execution/planner-actor.js';
+import { executionActor, type ExecutionSnapshot } from '../../../actors/execution/orders/execution-actor.js';
+import { paperVenueActor } from '../../../actors/execution/venues/paper/paper-venue-actor.js';
+import type { PaperVenueCounters } from '../../../actors/execution/venues/paper/paper-venue.js';
+import { plannerActor } from '../../../actors/execution/planner/planner-actor.js';
 import { riskActor } from '../../../actors/risk/risk-actor.js';
 import { parseRiskConfig } from '../../../actors/risk/risk-config.js';
 import { createInstrument, type Instrument } from '../../../src/model/instrument.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecutionSnapshot } from '../../../actors/execution/execution-actor.js';
+import type { ExecutionSnapshot } from '../../../actors/execution/orders/execution-actor.js';
 import type { CancelOrder, FillReport, OrderDenied, OrderRequest, OrderUpdate } from '../../../actors/execution/execution-messages.js';
-import type { PaperVenueCounters } from '../../../actors/execution/paper-venue.js';
+import type { PaperVenueCounters } from '../../../actors/execution/venues/paper/paper-venue.js';
 import { riskActor, type RiskMessage, type RiskStats } from '../../../actors/risk/risk-actor.js';
 import { parseRiskConfig } from '../../../actors/risk/risk-config.js';
 import type { RiskStateEvent } from '../../../actors/risk/trading-state.js';

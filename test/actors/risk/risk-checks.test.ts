@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Portfolio } from '../../../actors/execution/portfolio.js';
+import { Portfolio } from '../../../actors/execution/orders/portfolio.js';
 import type { RiskContext } from '../../../actors/risk/pre-trade-checks.js';
 import type { RiskCheck } from '../../../actors/risk/risk-check.js';
 import { riskChecks } from '../../../actors/risk/risk-checks.js';

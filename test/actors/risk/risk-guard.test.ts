@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Portfolio } from '../../../actors/execution/portfolio.js';
+import { Portfolio } from '../../../actors/execution/orders/portfolio.js';
 import type { MarketSnapshot } from '../../../actors/risk/market-snapshot.js';
 import type { RiskContext, RiskOpenOrders } from '../../../actors/risk/pre-trade-checks.js';
 import { parseRiskConfig, type RiskConfig } from '../../../actors/risk/risk-config.js';

@@ -3,10 +3,10 @@
  * orders. Internal to the paper venue (the order
  * registry holds the engine's view of orders; this is what the simulated exchange knows).
  */
-import type { Instrument } from '../../src/model/instrument.js';
-import type { OrderSide, OrderType } from '../../src/model/order.js';
+import type { Instrument } from '../../../../src/model/instrument.js';
+import type { OrderSide, OrderType } from '../../../../src/model/order.js';
 import { DepthView } from './paper-depth.js';
-import type { VenueReasonCode } from './paper-venue-events.js';
+import type { VenueReasonCode } from '../venue-events.js';
 
 /** Where an order is at the venue. */
 export type VenueOrderState = 'pending' | 'working' | 'filled' | 'canceled' | 'rejected';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createPaperVenue, type PaperVenue } from '../../../actors/execution/paper-venue.js';
-import type { VenueEvent, VenueFilled } from '../../../actors/execution/paper-venue-events.js';
-import { createInstrument, type Instrument } from '../../../src/model/instrument.js';
-import { instrumentKey } from '../../../src/model/instrument-key.js';
-import type { NewOrder, OrderSide } from '../../../src/model/order.js';
-import type { BookChange, BookLevel, BookTicker, DepthSnapshot, Trade } from '../../../src/model/records.js';
+import { createPaperVenue, type PaperVenue } from '../../../../../actors/execution/venues/paper/paper-venue.js';
+import type { VenueEvent, VenueFilled } from '../../../../../actors/execution/venues/venue-events.js';
+import { createInstrument, type Instrument } from '../../../../../src/model/instrument.js';
+import { instrumentKey } from '../../../../../src/model/instrument-key.js';
+import type { NewOrder, OrderSide } from '../../../../../src/model/order.js';
+import type { BookChange, BookLevel, BookTicker, DepthSnapshot, Trade } from '../../../../../src/model/records.js';
 
 // Prices 0.01, sizes 0.001 (1 lot = 0.001), money in cents.
 const BTC = createInstrument({ symbol: 'BTC', exchange: 'x', priceIncrement: '0.01', sizeIncrement: '0.001', quotePrecision: 2 });

@@ -28,12 +28,12 @@
  * running total equals a full recomputation exactly; a delta `round(lots × (new − old mark))` would
  * drift from it by the roundings.
  */
-import { TickflowError } from '../../src/runtime/errors.js';
-import type { Fill } from '../../src/model/fill.js';
-import type { Instrument } from '../../src/model/instrument.js';
-import { instrumentKey } from '../../src/model/instrument-key.js';
+import { TickflowError } from '../../../src/runtime/errors.js';
+import type { Fill } from '../../../src/model/fill.js';
+import type { Instrument } from '../../../src/model/instrument.js';
+import { instrumentKey } from '../../../src/model/instrument-key.js';
 import { markValue } from './mark-value.js';
-import { decimalOfNumber, divHalfEven, divToScale, formatUnits, mulUnits, parseDecimal, toUnits, type Decimal } from '../../src/model/money.js';
+import { decimalOfNumber, divHalfEven, divToScale, formatUnits, mulUnits, parseDecimal, toUnits, type Decimal } from '../../../src/model/money.js';
 
 /** The parts of a fill the portfolio needs (a `Fill` fits). */
 export type PortfolioFill = Pick<Fill, 'exchange' | 'symbol' | 'side' | 'quantity' | 'price' | 'fee'>;

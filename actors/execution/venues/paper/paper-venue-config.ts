@@ -4,8 +4,8 @@
  * (`"0.0002"` is 2 bps; a negative maker rate is a rebate).
  */
 import { z } from 'zod';
-import { parseDecimal } from '../../src/model/money.js';
-import { TickflowError } from '../../src/runtime/errors.js';
+import { parseDecimal } from '../../../../src/model/money.js';
+import { TickflowError } from '../../../../src/runtime/errors.js';
 
 // A fee rate: an exact decimal string strictly between -1 and 1.
 const feeRate = z.string().refine(

@@ -12,8 +12,8 @@
  * - Closed orders are kept for idempotency and reports, up to `retainClosed` (default unbounded);
  *   past it the oldest closed are forgotten, and so is their id. Counts by status include them.
  */
-import type { Instrument } from '../../src/model/instrument.js';
-import { instrumentKey } from '../../src/model/instrument-key.js';
+import type { Instrument } from '../../../src/model/instrument.js';
+import { instrumentKey } from '../../../src/model/instrument-key.js';
 import {
   applyOrderEvent,
   createOrder,
@@ -23,8 +23,8 @@ import {
   type OrderEvent,
   type OrderRefusalCode,
   type OrderTransition,
-} from '../../src/model/order.js';
-import { ORDER_STATUSES, isTerminalStatus, type OrderStatus } from '../../src/model/order-transitions.js';
+} from '../../../src/model/order.js';
+import { ORDER_STATUSES, isTerminalStatus, type OrderStatus } from '../../../src/model/order-transitions.js';
 
 /** Outcome of `create`. */
 export type CreateOrderResult =

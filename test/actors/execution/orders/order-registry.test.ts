@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OrderRegistry } from '../../../actors/execution/order-registry.js';
-import { createInstrument, type Instrument } from '../../../src/model/instrument.js';
-import type { NewOrder, OrderEvent, OrderSide } from '../../../src/model/order.js';
-import { ORDER_EVENT_TYPES, ORDER_TRANSITIONS, isTerminalStatus, type OrderEventType } from '../../../src/model/order-transitions.js';
+import { OrderRegistry } from '../../../../actors/execution/orders/order-registry.js';
+import { createInstrument, type Instrument } from '../../../../src/model/instrument.js';
+import type { NewOrder, OrderEvent, OrderSide } from '../../../../src/model/order.js';
+import { ORDER_EVENT_TYPES, ORDER_TRANSITIONS, isTerminalStatus, type OrderEventType } from '../../../../src/model/order-transitions.js';
 
 const instruments: Record<string, Instrument> = {
   BTCUSDT: createInstrument({ symbol: 'BTCUSDT', priceIncrement: '0.01', sizeIncrement: '0.001' }),

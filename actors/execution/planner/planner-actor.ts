@@ -21,14 +21,14 @@
  * Everything here is per instrument (`instrumentKey(exchange, symbol)`): a target names its
  * exchange, and the same symbol on another exchange is another position with other orders.
  */
-import type { Instrument } from '../../src/model/instrument.js';
-import { instrumentKey } from '../../src/model/instrument-key.js';
-import type { OrderStatus } from '../../src/model/order-transitions.js';
-import { isTerminalStatus } from '../../src/model/order-transitions.js';
-import type { BookTicker } from '../../src/model/records.js';
-import type { TargetPosition } from '../../src/model/signal.js';
-import { defineActor, type ActorContext, type ActorRef } from '../../src/runtime/actor.js';
-import type { CancelOrder, FillReport, OrderRequest, OrderUpdate } from './execution-messages.js';
+import type { Instrument } from '../../../src/model/instrument.js';
+import { instrumentKey } from '../../../src/model/instrument-key.js';
+import type { OrderStatus } from '../../../src/model/order-transitions.js';
+import { isTerminalStatus } from '../../../src/model/order-transitions.js';
+import type { BookTicker } from '../../../src/model/records.js';
+import type { TargetPosition } from '../../../src/model/signal.js';
+import { defineActor, type ActorContext, type ActorRef } from '../../../src/runtime/actor.js';
+import type { CancelOrder, FillReport, OrderRequest, OrderUpdate } from '../execution-messages.js';
 import { createClientOrderIdFactory, planWithCancels, type ClientOrderIdFactory, type OpenOrderView } from './order-planner.js';
 
 /** Config of the planner actor. */

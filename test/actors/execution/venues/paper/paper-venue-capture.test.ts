@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createPaperVenue } from '../../../actors/execution/paper-venue.js';
-import type { VenueEvent, VenueFilled } from '../../../actors/execution/paper-venue-events.js';
-import { createInstrument, type Instrument } from '../../../src/model/instrument.js';
-import { instrumentKey } from '../../../src/model/instrument-key.js';
-import type { OrderSide } from '../../../src/model/order.js';
-import { createMergedSource } from '../../../streams/merge-sources.js';
-import { openSource } from '../../../streams/open-source.js';
-import { dataPath } from '../../support/data.js';
+import { createPaperVenue } from '../../../../../actors/execution/venues/paper/paper-venue.js';
+import type { VenueEvent, VenueFilled } from '../../../../../actors/execution/venues/venue-events.js';
+import { createInstrument, type Instrument } from '../../../../../src/model/instrument.js';
+import { instrumentKey } from '../../../../../src/model/instrument-key.js';
+import type { OrderSide } from '../../../../../src/model/order.js';
+import { createMergedSource } from '../../../../../streams/merge-sources.js';
+import { openSource } from '../../../../../streams/open-source.js';
+import { dataPath } from '../../../../support/data.js';
 
 const spot08 = dataPath('binance-spot/btcusdt_20240808.gz');
 const spot09 = dataPath('binance-spot/btcusdt_20240809.gz');

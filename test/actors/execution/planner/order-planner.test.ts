@@ -1,17 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OrderRegistry } from '../../../actors/execution/order-registry.js';
+import { OrderRegistry } from '../../../../actors/execution/orders/order-registry.js';
 import {
   createClientOrderIdFactory,
   planOrders,
   planWithCancels,
   type ClientOrderIdFactory,
   type OpenOrderView,
-} from '../../../actors/execution/order-planner.js';
-import { createInstrument } from '../../../src/model/instrument.js';
-import type { NewOrder } from '../../../src/model/order.js';
-import type { TargetPosition } from '../../../src/model/signal.js';
-import { isTickflowError } from '../../../src/runtime/errors.js';
+} from '../../../../actors/execution/planner/order-planner.js';
+import { createInstrument } from '../../../../src/model/instrument.js';
+import type { NewOrder } from '../../../../src/model/order.js';
+import type { TargetPosition } from '../../../../src/model/signal.js';
+import { isTickflowError } from '../../../../src/runtime/errors.js';
 
 // Price grid 0.01, size grid 0.001: lots are thousandths, ticks hundredths.
 const btc = createInstrument({ symbol: 'BTCUSDT', priceIncrement: '0.01', sizeIncrement: '0.001' });

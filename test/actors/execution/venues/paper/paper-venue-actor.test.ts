@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { VenueReport } from '../../../actors/execution/execution-messages.js';
-import { paperVenueActor } from '../../../actors/execution/paper-venue-actor.js';
-import { createInstrument, type Instrument } from '../../../src/model/instrument.js';
-import type { BookTicker } from '../../../src/model/records.js';
-import { createActorSystem } from '../../../src/runtime/actor-system.js';
-import { SECOND, SimulatedClock } from '../../../src/runtime/clock.js';
-import { recordingActor, type Received } from '../../support/recording-actor.js';
+import type { VenueReport } from '../../../../../actors/execution/execution-messages.js';
+import { paperVenueActor } from '../../../../../actors/execution/venues/paper/paper-venue-actor.js';
+import { createInstrument, type Instrument } from '../../../../../src/model/instrument.js';
+import type { BookTicker } from '../../../../../src/model/records.js';
+import { createActorSystem } from '../../../../../src/runtime/actor-system.js';
+import { SECOND, SimulatedClock } from '../../../../../src/runtime/clock.js';
+import { recordingActor, type Received } from '../../../../support/recording-actor.js';
 
 const T0 = 1_700_000_000 * SECOND;
 const BTC = createInstrument({ symbol: 'BTC', exchange: 'x', priceIncrement: '0.01', sizeIncrement: '0.001', quotePrecision: 2 });

@@ -31,10 +31,10 @@
  * symbol that is not the instrument's) is a bug in the strategy, not a market condition: it throws
  * `TickflowError('ORDER_INVALID')`, and the actor's supervisor decides.
  */
-import { priceToTicks, sizeToLots, type Instrument } from '../../src/model/instrument.js';
-import type { NewOrder, Order, OrderSide } from '../../src/model/order.js';
-import type { TargetPosition } from '../../src/model/signal.js';
-import { TickflowError } from '../../src/runtime/errors.js';
+import { priceToTicks, sizeToLots, type Instrument } from '../../../src/model/instrument.js';
+import type { NewOrder, Order, OrderSide } from '../../../src/model/order.js';
+import type { TargetPosition } from '../../../src/model/signal.js';
+import { TickflowError } from '../../../src/runtime/errors.js';
 
 /** Gives the client order id of the next order planned for a target. Must be deterministic. */
 export type ClientOrderIdFactory = (target: TargetPosition) => string;

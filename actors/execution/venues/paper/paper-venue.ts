@@ -31,18 +31,18 @@
  * history and enforces client order id idempotency; the venue only ignores, and counts, a second
  * submission of an id it still holds).
  */
-import { feeFor, fillNotional, parseFeeRate, type Fill, type Liquidity } from '../../src/model/fill.js';
-import { ticksToNumber, type Instrument } from '../../src/model/instrument.js';
-import { InstrumentKeys, instrumentKey } from '../../src/model/instrument-key.js';
-import type { Decimal } from '../../src/model/money.js';
-import { validateNewOrder, type NewOrder } from '../../src/model/order.js';
-import type { MarketRecord } from '../../src/model/records.js';
+import { feeFor, fillNotional, parseFeeRate, type Fill, type Liquidity } from '../../../../src/model/fill.js';
+import { ticksToNumber, type Instrument } from '../../../../src/model/instrument.js';
+import { InstrumentKeys, instrumentKey } from '../../../../src/model/instrument-key.js';
+import type { Decimal } from '../../../../src/model/money.js';
+import { validateNewOrder, type NewOrder } from '../../../../src/model/order.js';
+import type { MarketRecord } from '../../../../src/model/records.js';
 import { matchDepth, matchDepthTrade } from './paper-depth-matching.js';
 import { matchBar, matchTrade, type FillSink, type MatchRules } from './paper-matching.js';
 import { LEVEL_BAR, LEVEL_QUOTE, LEVEL_TRADE, SymbolBook, VenueOrder, cancelRefusal } from './paper-order.js';
 import { PendingAction, RequestQueue } from './paper-requests.js';
 import { parsePaperVenueConfig, type PaperVenueConfig, type PaperVenueConfigInput } from './paper-venue-config.js';
-import { NO_VENUE_EVENTS, fillEvent, statusEvent, type FillSource, type VenueEvent, type VenueReasonCode } from './paper-venue-events.js';
+import { NO_VENUE_EVENTS, fillEvent, statusEvent, type FillSource, type VenueEvent, type VenueReasonCode } from '../venue-events.js';
 
 /** Instruments by `instrumentKey(exchange, symbol)`: a map, or a function (for instruments inferred as data arrives). */
 export type InstrumentLookup = ReadonlyMap<string, Instrument> | ((symbol: string) => Instrument | undefined);

@@ -4,8 +4,8 @@
  * fills, to the portfolio (`fill`). Every event has the same fields in the same order (one hidden
  * class); fields that do not apply to a kind are `undefined`.
  */
-import type { Fill } from '../../src/model/fill.js';
-import type { OrderFillEvent, OrderStatusEvent } from '../../src/model/order.js';
+import type { Fill } from '../../../src/model/fill.js';
+import type { OrderFillEvent, OrderStatusEvent } from '../../../src/model/order.js';
 
 /** Why the venue refused an order or a cancel. */
 export type VenueReasonCode =

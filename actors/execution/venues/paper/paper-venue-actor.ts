@@ -11,13 +11,13 @@
  * fact, while fills must see the depth at the instant of each record. A live exchange
  * adapter would take its place with the same messages.
  */
-import type { Instrument } from '../../src/model/instrument.js';
-import type { MarketRecord } from '../../src/model/records.js';
-import { defineActor, type ActorContext } from '../../src/runtime/actor.js';
-import type { VenueCancel, VenueReport, VenueSubmit } from './execution-messages.js';
+import type { Instrument } from '../../../../src/model/instrument.js';
+import type { MarketRecord } from '../../../../src/model/records.js';
+import { defineActor, type ActorContext } from '../../../../src/runtime/actor.js';
+import type { VenueCancel, VenueReport, VenueSubmit } from '../../execution-messages.js';
 import { createPaperVenue, type PaperVenue } from './paper-venue.js';
 import type { PaperVenueConfigInput } from './paper-venue-config.js';
-import type { VenueEvent } from './paper-venue-events.js';
+import type { VenueEvent } from '../venue-events.js';
 
 /** Config of the paper venue actor. */
 export interface PaperVenueActorConfig {

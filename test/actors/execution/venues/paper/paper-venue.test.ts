@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { OrderRegistry } from '../../../actors/execution/order-registry.js';
-import { createPaperVenue, type PaperVenue } from '../../../actors/execution/paper-venue.js';
-import { parsePaperVenueConfig, type PaperVenueConfigInput } from '../../../actors/execution/paper-venue-config.js';
-import { NO_VENUE_EVENTS, type VenueEvent, type VenueFilled } from '../../../actors/execution/paper-venue-events.js';
-import { createInstrument, type Instrument } from '../../../src/model/instrument.js';
-import type { NewOrder, OrderSide } from '../../../src/model/order.js';
-import type { BookTicker, Trade, TradeBar } from '../../../src/model/records.js';
-import { isTickflowError } from '../../../src/runtime/errors.js';
+import { OrderRegistry } from '../../../../../actors/execution/orders/order-registry.js';
+import { createPaperVenue, type PaperVenue } from '../../../../../actors/execution/venues/paper/paper-venue.js';
+import { parsePaperVenueConfig, type PaperVenueConfigInput } from '../../../../../actors/execution/venues/paper/paper-venue-config.js';
+import { NO_VENUE_EVENTS, type VenueEvent, type VenueFilled } from '../../../../../actors/execution/venues/venue-events.js';
+import { createInstrument, type Instrument } from '../../../../../src/model/instrument.js';
+import type { NewOrder, OrderSide } from '../../../../../src/model/order.js';
+import type { BookTicker, Trade, TradeBar } from '../../../../../src/model/records.js';
+import { isTickflowError } from '../../../../../src/runtime/errors.js';
 
 // Prices 0.01, sizes 0.001, money in cents (so notionals and fees round).
 const BTC = createInstrument({ symbol: 'BTC', priceIncrement: '0.01', sizeIncrement: '0.001', quotePrecision: 2 });

@@ -31,12 +31,12 @@
  * instrument's grid are rounded against the order (up for buys, down for sells) and sizes down to
  * the size increment.
  */
-import type { Liquidity } from '../../src/model/fill.js';
-import { priceToTicks, sizeToLots, type Instrument } from '../../src/model/instrument.js';
-import { rescale } from '../../src/model/money.js';
-import type { Trade, TradeBar } from '../../src/model/records.js';
+import type { Liquidity } from '../../../../src/model/fill.js';
+import { priceToTicks, sizeToLots, type Instrument } from '../../../../src/model/instrument.js';
+import { rescale } from '../../../../src/model/money.js';
+import type { Trade, TradeBar } from '../../../../src/model/records.js';
 import type { VenueOrder } from './paper-order.js';
-import type { FillSource } from './paper-venue-events.js';
+import type { FillSource } from '../venue-events.js';
 
 /** Receives the fills the rules decide. */
 export interface FillSink {

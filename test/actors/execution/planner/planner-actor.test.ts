@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { FillReport, OrderUpdate } from '../../../actors/execution/execution-messages.js';
-import { plannerActor, type PlannerStats } from '../../../actors/execution/planner-actor.js';
-import { createInstrument } from '../../../src/model/instrument.js';
-import { applyOrderEvent, createOrder, type NewOrder, type Order, type OrderEvent } from '../../../src/model/order.js';
-import type { BookTicker } from '../../../src/model/records.js';
-import type { TargetPosition } from '../../../src/model/signal.js';
-import type { ActorRef } from '../../../src/runtime/actor.js';
-import { createActorSystem } from '../../../src/runtime/actor-system.js';
-import { SimulatedClock } from '../../../src/runtime/clock.js';
-import { recordingActor, type Received } from '../../support/recording-actor.js';
+import type { FillReport, OrderUpdate } from '../../../../actors/execution/execution-messages.js';
+import { plannerActor, type PlannerStats } from '../../../../actors/execution/planner/planner-actor.js';
+import { createInstrument } from '../../../../src/model/instrument.js';
+import { applyOrderEvent, createOrder, type NewOrder, type Order, type OrderEvent } from '../../../../src/model/order.js';
+import type { BookTicker } from '../../../../src/model/records.js';
+import type { TargetPosition } from '../../../../src/model/signal.js';
+import type { ActorRef } from '../../../../src/runtime/actor.js';
+import { createActorSystem } from '../../../../src/runtime/actor-system.js';
+import { SimulatedClock } from '../../../../src/runtime/clock.js';
+import { recordingActor, type Received } from '../../../support/recording-actor.js';
 
 const BTC = createInstrument({ symbol: 'BTC', priceIncrement: '0.01', sizeIncrement: '0.001' });
 

@@ -19,9 +19,9 @@
  * level that disappeared and came back) is offered again, and only by the increase. Where the price
  * is `UNKNOWN`, `taken` is kept unchanged until the data shows the level again.
  */
-import { OrderBook } from '../../src/model/order-book.js';
-import { sizeToLots, type Instrument } from '../../src/model/instrument.js';
-import type { BookChange, BookTicker, DepthSnapshot } from '../../src/model/records.js';
+import { OrderBook } from '../../../../src/model/order-book.js';
+import { sizeToLots, type Instrument } from '../../../../src/model/instrument.js';
+import type { BookChange, BookTicker, DepthSnapshot } from '../../../../src/model/records.js';
 
 /** `shown` when the data says nothing about a price. */
 export const UNKNOWN = -1;

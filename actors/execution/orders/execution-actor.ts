@@ -17,14 +17,14 @@
  * silently in a daemon (the daemon rebuilds from its store); in a backtest a failure here fails
  * the run.
  */
-import type { Fill } from '../../src/model/fill.js';
-import { formatUnits } from '../../src/model/money.js';
-import type { Instrument } from '../../src/model/instrument.js';
-import { InstrumentKeys, instrumentKey } from '../../src/model/instrument-key.js';
-import { orderView, type NewOrder, type OrderView } from '../../src/model/order.js';
-import type { OrderStatus } from '../../src/model/order-transitions.js';
-import type { MarketRecord } from '../../src/model/records.js';
-import { defineActor, type ActorContext, type ActorRef } from '../../src/runtime/actor.js';
+import type { Fill } from '../../../src/model/fill.js';
+import { formatUnits } from '../../../src/model/money.js';
+import type { Instrument } from '../../../src/model/instrument.js';
+import { InstrumentKeys, instrumentKey } from '../../../src/model/instrument-key.js';
+import { orderView, type NewOrder, type OrderView } from '../../../src/model/order.js';
+import type { OrderStatus } from '../../../src/model/order-transitions.js';
+import type { MarketRecord } from '../../../src/model/records.js';
+import { defineActor, type ActorContext, type ActorRef } from '../../../src/runtime/actor.js';
 import type {
   ApproveOrder,
   CancelOrder,
@@ -36,8 +36,8 @@ import type {
   VenueCancel,
   VenueReport,
   VenueSubmit,
-} from './execution-messages.js';
-import { fillTopic, orderTopic } from './execution-messages.js';
+} from '../execution-messages.js';
+import { fillTopic, orderTopic } from '../execution-messages.js';
 import { OrderRegistry } from './order-registry.js';
 import { Portfolio, type PortfolioSnapshot } from './portfolio.js';
 

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createPaperVenue } from '../../../actors/execution/paper-venue.js';
-import type { VenueEvent } from '../../../actors/execution/paper-venue-events.js';
-import { createInstrument, type Instrument } from '../../../src/model/instrument.js';
-import { instrumentKey } from '../../../src/model/instrument-key.js';
-import type { NewOrder, OrderSide, OrderType } from '../../../src/model/order.js';
-import type { BookChange, BookTicker, DepthSnapshot, MarketRecord, Trade } from '../../../src/model/records.js';
+import { createPaperVenue } from '../../../../../actors/execution/venues/paper/paper-venue.js';
+import type { VenueEvent } from '../../../../../actors/execution/venues/venue-events.js';
+import { createInstrument, type Instrument } from '../../../../../src/model/instrument.js';
+import { instrumentKey } from '../../../../../src/model/instrument-key.js';
+import type { NewOrder, OrderSide, OrderType } from '../../../../../src/model/order.js';
+import type { BookChange, BookTicker, DepthSnapshot, MarketRecord, Trade } from '../../../../../src/model/records.js';
 
 const BTC = createInstrument({ symbol: 'BTC', exchange: 'x', priceIncrement: '0.01', sizeIncrement: '0.001', quotePrecision: 2 });
 const instruments = new Map<string, Instrument>([[instrumentKey('x', 'BTC'), BTC]]);

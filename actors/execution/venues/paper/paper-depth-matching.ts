@@ -30,14 +30,14 @@
  * Without `partialFills`, or at a quote that carries no sizes at all, sizes are not limited: the
  * whole remaining quantity fills at the touch (taker) or at the limit (resting, on touch).
  */
-import type { Liquidity } from '../../src/model/fill.js';
-import { priceToTicks, sizeToLots, type Instrument } from '../../src/model/instrument.js';
-import type { OrderBook } from '../../src/model/order-book.js';
-import type { Trade } from '../../src/model/records.js';
+import type { Liquidity } from '../../../../src/model/fill.js';
+import { priceToTicks, sizeToLots, type Instrument } from '../../../../src/model/instrument.js';
+import type { OrderBook } from '../../../../src/model/order-book.js';
+import type { Trade } from '../../../../src/model/records.js';
 import { UNKNOWN, type DepthView } from './paper-depth.js';
 import type { FillSink, MatchRules } from './paper-matching.js';
 import type { VenueOrder } from './paper-order.js';
-import type { FillSource } from './paper-venue-events.js';
+import type { FillSource } from '../venue-events.js';
 
 // Takes what level `price` of side `ask` offers to `o`, up to its remaining quantity.
 function takeLevel(o: VenueOrder, view: DepthView, ask: boolean, price: number, atLimit: boolean, ts: number, source: FillSource, sink: FillSink): void {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Portfolio, type PortfolioFill } from '../../../actors/execution/portfolio.js';
-import { feeFor, fillNotional, parseFeeRate } from '../../../src/model/fill.js';
-import { createInstrument, type Instrument } from '../../../src/model/instrument.js';
-import { decimalOfNumber, formatUnits, mulUnits, parseDecimal } from '../../../src/model/money.js';
-import { isTickflowError } from '../../../src/runtime/errors.js';
+import { Portfolio, type PortfolioFill } from '../../../../actors/execution/orders/portfolio.js';
+import { feeFor, fillNotional, parseFeeRate } from '../../../../src/model/fill.js';
+import { createInstrument, type Instrument } from '../../../../src/model/instrument.js';
+import { decimalOfNumber, formatUnits, mulUnits, parseDecimal } from '../../../../src/model/money.js';
+import { isTickflowError } from '../../../../src/runtime/errors.js';
 
 // Prices 0.01, sizes 0.001, money in cents: notionals have 5 decimals, so cents force rounding.
 const usd = createInstrument({ symbol: 'ABC', priceIncrement: '0.01', sizeIncrement: '0.001', quotePrecision: 2 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { markValue } from '../../../actors/execution/mark-value.js';
-import { decimalOfNumber, mulUnits } from '../../../src/model/money.js';
+import { markValue } from '../../../../actors/execution/orders/mark-value.js';
+import { decimalOfNumber, mulUnits } from '../../../../src/model/money.js';
 
 function exact(x: number, lots: bigint, sp: number, qp: number): bigint {
   const m = decimalOfNumber(x);

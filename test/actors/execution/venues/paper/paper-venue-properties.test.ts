@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OrderRegistry } from '../../../actors/execution/order-registry.js';
-import { createPaperVenue } from '../../../actors/execution/paper-venue.js';
-import type { VenueEvent } from '../../../actors/execution/paper-venue-events.js';
-import { createInstrument, type Instrument } from '../../../src/model/instrument.js';
-import type { NewOrder, OrderSide, OrderType } from '../../../src/model/order.js';
-import { isTerminalStatus } from '../../../src/model/order-transitions.js';
-import type { BookTicker, MarketRecord, Trade, TradeBar } from '../../../src/model/records.js';
+import { OrderRegistry } from '../../../../../actors/execution/orders/order-registry.js';
+import { createPaperVenue } from '../../../../../actors/execution/venues/paper/paper-venue.js';
+import type { VenueEvent } from '../../../../../actors/execution/venues/venue-events.js';
+import { createInstrument, type Instrument } from '../../../../../src/model/instrument.js';
+import type { NewOrder, OrderSide, OrderType } from '../../../../../src/model/order.js';
+import { isTerminalStatus } from '../../../../../src/model/order-transitions.js';
+import type { BookTicker, MarketRecord, Trade, TradeBar } from '../../../../../src/model/records.js';
 
 const BTC = createInstrument({ symbol: 'BTC', priceIncrement: '0.01', sizeIncrement: '0.001', quotePrecision: 2 });
 const instruments = new Map<string, Instrument>([['x:BTC', BTC]]);

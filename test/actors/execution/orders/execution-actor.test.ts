@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { executionActor, type ExecutionConfig, type ExecutionMessage, type ExecutionSnapshot } from '../../../actors/execution/execution-actor.js';
-import type { OrderUpdate, VenueCancel, VenueSubmit } from '../../../actors/execution/execution-messages.js';
-import { fillEvent } from '../../../actors/execution/paper-venue-events.js';
-import type { Fill } from '../../../src/model/fill.js';
-import { createInstrument, type Instrument } from '../../../src/model/instrument.js';
-import type { NewOrder, OrderSide, OrderView } from '../../../src/model/order.js';
-import type { ActorRef } from '../../../src/runtime/actor.js';
-import { createActorSystem, type ActorSystem } from '../../../src/runtime/actor-system.js';
-import { SECOND, SimulatedClock } from '../../../src/runtime/clock.js';
-import { recordingActor, type Received } from '../../support/recording-actor.js';
+import { executionActor, type ExecutionConfig, type ExecutionMessage, type ExecutionSnapshot } from '../../../../actors/execution/orders/execution-actor.js';
+import type { OrderUpdate, VenueCancel, VenueSubmit } from '../../../../actors/execution/execution-messages.js';
+import { fillEvent } from '../../../../actors/execution/venues/venue-events.js';
+import type { Fill } from '../../../../src/model/fill.js';
+import { createInstrument, type Instrument } from '../../../../src/model/instrument.js';
+import type { NewOrder, OrderSide, OrderView } from '../../../../src/model/order.js';
+import type { ActorRef } from '../../../../src/runtime/actor.js';
+import { createActorSystem, type ActorSystem } from '../../../../src/runtime/actor-system.js';
+import { SECOND, SimulatedClock } from '../../../../src/runtime/clock.js';
+import { recordingActor, type Received } from '../../../support/recording-actor.js';
 
 const T0 = 1_700_000_000 * SECOND;
 const TIMEOUT = 5 * SECOND;
