@@ -8,7 +8,7 @@ import { parseDataArg, symbolFromPath } from './data-arg.js';
 import { createLineSource } from './line-source.js';
 import { createMergedSource, type MergeOptions } from './merge-sources.js';
 import { DEFAULT_READ_BUFFER_SIZE, sizeOption, type RecordSource, type SourceSizing } from './record-source.js';
-import { createDecoder, detectFormat, parseSourceFormat, type SourceFormat } from './source-format.js';
+import { createDecoder, detectFormat, parseSourceFormat, SOURCE_FORMATS, type SourceFormat } from './source-format.js';
 import { describeStreamError, openTextStream, probeFile } from './text-stream.js';
 
 /** Options for opening one recording. */
@@ -49,7 +49,7 @@ export async function openSource(path: string, options: OpenSourceOptions = {}):
     format = detectFormat(probe);
     if (format === null) {
       const first = probe.head.slice(0, 120).split('\n')[0] ?? '';
-      throw new TickflowError('DATA_UNKNOWN_FORMAT', `cannot tell the format of ${path} from its first line ${JSON.stringify(first)}; give it (one of binance, cryptofeed, journal, trades-csv, quotes-csv, bars-csv, lean-trades)`, {
+      throw new TickflowError('DATA_UNKNOWN_FORMAT', `cannot tell the format of ${path} from its first line ${JSON.stringify(first)}; give it (one of ${SOURCE_FORMATS.join(', ')})`, {
         file: path,
         firstLine: first,
       });

@@ -16,6 +16,7 @@
 import { TickflowError } from '../../src/runtime/errors.js';
 import type { MarketRecord, TradeBar } from '../../src/model/records.js';
 import { DEFAULT_FILE_EXCHANGE, DECODED, MALFORMED, SKIPPED, type DecodeOutcome, type DecoderNaming, type LineDecoder } from '../line-decoder.js';
+import type { SourceFormatDefinition } from '../source-format-definition.js';
 import { columnOf, csvDecimal, csvTime, normalizeHeader, splitCsvLine } from '../text/csv.js';
 import { formatDurationUs } from '../text/time.js';
 
@@ -158,3 +159,12 @@ function barColumns(header: readonly string[]): BarColumns {
 export function isBarsHeader(header: readonly string[]): boolean {
   return ['open', 'high', 'low', 'close'].every((h) => header.includes(h)) && columnOf(header, 'timestamp', 'date', 'time', 'datetime', 'open_time') >= 0;
 }
+
+/** The `bars-csv` format, recognised by a CSV header that looks like bars (`isBarsHeader`). */
+export const barsCsvFormat: SourceFormatDefinition<'bars-csv'> = {
+  name: 'bars-csv',
+  aliases: ['bars'],
+  description: 'OHLCV bars CSV (Nautilus, Yahoo-style daily bars)',
+  detect: { by: 'csv-header', matches: isBarsHeader },
+  createDecoder: (options) => new BarsCsvDecoder({ exchange: options.exchange, symbol: options.symbol }, { intervalUs: options.intervalUs }),
+};

@@ -8,6 +8,7 @@
  */
 import type { MarketRecord } from '../../src/model/records.js';
 import { MALFORMED, SKIPPED, type DecodeOutcome, type DecoderNaming, type LineDecoder } from '../line-decoder.js';
+import type { SourceFormatDefinition } from '../source-format-definition.js';
 import { secondsToMicrosBytes } from '../text/ascii-bytes.js';
 import { BINANCE_FUTURES, BINANCE_SPOT, BinanceMessageParser } from '../venues/binance/binance-message.js';
 
@@ -61,3 +62,12 @@ export class CryptofeedCaptureDecoder implements LineDecoder {
 export function isCryptofeedLine(line: string): boolean {
   return /^wss?:\/\/\S+ <-> \d/.test(line) || /^\d{9,11}(\.\d+)?: \{/.test(line);
 }
+
+/** The `cryptofeed` format, recognised by its subscribe line or a `<seconds>: {` first line. */
+export const cryptofeedFormat: SourceFormatDefinition<'cryptofeed'> = {
+  name: 'cryptofeed',
+  aliases: [],
+  description: 'cryptofeed capture, subscribe URL then `<unix seconds>: <json>` (Binance payloads)',
+  detect: { by: 'first-line', matches: isCryptofeedLine },
+  createDecoder: (options) => new CryptofeedCaptureDecoder({ exchange: options.exchange, symbol: options.symbol }),
+};

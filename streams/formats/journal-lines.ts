@@ -6,6 +6,7 @@
 import { decodeRecordOrError } from '../../src/model/journal-codec.js';
 import type { MarketRecord } from '../../src/model/records.js';
 import { DECODED, MALFORMED, type DecodeOutcome, type LineDecoder } from '../line-decoder.js';
+import type { SourceFormatDefinition } from '../source-format-definition.js';
 
 /** Line decoder for journals; one per input. */
 export class JournalDecoder implements LineDecoder {
@@ -37,3 +38,12 @@ export class JournalDecoder implements LineDecoder {
 export function isJournalLine(line: string): boolean {
   return /^\{\s*"type"\s*:\s*"(trade|book_ticker|book_change|depth_snapshot|trade_bar)"/.test(line);
 }
+
+/** The `journal` format, recognised by a first line that is a record of a known type. */
+export const journalFormat: SourceFormatDefinition<'journal'> = {
+  name: 'journal',
+  aliases: ['ndjson', 'jsonl'],
+  description: "tickflow's own NDJSON journal, one record a line",
+  detect: { by: 'first-line', matches: isJournalLine },
+  createDecoder: (options) => new JournalDecoder(options.trusted === true),
+};

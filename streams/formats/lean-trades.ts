@@ -10,6 +10,7 @@
 import { TickflowError } from '../../src/runtime/errors.js';
 import type { MarketRecord } from '../../src/model/records.js';
 import { DECODED, MALFORMED, SKIPPED, type DecodeOutcome, type LineDecoder } from '../line-decoder.js';
+import type { SourceFormatDefinition } from '../source-format-definition.js';
 import { parseDecimal, parseUnsigned } from '../text/decimal.js';
 
 /** Exchange name of LEAN records unless the caller gives one. */
@@ -93,3 +94,19 @@ export class LeanTradesDecoder implements LineDecoder {
     return MALFORMED;
   }
 }
+
+/**
+ * The `lean-trades` format, recognised by its zip entry's name. The symbol comes from that name unless
+ * the caller gave one: a symbol merely derived from the zip's file name would be less precise.
+ */
+export const leanTradesFormat: SourceFormatDefinition<'lean-trades'> = {
+  name: 'lean-trades',
+  aliases: ['lean'],
+  description: 'LEAN equity trade-tick zip (`YYYYMMDD_<symbol>_Trade_Tick.csv` inside)',
+  detect: { by: 'zip-entry', matches: (entryName) => leanEntryInfo(entryName) !== null },
+  createDecoder: (options) =>
+    new LeanTradesDecoder(options.entryName ?? '', {
+      exchange: options.exchange,
+      symbol: options.symbolGiven === true ? options.symbol : undefined,
+    }),
+};

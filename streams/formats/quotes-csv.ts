@@ -15,6 +15,7 @@
 import { TickflowError } from '../../src/runtime/errors.js';
 import type { MarketRecord } from '../../src/model/records.js';
 import { DEFAULT_FILE_EXCHANGE, DECODED, MALFORMED, SKIPPED, type DecodeOutcome, type DecoderNaming, type LineDecoder } from '../line-decoder.js';
+import type { SourceFormatDefinition } from '../source-format-definition.js';
 import { columnOf, csvDecimal, csvTime, normalizeHeader, splitCsvLine } from '../text/csv.js';
 
 /** Line decoder for quote CSVs; one per input. */
@@ -121,3 +122,12 @@ function quoteColumns(header: readonly string[]): QuoteColumns {
 export function isQuotesHeader(header: readonly string[]): boolean {
   return columnOf(header, 'bid', 'bid_price') >= 0 && columnOf(header, 'ask', 'ask_price') >= 0 && columnOf(header, 'timestamp', 'time', 'date', 'datetime') >= 0;
 }
+
+/** The `quotes-csv` format, recognised by a CSV header that looks like quotes (`isQuotesHeader`). */
+export const quotesCsvFormat: SourceFormatDefinition<'quotes-csv'> = {
+  name: 'quotes-csv',
+  aliases: ['quotes'],
+  description: 'quotes CSV, `timestamp,bid,ask` (TrueFX, Nautilus) or the Tardis quotes layout',
+  detect: { by: 'csv-header', matches: isQuotesHeader },
+  createDecoder: (options) => new QuotesCsvDecoder({ exchange: options.exchange, symbol: options.symbol }),
+};

@@ -11,6 +11,7 @@
 import { TickflowError } from '../../src/runtime/errors.js';
 import type { MarketRecord, Side } from '../../src/model/records.js';
 import { DEFAULT_FILE_EXCHANGE, DECODED, MALFORMED, SKIPPED, type DecodeOutcome, type DecoderNaming, type LineDecoder } from '../line-decoder.js';
+import type { SourceFormatDefinition } from '../source-format-definition.js';
 import { columnOf, csvDecimal, csvTime, normalizeHeader, splitCsvLine } from '../text/csv.js';
 
 /** Line decoder for trade CSVs; one per input. */
@@ -122,3 +123,12 @@ function sideOf(value: string): Side {
 export function isTradesHeader(header: readonly string[]): boolean {
   return columnOf(header, 'price') >= 0 && columnOf(header, 'amount', 'size', 'quantity', 'qty') >= 0 && columnOf(header, 'timestamp', 'time') >= 0;
 }
+
+/** The `trades-csv` format, recognised by a CSV header that looks like trades (`isTradesHeader`). */
+export const tradesCsvFormat: SourceFormatDefinition<'trades-csv'> = {
+  name: 'trades-csv',
+  aliases: ['tardis', 'tardis-trades', 'trades'],
+  description: 'Tardis-style trades CSV, or any CSV naming a time, a price and an amount',
+  detect: { by: 'csv-header', matches: isTradesHeader },
+  createDecoder: (options) => new TradesCsvDecoder({ exchange: options.exchange, symbol: options.symbol }),
+};

@@ -5,6 +5,7 @@
  */
 import type { MarketRecord } from '../../../src/model/records.js';
 import { MALFORMED, type DecodeOutcome, type DecoderNaming, type LineDecoder } from '../../line-decoder.js';
+import type { SourceFormatDefinition } from '../../source-format-definition.js';
 import { nanosToMicrosBytes } from '../../text/ascii-bytes.js';
 import { BinanceMessageParser } from './binance-message.js';
 
@@ -40,3 +41,12 @@ export class BinanceCaptureDecoder implements LineDecoder {
 export function isBinanceCaptureLine(line: string): boolean {
   return /^\d{10,20} \{/.test(line);
 }
+
+/** The `binance` format: raw combined-stream captures, recognised by a `<ns> {` first line. */
+export const binanceFormat: SourceFormatDefinition<'binance'> = {
+  name: 'binance',
+  aliases: ['binance-capture'],
+  description: 'raw Binance combined-stream capture, `<receive ns> <json>` a line (spot or USD-M)',
+  detect: { by: 'first-line', matches: isBinanceCaptureLine },
+  createDecoder: (options) => new BinanceCaptureDecoder({ exchange: options.exchange, symbol: options.symbol }),
+};
