@@ -5,7 +5,8 @@
  * - `signal.<exchange>.<symbol>`: strategies' `TargetPosition`s (see `src/model/signal.ts`).
  * - `exec.order.<exchange>.<symbol>`: every order version after a change (`OrderUpdate`).
  * - `exec.fill.<exchange>.<symbol>`: every fill applied to the portfolio (`FillReport`).
- * - `venue.<name>`: what a venue reports to execution (`VenueReport`).
+ * - `venue.<name>`: what a venue reports to execution (`VenueReport`, the venue contract in
+ *   `venues/venue.ts`).
  * - `risk.state`: trading-state changes; `risk.denied.<exchange>.<symbol>`: denials (`OrderDenied`).
  *
  * Like market data (`md.<exchange>.<symbol>.<type>`), every per-instrument topic names the
@@ -13,7 +14,6 @@
  */
 import type { Fill } from '../../src/model/fill.js';
 import type { NewOrder, Order } from '../../src/model/order.js';
-import type { VenueEvent } from './venues/venue-events.js';
 
 /** Planner → risk: an order to check. Risk → execution: an order that passed. */
 export interface OrderRequest {
@@ -47,25 +47,6 @@ export interface RejectOrder {
 export interface CancelOrder {
   readonly type: 'cancel';
   readonly clientOrderId: string;
-}
-
-/** Execution → venue. */
-export interface VenueSubmit {
-  readonly type: 'venue_submit';
-  readonly order: NewOrder;
-}
-
-/** Execution → venue. */
-export interface VenueCancel {
-  readonly type: 'venue_cancel';
-  readonly clientOrderId: string;
-  readonly ts: number;
-}
-
-/** Venue → execution (published on `venue.<name>`). */
-export interface VenueReport {
-  readonly type: 'venue_event';
-  readonly event: VenueEvent;
 }
 
 /** Execution → bus: an order changed. */

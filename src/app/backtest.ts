@@ -17,6 +17,8 @@
  * details). There is no outcome then: the failed actor's books are gone, and totals without them
  * would be wrong.
  */
+import type { AccountSnapshot } from '../../actors/execution/venues/paper/paper-account.js';
+import type { PaperVenueStats } from '../../actors/execution/venues/paper/paper-venue-actor.js';
 import type { BarsStats } from '../../actors/bars/bars-actor.js';
 import { BOOKS_STATS, type BooksStats } from '../../actors/books/book-actor.js';
 import type { ExecutionSnapshot } from '../../actors/execution/orders/execution-actor.js';
@@ -79,6 +81,8 @@ export interface BacktestOutcome {
   readonly planner: PlannerStats;
   readonly risk: RiskStats;
   readonly execution: ExecutionSnapshot;
+  /** The venue's account (balances, terms, refusals); `undefined` for a venue that keeps none. */
+  readonly account: AccountSnapshot | undefined;
   readonly actors: readonly ActorSnapshot[];
   readonly wallSeconds: number;
 }
@@ -126,7 +130,7 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
   });
   // Bar files feed bars directly; otherwise the strategy takes the bars the bars actor builds.
   const barsOnly = scan.types.size > 0 && [...scan.types].every((t) => t === 'trade_bar');
-  const { execution, risk, planner, strategy, bars, books } = spawnTradingPipeline(system, {
+  const { venue, execution, risk, planner, strategy, bars, books } = spawnTradingPipeline(system, {
     config,
     instruments,
     quotePrecision,
@@ -153,6 +157,7 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
   let plannerStats: PlannerStats;
   let riskStats: RiskStats;
   let executionSnapshot: ExecutionSnapshot;
+  let venueStats: PaperVenueStats;
   try {
     // The flush can close a last bar, and so still make an actor fail.
     await ask(bars, { type: 'bars_flush' });
@@ -164,6 +169,7 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
     plannerStats = await ask<PlannerStats>(planner, { type: 'planner_stats' });
     riskStats = await ask<RiskStats>(risk, { type: 'risk_stats' });
     executionSnapshot = await ask<ExecutionSnapshot>(execution, { type: 'exec_snapshot' });
+    venueStats = await ask<PaperVenueStats>(venue, { type: 'venue_stats' });
   } catch (error) {
     // An ask to an actor of a failed system rejects; the failure is the news, not the ask.
     await throwIfFailed(system, result.records);
@@ -192,6 +198,7 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
     planner: plannerStats,
     risk: riskStats,
     execution: executionSnapshot,
+    account: venueStats.account,
     actors,
     wallSeconds,
   };

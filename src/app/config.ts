@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { PaperVenueConfig } from '../../actors/execution/venues/paper/paper-venue-config.js';
+import { venueConfigSchema } from '../../actors/execution/venues/venues.js';
 import { RiskConfig } from '../../actors/risk/risk-config.js';
 import { durationSchema, durationTextSchema, microsecondsSchema } from '../model/duration.js';
 import { TickflowError } from '../runtime/errors.js';
@@ -81,7 +81,8 @@ export const TickflowConfig = z.strictObject({
       approval: z.enum(['auto', 'manual']).default('auto'),
       /** How long a manual approval may wait, µs (default 60 s). */
       approvalTimeoutUs: microsecondsSchema().default(60_000_000),
-      venue: PaperVenueConfig.prefault({}),
+      /** The venue (`type`, default `paper`) and its settings (`actors/execution/venues/venues.ts`). */
+      venue: venueConfigSchema().prefault({}),
     })
     .prefault({}),
   /** Mailbox capacity of the pipeline actors (under `backpressure`). */

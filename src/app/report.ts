@@ -83,6 +83,7 @@ export function buildReport(outcome: BacktestOutcome): Record<string, unknown> {
     realizedPnl: p.realizedPnl,
     unrealizedPnl: p.unrealizedPnl,
     fees: p.fees,
+    account: outcome.account ?? null,
     maxDrawdown: ex.maxDrawdown,
     illegalTransitions: ex.illegalTransitions,
     instruments,
@@ -195,6 +196,7 @@ export function formatSummary(outcome: BacktestOutcome, terms: readonly (readonl
     ['denials', denials || 'none'],
     ['fills', String(ex.fillCount)],
     ['cash', `${p.initialCash} -> ${p.cash}`],
+    ...accountRows(outcome),
     ['equity', p.equity],
     ['realized PnL / fees', `${p.realizedPnl} / ${p.fees}`],
     ['max drawdown', ex.maxDrawdown],
@@ -205,6 +207,35 @@ export function formatSummary(outcome: BacktestOutcome, terms: readonly (readonl
   rows.splice(rows.findIndex(([k]) => k === 'strategy') + 1, 0, ...terms.map(([k, v]): [string, string] => [k, v]));
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+}
+
+/**
+ * The account's rows: its terms per exchange, its balances, and, once, what it refused. A strategy
+ * that targets short positions on a cash account sees its sells refused (`NO_SHORT_SALE`) and stays
+ * long where it meant to be short: the summary says so, and how to change it.
+ */
+function accountRows(outcome: BacktestOutcome): [string, string][] {
+  const a = outcome.account;
+  if (a === undefined) return [];
+  const terms = Object.entries(a.terms)
+    .map(([exchange, t]) => `${exchange} ${t.type}${t.type === 'margin' ? ` ${t.leverage}x` : t.borrowing ? ' with borrowing' : ''}${t.source === 'default' ? ' (default)' : ''}`)
+    .join(', ');
+  const rows: [string, string][] = [
+    ['account', terms || 'no orders'],
+    ['balances', Object.entries(a.balances).map(([c, v]) => `${c} ${v}`).join(', ')],
+  ];
+  const refused = Object.entries(a.refused).filter(([, n]) => n > 0);
+  if (refused.length > 0) rows.push(['refused by account', refused.map(([c, n]) => `${c} ${n}`).join(', ')]);
+  if (a.refused.NO_SHORT_SALE > 0) {
+    const cash = Object.entries(a.terms).filter(([, t]) => t.type === 'cash' && !t.borrowing).map(([e]) => e);
+    rows.push([
+      'notice',
+      `${outcome.strategy.name} targets short positions, and ${cash.join(', ')} ${cash.length === 1 ? 'is a cash account' : 'are cash accounts'}: ` +
+        `${a.refused.NO_SHORT_SALE} sells of more than was held were refused, so the strategy stayed long or flat where it meant to be short. ` +
+        `Trade long-only (ema-cross: --set longOnly=true), or set execution.venue.accounts.<exchange> to { type: margin } or { type: cash, borrowing: true }`,
+    ]);
+  }
+  return rows;
 }
 
 /** Why no bar was built, when none was and none was read: the input lacks what the spec builds from. */

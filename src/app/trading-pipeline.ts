@@ -34,12 +34,13 @@
 import { barsActor, type BarsMessage } from '../../actors/bars/bars-actor.js';
 import { bookActor, type BooksMessage } from '../../actors/books/book-actor.js';
 import { executionActor, type ExecutionMessage } from '../../actors/execution/orders/execution-actor.js';
-import { paperVenueActor, type PaperVenueMessage } from '../../actors/execution/venues/paper/paper-venue-actor.js';
+import { venueTopic, type VenueCommand } from '../../actors/execution/venues/venue.js';
+import { venueNamed } from '../../actors/execution/venues/venues.js';
 import { plannerActor, type PlannerMessage } from '../../actors/execution/planner/planner-actor.js';
 import { riskActor, type RiskMessage } from '../../actors/risk/risk-actor.js';
 import type { StrategyDefinition } from '../../actors/strategies/define-strategy.js';
 import type { Instrument } from '../model/instrument.js';
-import { defineActor, defineSupervisor, type ActorDefinition, type ActorRef } from '../runtime/actor.js';
+import { defineActor, defineSupervisor, type ActorContext, type ActorDefinition, type ActorRef } from '../runtime/actor.js';
 import type { ActorSystem } from '../runtime/actor-system.js';
 import { TickflowError } from '../runtime/errors.js';
 import type { MailboxConfig } from '../runtime/mailbox.js';
@@ -62,7 +63,7 @@ export const PIPELINE_PATHS = {
 
 /** Refs to the spawned pipeline. */
 export interface TradingPipeline {
-  readonly venue: ActorRef<PaperVenueMessage>;
+  readonly venue: ActorRef<VenueCommand>;
   readonly execution: ActorRef<ExecutionMessage>;
   readonly risk: ActorRef<RiskMessage>;
   readonly planner: ActorRef<PlannerMessage>;
@@ -126,7 +127,8 @@ function tradingSupervisor(spec: PipelineSpec, mailbox: Partial<MailboxConfig>):
     init: () => undefined,
     receive: (state) => state,
     onStart(state, ctx) {
-      const venue = ctx.spawn(paperVenueActor, { name: 'venue', config: { venue: config.execution.venue, instruments, quotePrecision }, mailbox });
+      const { type: venueType, ...venueConfig } = config.execution.venue;
+      const venue = venueNamed(venueType).spawn(ctx as ActorContext<never>, venueConfig, { instruments, quotePrecision, initialCash: config.cash, mailbox });
       const execution = ctx.spawn(executionActor, {
         name: 'execution',
         config: {
@@ -136,7 +138,7 @@ function tradingSupervisor(spec: PipelineSpec, mailbox: Partial<MailboxConfig>):
           approval: config.execution.approval,
           approvalTimeoutUs: config.execution.approvalTimeoutUs,
           venue: venue as ActorRef<never>,
-          venueTopic: 'venue.paper',
+          venueTopic: venueTopic(venueType),
           keepFills: spec.keepFills,
         },
         mailbox,

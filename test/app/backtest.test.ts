@@ -107,7 +107,8 @@ async function backtest(file: string, bar: string | undefined, variant: Variant 
       ...(bar === undefined ? {} : { bars: { spec: bar } }),
       ...(variant.mailboxCapacity === undefined ? {} : { mailboxCapacity: variant.mailboxCapacity }),
       ...(variant.chunkSize === undefined ? {} : { replay: { chunkSize: variant.chunkSize } }),
-      ...(variant.approval === undefined ? {} : { execution: { approval: variant.approval } }),
+      // The file is a perpetual's bars: a margin account, so ema-cross may go short.
+      execution: { venue: { accounts: { csv: { type: 'margin' } } }, ...(variant.approval === undefined ? {} : { approval: variant.approval }) },
     },
     'test',
   );
@@ -165,7 +166,7 @@ describe.skipIf(!BARS_FILE)('backtest end to end: ema-cross on the 1m bars file'
 
   it('writes the same report.json through the CLI, with capacities and chunk size from a config file', async () => {
     const config = join(tmp, 'small.yaml');
-    writeFileSync(config, 'mailboxCapacity: 5\nreplay:\n  chunkSize: 13\nlog:\n  level: silent\n');
+    writeFileSync(config, 'mailboxCapacity: 5\nreplay:\n  chunkSize: 13\nlog:\n  level: silent\nexecution:\n  venue:\n    accounts:\n      csv: { type: margin }\n');
     const out = join(tmp, 'cli-bars');
     const lines: string[] = [];
     const code = await main(['backtest', '--data', file, '--strategy', 'ema-cross', '--config', config, '--out', out], (l) => lines.push(l), (l) => lines.push(l));

@@ -3,7 +3,7 @@
  * increment of 1 from its zero amounts, so `size=0.5` gave signals and no orders. Zero sizes are not
  * size samples; with none, the size increment is `DEFAULT_SIZE_INCREMENT` and the report says so.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -24,11 +24,18 @@ afterAll(() => {
 const truefx = dataPath('nautilus/truefx-usdjpy-ticks.csv');
 
 describe.skipIf(!truefx)('tickflow backtest on quotes without sizes (TrueFX USD/JPY)', () => {
+  // FX is traded on margin: a cash account would refuse mean-reversion's short entries.
+  function fxConfig(): string {
+    const file = join(tmp, 'fx.yaml');
+    writeFileSync(file, 'execution:\n  venue:\n    accounts:\n      csv: { type: margin }\n');
+    return file;
+  }
+
   it('infers the default size increment, trades size=0.5, and says the increment is a default', async () => {
     const dir = join(tmp, 'fx');
     const out: string[] = [];
     const code = await main(
-      ['backtest', '--data', `${truefx!}@USDJPY`, '--strategy', 'mean-reversion', '--bar', '1m:mid', '--set', 'size=0.5', '--out', dir],
+      ['backtest', '--data', `${truefx!}@USDJPY`, '--strategy', 'mean-reversion', '--bar', '1m:mid', '--set', 'size=0.5', '--config', fxConfig(), '--out', dir],
       (l) => out.push(l),
       () => {},
     );

@@ -60,7 +60,8 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
 describe.skipIf(!spot || !usdm)('a backtest of Binance spot and USD-M BTCUSDT together', () => {
   it('keeps two instruments and two positions, and fills every order only at its own venue’s prices', async () => {
     const dir = join(tmp, 'merged');
-    const r = await run(['backtest', '--data', spot!, '--data', usdm!, '--strategy', 'ema-cross', '--bar', '1s', '--out', dir]);
+    // 0.4 BTC on each venue fits the default cash at leverage 1 (spot's shorts are refused: a cash account).
+    const r = await run(['backtest', '--data', spot!, '--data', usdm!, '--strategy', 'ema-cross', '--bar', '1s', '--set', 'size=0.4', '--out', dir]);
     expect(r.code).toBe(0);
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Record<string, any>;
     expect(Object.keys(report['instruments']).sort()).toEqual(['binance-futures:BTCUSDT', 'binance:BTCUSDT']);

@@ -33,10 +33,8 @@ import type {
   OrderRequest,
   OrderUpdate,
   RejectOrder,
-  VenueCancel,
-  VenueReport,
-  VenueSubmit,
 } from '../execution-messages.js';
+import type { VenueCancel, VenueReport, VenueSubmit } from '../venues/venue.js';
 import { fillTopic, orderTopic } from '../execution-messages.js';
 import { OrderRegistry } from './order-registry.js';
 import { Portfolio, type PortfolioSnapshot } from './portfolio.js';

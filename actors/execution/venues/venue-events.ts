@@ -15,6 +15,12 @@ export type VenueReasonCode =
   | 'INVALID_ORDER'
   /** A market order arrived before any quote of its symbol, with `marketWithoutQuotes: reject`. */
   | 'NO_QUOTES'
+  /** The account cannot pay for it (cash terms), or the rest of a buy the balance could not pay for. */
+  | 'INSUFFICIENT_BALANCE'
+  /** The account's collateral does not cover it (margin terms). */
+  | 'INSUFFICIENT_MARGIN'
+  /** A sell of more than a cash account holds (no borrowing). */
+  | 'NO_SHORT_SALE'
   /** A cancel for an order the venue does not hold (never submitted, or not arrived yet). */
   | 'UNKNOWN_ORDER'
   /** A cancel that arrived after the order had filled completely: the fills stand. */
@@ -74,13 +80,17 @@ export interface VenueFilled extends VenueEventBase {
   readonly priceTs: number;
 }
 
-/** A cancel reached the venue while the order was working: what had filled stands. */
+/**
+ * The order left the book unfilled in part: a cancel reached the venue while it was working
+ * (`code` undefined), or the venue ended it itself (`code` says why: `INSUFFICIENT_BALANCE` for
+ * the rest of a buy the cash balance could not pay for). What had filled stands.
+ */
 export interface VenueCanceled extends VenueEventBase {
   readonly kind: 'canceled';
   readonly event: OrderStatusEvent;
   readonly fill: undefined;
-  readonly code: undefined;
-  readonly reason: undefined;
+  readonly code: VenueReasonCode | undefined;
+  readonly reason: string | undefined;
   readonly source: undefined;
   readonly priceTs: undefined;
 }

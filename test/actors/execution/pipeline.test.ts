@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { executionActor, type ExecutionSnapshot } from '../../../actors/execution/orders/execution-actor.js';
 import { paperVenueActor } from '../../../actors/execution/venues/paper/paper-venue-actor.js';
-import type { PaperVenueCounters } from '../../../actors/execution/venues/paper/paper-venue.js';
+import type { PaperVenueStats } from '../../../actors/execution/venues/paper/paper-venue-actor.js';
 import { plannerActor } from '../../../actors/execution/planner/planner-actor.js';
 import { riskActor } from '../../../actors/risk/risk-actor.js';
 import { parseRiskConfig } from '../../../actors/risk/risk-config.js';
@@ -68,7 +68,7 @@ function pipeline() {
     },
     pending: () => ask<OrderView[]>(execution, { type: 'pending_approvals' }),
     snapshot: () => ask<ExecutionSnapshot>(execution, { type: 'exec_snapshot' }),
-    venueStats: () => ask<PaperVenueCounters>(venue, { type: 'venue_stats' }),
+    venueStats: async () => (await ask<PaperVenueStats>(venue, { type: 'venue_stats' })).counters,
   };
 }
 

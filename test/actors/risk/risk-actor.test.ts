@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutionSnapshot } from '../../../actors/execution/orders/execution-actor.js';
 import type { CancelOrder, FillReport, OrderDenied, OrderRequest, OrderUpdate } from '../../../actors/execution/execution-messages.js';
-import type { PaperVenueCounters } from '../../../actors/execution/venues/paper/paper-venue.js';
+import type { PaperVenueStats } from '../../../actors/execution/venues/paper/paper-venue-actor.js';
 import { riskActor, type RiskMessage, type RiskStats } from '../../../actors/risk/risk-actor.js';
 import { parseRiskConfig } from '../../../actors/risk/risk-config.js';
 import type { RiskStateEvent } from '../../../actors/risk/trading-state.js';
@@ -301,7 +301,7 @@ describe('risk denial through the pipeline', () => {
     const p = pipelineRig(wantsOne, { risk: { maxOrderQuantity } });
     await p.feed(bars(5));
     const snapshot = await p.ask<ExecutionSnapshot>(p.refs.execution, { type: 'exec_snapshot' });
-    const venue = await p.ask<PaperVenueCounters>(p.refs.venue, { type: 'venue_stats' });
+    const venue = (await p.ask<PaperVenueStats>(p.refs.venue, { type: 'venue_stats' })).counters;
     const risk = await p.ask<RiskStats>(p.refs.risk, { type: 'risk_stats' });
     await p.system.stop();
     return { snapshot, venue, risk };

@@ -107,11 +107,19 @@ export class SymbolBook {
   readonly orders: VenueOrder[];
   /** Displayed depth (quotes and the venue's own L2 book) and what the venue's orders took of it. */
   readonly depth: DepthView;
+  /** The last trade's price, quote's mid or bar's close (NaN before one). */
+  lastPrice: number;
 
   constructor() {
     this.level = LEVEL_NONE;
     this.orders = [];
     this.depth = new DepthView();
+    this.lastPrice = NaN;
+  }
+
+  /** The instrument's mark (`lastPrice`), `undefined` before any price. */
+  mark(): number | undefined {
+    return this.lastPrice > 0 ? this.lastPrice : undefined;
   }
 
   /** Takes a working order off the book (a cancel). */

@@ -14,9 +14,10 @@
 import type { Instrument } from '../../../../src/model/instrument.js';
 import type { MarketRecord } from '../../../../src/model/records.js';
 import { defineActor, type ActorContext } from '../../../../src/runtime/actor.js';
-import type { VenueCancel, VenueReport, VenueSubmit } from '../../execution-messages.js';
-import { createPaperVenue, type PaperVenue } from './paper-venue.js';
-import type { PaperVenueConfigInput } from './paper-venue-config.js';
+import { venueTopic, type VenueCancel, type VenueDefinition, type VenueReport, type VenueSubmit } from '../venue.js';
+import type { AccountSnapshot } from './paper-account.js';
+import { createPaperVenue, type PaperVenue, type PaperVenueCounters } from './paper-venue.js';
+import { PaperVenueConfig, type PaperVenueConfigInput } from './paper-venue-config.js';
 import type { VenueEvent } from '../venue-events.js';
 
 /** Config of the paper venue actor. */
@@ -24,6 +25,8 @@ export interface PaperVenueActorConfig {
   readonly venue: PaperVenueConfigInput;
   readonly instruments: ReadonlyMap<string, Instrument>;
   readonly quotePrecision: number;
+  /** The account's starting balance (decimal, quote currency); without it the venue keeps no account. */
+  readonly initialCash?: string;
   /** Reports go to `venue.<topicName>` (default `paper`). */
   readonly topicName?: string;
 }
@@ -32,9 +35,15 @@ interface VenueTick {
   readonly type: 'venue_tick';
 }
 
-/** Asks for the venue's counters; replies `PaperVenue['counters']`. */
+/** Asks for the venue's counters and account; replies `PaperVenueStats`. */
 export interface VenueStatsQuery {
   readonly type: 'venue_stats';
+}
+
+/** The reply to `VenueStatsQuery`. */
+export interface PaperVenueStats {
+  readonly counters: PaperVenueCounters;
+  readonly account: AccountSnapshot | undefined;
 }
 
 interface ReportTick {
@@ -62,10 +71,10 @@ const REPORT_TICK: ReportTick = { type: 'venue_report_tick' };
 export const paperVenueActor = defineActor<PaperVenueActorConfig, PaperVenueState, PaperVenueMessage>({
   name: 'venue',
   init: (config) => {
-    const venue = createPaperVenue(config.venue, { instruments: config.instruments, quotePrecision: config.quotePrecision });
+    const venue = createPaperVenue(config.venue, { instruments: config.instruments, quotePrecision: config.quotePrecision, initialCash: config.initialCash });
     return {
       venue,
-      topic: `venue.${config.topicName ?? 'paper'}`,
+      topic: venueTopic(config.topicName ?? 'paper'),
       armed: undefined,
       reportLatencyUs: venue.config.reportLatencyUs,
       outDue: [],
@@ -93,7 +102,7 @@ export const paperVenueActor = defineActor<PaperVenueActorConfig, PaperVenueStat
         deliverDue(state, ctx);
         return state;
       case 'venue_stats':
-        ctx.reply({ ...state.venue.counters });
+        ctx.reply({ counters: { ...state.venue.counters }, account: state.venue.accountSnapshot() } satisfies PaperVenueStats);
         return state;
       default:
         report(state, state.venue.onMarket(message), ctx);
@@ -108,6 +117,19 @@ export const paperVenueActor = defineActor<PaperVenueActorConfig, PaperVenueStat
     return state;
   },
 });
+
+/** The paper venue as a `VenueDefinition` (`venues.ts`). */
+export const paperVenue = {
+  name: 'paper',
+  description: 'simulated exchange matching orders against the recorded market data, with a cash or margin account',
+  config: PaperVenueConfig,
+  spawn: (ctx, config, setup) =>
+    ctx.spawn(paperVenueActor, {
+      name: 'venue',
+      config: { venue: config, instruments: setup.instruments, quotePrecision: setup.quotePrecision, initialCash: setup.initialCash, topicName: 'paper' },
+      mailbox: setup.mailbox,
+    }),
+} as const satisfies VenueDefinition<typeof PaperVenueConfig>;
 
 function report(state: PaperVenueState, events: readonly VenueEvent[], ctx: ActorContext<PaperVenueMessage>): void {
   if (state.reportLatencyUs === 0) {

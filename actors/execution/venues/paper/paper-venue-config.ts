@@ -35,6 +35,27 @@ export const DEFAULT_TAKER_FEE = '0.0004';
 export const DEFAULT_MAKER_FEE = '0.0002';
 
 /**
+ * How the venue's account trades one exchange's instruments (`paper-account.ts`):
+ * - `type`: `cash` (spot: buys are paid from the quote balance, a sell needs the base currency
+ *   held) or `margin` (derivatives: positions either way against collateral);
+ * - `leverage`: margin only, a whole number 1 to 125 (default 1): the collateral a position needs
+ *   is its value divided by it;
+ * - `borrowing`: cash only (default false): when on, a cash account may sell what it does not
+ *   hold (a short sale against borrowed base currency), under margin rules at leverage 1.
+ */
+export const AccountTerms = z
+  .strictObject({
+    type: z.enum(['cash', 'margin']),
+    leverage: z.int().min(1).max(125).default(1),
+    borrowing: z.boolean().default(false),
+  })
+  .refine((t) => t.type === 'margin' || t.leverage === 1, { message: 'leverage applies to margin accounts only', path: ['leverage'] })
+  .refine((t) => t.type === 'cash' || !t.borrowing, { message: 'borrowing applies to cash accounts only (a margin account can short)', path: ['borrowing'] });
+
+/** An account's terms, validated. */
+export type AccountTerms = z.output<typeof AccountTerms>;
+
+/**
  * The paper venue's settings:
  * - `latencyUs`: engine-time delay (µs) from `submit` or `cancel` to the venue acting on it (engine
  *   to venue). Default 1000 (1 ms): a positive latency also keeps an order from ever meeting the
@@ -67,6 +88,8 @@ export const DEFAULT_MAKER_FEE = '0.0002';
  *   limit is assumed to absorb trades at the limit) needs a trade price (or bar low/high) strictly
  *   beyond the limit; `'touch'` fills at equality too. Where depth is shown, the queue position
  *   decides instead (`paper-depth-matching.ts`).
+ * - `accounts`: account terms by exchange name (`binance: { type: cash }`); an exchange not listed
+ *   gets `DEFAULT_ACCOUNT_TYPES` (`paper-account.ts`).
  */
 export const PaperVenueConfig = z.strictObject({
   latencyUs: z.int().nonnegative().default(1000),
@@ -78,6 +101,7 @@ export const PaperVenueConfig = z.strictObject({
   barVolumeShare: z.number().gt(0).lte(1).default(0.1),
   barSlippageBps: z.int().nonnegative().max(1000).default(1),
   reportLatencyUs: z.int().nonnegative().default(0),
+  accounts: z.record(z.string().min(1), AccountTerms).default({}),
 });
 
 /** The paper venue's settings, validated, defaults filled in. */

@@ -32,11 +32,12 @@
  * submission of an id it still holds).
  */
 import { feeFor, fillNotional, parseFeeRate, type Fill, type Liquidity } from '../../../../src/model/fill.js';
-import { ticksToNumber, type Instrument } from '../../../../src/model/instrument.js';
+import { formatSize, ticksToNumber, type Instrument } from '../../../../src/model/instrument.js';
 import { InstrumentKeys, instrumentKey } from '../../../../src/model/instrument-key.js';
-import type { Decimal } from '../../../../src/model/money.js';
+import { formatUnits, toUnits, type Decimal } from '../../../../src/model/money.js';
 import { validateNewOrder, type NewOrder } from '../../../../src/model/order.js';
 import type { MarketRecord } from '../../../../src/model/records.js';
+import { PaperAccount, type AccountSnapshot } from './paper-account.js';
 import { matchDepth, matchDepthTrade } from './paper-depth-matching.js';
 import { matchBar, matchTrade, type FillSink, type MatchRules } from './paper-matching.js';
 import { LEVEL_BAR, LEVEL_QUOTE, LEVEL_TRADE, SymbolBook, VenueOrder, cancelRefusal } from './paper-order.js';
@@ -52,6 +53,12 @@ export interface PaperVenueOptions {
   readonly instruments: InstrumentLookup;
   /** Precision of notionals and fees (the portfolio's); default: each instrument's `quotePrecision`. */
   readonly quotePrecision?: number | undefined;
+  /**
+   * Starting balance of the account (`paper-account.ts`), a decimal in the quote currency, at
+   * `quotePrecision` (required with it). Without it the venue keeps no account and refuses no
+   * order for money: a bare matching engine, as unit tests of the fill rules use it.
+   */
+  readonly initialCash?: string | undefined;
 }
 
 /** Counts since the venue was made. */
@@ -82,6 +89,10 @@ export class PaperVenue implements FillSink {
   private readonly live: Map<string, VenueOrder>;
   private readonly requests: RequestQueue;
   private seq: number;
+  /** The account, when `initialCash` was given. */
+  readonly account: PaperAccount | undefined;
+  /** The venue's price of an instrument (bound once: the account calls it at arrivals). */
+  readonly markOf: (key: string) => number | undefined;
   // Events of the call in progress (allocated on the first one) and whether an order closed in it.
   private out: VenueEvent[] | undefined;
   private closed: boolean;
@@ -105,6 +116,11 @@ export class PaperVenue implements FillSink {
     this.live = new Map();
     this.requests = new RequestQueue();
     this.seq = 0;
+    this.account =
+      options.initialCash === undefined
+        ? undefined
+        : new PaperAccount(toUnits(options.initialCash, options.quotePrecision ?? 0), options.quotePrecision ?? 0, this.takerRate, config.accounts);
+    this.markOf = (key) => this.books.get(key)?.mark();
     this.out = undefined;
     this.closed = false;
   }
@@ -171,6 +187,11 @@ export class PaperVenue implements FillSink {
     const type = record.type;
     if (type !== 'book_ticker' && type !== 'book_change' && type !== 'depth_snapshot' && type !== 'trade' && type !== 'trade_bar') return this.finish();
     const book = this.bookOf(this.keys.of(record.exchange, record.symbol));
+    // The account's mark: the last trade, quote mid or bar close, as execution marks positions.
+    if (record.type === 'trade') book.lastPrice = record.price;
+    else if (record.type === 'book_ticker') {
+      if (record.bidPrice > 0 && record.askPrice > 0) book.lastPrice = (record.bidPrice + record.askPrice) / 2;
+    } else if (record.type === 'trade_bar') book.lastPrice = record.close;
     this.closed = false;
     if (type === 'book_ticker' || type === 'book_change' || type === 'depth_snapshot') {
       // Depth is kept current with no order working: it must be right when one arrives.
@@ -235,8 +256,22 @@ export class PaperVenue implements FillSink {
   fillOrder(o: VenueOrder, quantity: bigint, price: bigint, liquidity: Liquidity, ts: number, priceTs: number, source: FillSource): void {
     const instrument = o.instrument as Instrument;
     const qp = this.quotePrecision ?? instrument.quotePrecision;
-    const notional = fillNotional(instrument, price, quantity, qp);
-    const fee = feeFor(notional, liquidity === 'maker' ? this.makerRate : this.takerRate, qp);
+    const rate = liquidity === 'maker' ? this.makerRate : this.takerRate;
+    let notional = fillNotional(instrument, price, quantity, qp);
+    let fee = feeFor(notional, rate, qp);
+    const account = this.account;
+    if (account !== undefined) {
+      const key = this.keys.of(o.exchange, o.symbol);
+      if (o.side === 'buy') {
+        const paid = account.affordable(key, quantity, price, rate, notional, fee);
+        if (paid < quantity) {
+          if (paid > 0n) this.fillOrder(o, paid, price, liquidity, ts, priceTs, source);
+          this.cutShort(o, key, ts);
+          return;
+        }
+      }
+      account.onFill(key, o.side, quantity, notional, fee);
+    }
     o.remaining -= quantity;
     const fill: Fill = { clientOrderId: o.clientOrderId, exchange: o.exchange, symbol: o.symbol, side: o.side, quantity, price, fee, liquidity, ts };
     this.counters.fills++;
@@ -246,6 +281,26 @@ export class PaperVenue implements FillSink {
       this.closed = true;
     }
     this.emit(fillEvent(fill, o.remaining, source, priceTs));
+  }
+
+  /** The account as decimal strings (`undefined` without one). */
+  accountSnapshot(): AccountSnapshot | undefined {
+    return this.account?.snapshot(this.markOf);
+  }
+
+  // Ends what is left of a buy the cash balance cannot pay for (after any part it could).
+  private cutShort(o: VenueOrder, key: string, ts: number): void {
+    if (o.remaining === 0n) return;
+    const account = this.account as PaperAccount;
+    account.release(key, o.side, o.remaining);
+    account.refuse('INSUFFICIENT_BALANCE');
+    o.remaining = 0n;
+    o.state = 'canceled';
+    this.live.delete(o.clientOrderId);
+    this.closed = true;
+    this.counters.canceled++;
+    const reason = `INSUFFICIENT_BALANCE: the cash balance of ${formatUnits(account.cash, this.quotePrecision ?? 0)} pays for no more of ${o.clientOrderId}`;
+    this.emit(statusEvent('canceled', o.clientOrderId, o.exchange, o.symbol, ts, 0n, 'INSUFFICIENT_BALANCE', reason));
   }
 
   private finish(): readonly VenueEvent[] {
@@ -283,6 +338,11 @@ export class PaperVenue implements FillSink {
       code = 'NO_QUOTES';
       reason = `NO_QUOTES: no quote for ${instrumentKey(o.exchange, o.symbol)} yet`;
     }
+    if (code === undefined && this.account !== undefined) {
+      const key = this.keys.of(o.exchange, o.symbol);
+      code = this.account.admit(key, o.instrument as Instrument, o, this.markOf);
+      if (code !== undefined) reason = refusalReason(code, o, key);
+    }
     if (code !== undefined) {
       o.state = 'rejected';
       if (this.live.get(o.clientOrderId) === o) this.live.delete(o.clientOrderId);
@@ -301,6 +361,7 @@ export class PaperVenue implements FillSink {
     const exchange = o?.exchange ?? '';
     const symbol = o?.symbol ?? '';
     if (o !== undefined && o.state === 'working') {
+      this.account?.release(this.keys.of(o.exchange, o.symbol), o.side, o.remaining);
       o.state = 'canceled';
       this.bookOf(this.keys.of(o.exchange, o.symbol)).remove(o);
       this.live.delete(o.clientOrderId);
@@ -313,6 +374,14 @@ export class PaperVenue implements FillSink {
     const leaves = o !== undefined && o.state === 'pending' ? o.remaining : 0n;
     this.emit(statusEvent('cancelRejected', action.clientOrderId, exchange, symbol, action.time, leaves, code, `${code}: cannot cancel ${action.clientOrderId}`));
   }
+}
+
+// What an account refusal says, naming the order and its instrument.
+function refusalReason(code: VenueReasonCode, o: VenueOrder, key: string): string {
+  const what = `${o.side} ${formatSize(o.instrument as Instrument, o.quantity)} ${key} (${o.clientOrderId})`;
+  if (code === 'NO_SHORT_SALE') return `NO_SHORT_SALE: ${what} sells more than the cash account holds net of its open sells, and borrowing is off`;
+  if (code === 'INSUFFICIENT_MARGIN') return `INSUFFICIENT_MARGIN: ${what} needs more collateral than the margin account has free`;
+  return `INSUFFICIENT_BALANCE: ${what} costs more than the cash account has free`;
 }
 
 /**

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { executionActor, type ExecutionConfig, type ExecutionMessage, type ExecutionSnapshot } from '../../../../actors/execution/orders/execution-actor.js';
-import type { OrderUpdate, VenueCancel, VenueSubmit } from '../../../../actors/execution/execution-messages.js';
+import type { OrderUpdate } from '../../../../actors/execution/execution-messages.js';
+import type { VenueCancel, VenueSubmit } from '../../../../actors/execution/venues/venue.js';
 import { fillEvent } from '../../../../actors/execution/venues/venue-events.js';
 import type { Fill } from '../../../../src/model/fill.js';
 import { createInstrument, type Instrument } from '../../../../src/model/instrument.js';

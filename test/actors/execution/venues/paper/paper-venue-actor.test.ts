@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { VenueReport } from '../../../../../actors/execution/execution-messages.js';
+import type { VenueReport } from '../../../../../actors/execution/venues/venue.js';
 import { paperVenueActor } from '../../../../../actors/execution/venues/paper/paper-venue-actor.js';
 import { createInstrument, type Instrument } from '../../../../../src/model/instrument.js';
 import type { BookTicker } from '../../../../../src/model/records.js';

@@ -387,6 +387,7 @@ describe('PaperVenue: requests', () => {
       barVolumeShare: 0.1,
       barSlippageBps: 1,
       reportLatencyUs: 0,
+      accounts: {},
     });
   });
 
