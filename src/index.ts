@@ -111,6 +111,14 @@ export { createRiskGuard } from '../actors/risk/risk-guard.js';
 export { riskChecks } from '../actors/risk/risk-checks.js';
 export type { RiskCheck, RiskCheckConfig, RiskCheckContext, RiskConfigKey } from '../actors/risk/risk-check.js';
 
+// ---- IO: local exchange, journal segments -----------------------------------------------------
+export { createFeedServer } from './io/feed-server/feed-server.js';
+export type { FeedServer } from './io/feed-server/feed-server.js';
+export type { FeedServerOptions } from './io/feed-server/feed-server-options.js';
+export { parseFaultSpec } from './io/feed-server/fault-spec.js';
+export { createSegmentWriter } from './io/journal/segment-writer.js';
+export type { SegmentWriterOptions } from './io/journal/segment-writer.js';
+
 // ---- Application -----------------------------------------------------------------------------
 export { spawnTradingPipeline, PIPELINE_PATHS } from './app/trading-pipeline.js';
 export type { PipelineSpec, TradingPipeline } from './app/trading-pipeline.js';

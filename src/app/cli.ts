@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `tickflow` command line. Commands: `backtest` (a recording in, a deterministic report out),
- * `start` (a backtest on the built-in simulated market: what `npm start` runs), `strategies`
+ * `start` (a backtest on the built-in simulated market: what `npm start` runs), `serve-feed` (a local
+ * exchange replaying captures in Binance's protocol, until SIGINT or SIGTERM), `strategies`
  * (the built-in strategies and their parameters) and `help`.
  *
  * Exit codes follow sysexits: 0 done, 64 bad usage, 65 bad data, 66 input missing or unreadable,
@@ -25,6 +26,7 @@ import { backtestFailureOf, runBacktest, type BacktestInput, type BacktestOutcom
 import { flagHelp, flagValue, parseArgs, type FlagSpec } from './cli-args.js';
 import { loadConfig, type TickflowConfig } from './config.js';
 import { FAILURE_FILE, formatSummary, writeFailure, writeReport } from './report.js';
+import { runServeFeed } from '../io/feed-server/serve-feed-command.js';
 
 const BACKTEST_FLAGS: readonly FlagSpec[] = [
   { name: 'data', takesValue: true, repeatable: true, help: 'recording to replay, path[@SYMBOL]' },
@@ -44,16 +46,30 @@ const START_FLAGS: readonly FlagSpec[] = [
   { name: 'out', takesValue: true, help: 'output directory (default out/simulated)' },
 ];
 
+const SERVE_FEED_FLAGS: readonly FlagSpec[] = [
+  { name: 'data', takesValue: true, repeatable: true, help: 'raw Binance capture to replay (merged by receive time); none: the simulated market' },
+  { name: 'port', takesValue: true, help: 'port to listen on (default 9443; 0 picks a free one)' },
+  { name: 'host', takesValue: true, help: 'interface to bind (default 127.0.0.1)' },
+  { name: 'speed', takesValue: true, help: 'replay speed: a factor (default 1) or max (as fast as clients read)' },
+  { name: 'fault', takesValue: true, help: 'faults to inject, e.g. drop-every=30s,stall=5s@60s,garbage=0.001,skip-trades=3@45s,http429=10s@20s' },
+  { name: 'loop', takesValue: false, help: 'start over at the end of the data instead of closing connections' },
+  { name: 'simulated', takesValue: false, help: 'serve the built-in simulated market (the default without --data)' },
+];
+
 const USAGE = `tickflow: actor-model stream processing for market data
 
 usage:
   tickflow backtest --data <file[@SYMBOL]> [--data ...] --strategy <name> --out <dir> [flags]
   tickflow start [--config <file>] [--out <dir>]     backtest on the built-in simulated market
+  tickflow serve-feed [--data <capture> ...] [flags]  a local exchange replaying captures in Binance's protocol
   tickflow strategies                                 list strategies and their parameters
   tickflow help
 
 backtest flags:
 ${flagHelp(BACKTEST_FLAGS)}
+
+serve-feed flags (runs until SIGINT or SIGTERM):
+${flagHelp(SERVE_FEED_FLAGS)}
 
 exit codes: 0 ok, 64 usage, 65 bad data, 66 missing input, 70 internal or an actor failed, 78 invalid config`;
 
@@ -66,6 +82,11 @@ export async function main(argv: readonly string[], out: (line: string) => void 
         return await backtestCommand(rest, out, err);
       case 'start':
         return await startCommand(rest, out, err);
+      case 'serve-feed': {
+        const parsed = parseArgs('serve-feed', rest, SERVE_FEED_FLAGS);
+        const flag = (name: string) => flagValue(parsed, name);
+        return await runServeFeed({ data: parsed.values.get('data') ?? [], port: flag('port'), host: flag('host'), speed: flag('speed'), fault: flag('fault'), loop: parsed.switches.has('loop'), simulated: parsed.switches.has('simulated') }, out, err);
+      }
       case 'strategies':
         out(describeStrategies());
         return 0;
@@ -76,7 +97,7 @@ export async function main(argv: readonly string[], out: (line: string) => void 
         out(USAGE);
         return 0;
       default:
-        throw new TickflowError('CLI_USAGE', `unknown command "${command}"; commands: backtest, start, strategies, help`);
+        throw new TickflowError('CLI_USAGE', `unknown command "${command}"; commands: backtest, start, serve-feed, strategies, help`);
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
