@@ -242,6 +242,9 @@ describe('CircuitBreaker', () => {
             if (f.retryAfterUs !== undefined) openUntil = Math.max(openUntil, t + f.retryAfterUs);
           }
           if (t < openUntil) expect(breaker.canRequest(t)).toBe(false);
+          // A failed trial reopens the breaker: the next half-open period starts its trials afresh
+          // (a trial of the last period still in flight no longer counts).
+          if (breaker.state(t) !== 'half-open') inFlightTrials = 0;
         }
       }),
     );
