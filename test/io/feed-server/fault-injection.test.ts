@@ -4,40 +4,23 @@
  * fraction of frames, drops close every connection on their period, and a stall silences the
  * replay at its time for its duration. The HTTP faults are in `rest-api.test.ts`.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createFeedServer, type FeedServer } from '../../../src/io/feed-server/feed-server.js';
-import type { FeedServerOptions } from '../../../src/io/feed-server/feed-server-options.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPath } from '../../support/data.js';
-import { readCapture, sleep, streamOf, tempDir, TestClient, waitUntil, writeCapture, type CaptureLine } from './feed-test-client.js';
+import { readCapture, sleep, streamOf, tempDir, waitUntil, writeCapture, type CaptureLine, feedRig } from './feed-test-client.js';
 
 const spotPath = dataPath('binance-spot/btcusdt_20240808.gz');
 const ethPath = dataPath('binance-spot/ethusdt_20240808.gz');
 const haveData = spotPath !== undefined && ethPath !== undefined;
 
-const servers: FeedServer[] = [];
-const clients: TestClient[] = [];
+const { server, client } = feedRig();
 const tmp = tempDir();
 let btc: CaptureLine[] = [];
 let btcFile = '';
 let ethFile = '';
 
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
 afterAll(() => tmp.remove());
 
-async function server(options: FeedServerOptions): Promise<FeedServer> {
-  const s = await createFeedServer({ port: 0, paused: true, ...options });
-  servers.push(s);
-  return s;
-}
 
-async function client(url: string): Promise<TestClient> {
-  const c = await TestClient.open(url);
-  clients.push(c);
-  return c;
-}
 
 /** Gaps in a sequence of trade ids: how many, and how many ids are missing. */
 function tradeGaps(ids: readonly number[]): { gaps: number; missing: number } {

@@ -4,11 +4,9 @@
  * merged on one timeline, one replay instant for every client, the end of the data (1000) and
  * `loop`, and the bounds on what the server buffers for a client that does not read.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createFeedServer, type FeedServer } from '../../../src/io/feed-server/feed-server.js';
-import type { FeedServerOptions } from '../../../src/io/feed-server/feed-server-options.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPath } from '../../support/data.js';
-import { dataOf, readCapture, sleep, streamOf, tempDir, TestClient, waitUntil, writeCapture, type CaptureLine } from './feed-test-client.js';
+import { dataOf, readCapture, sleep, streamOf, tempDir, waitUntil, writeCapture, type CaptureLine, feedRig } from './feed-test-client.js';
 
 const spotPath = dataPath('binance-spot/btcusdt_20240808.gz');
 const spot09Path = dataPath('binance-spot/btcusdt_20240809.gz');
@@ -16,28 +14,13 @@ const ethPath = dataPath('binance-spot/ethusdt_20240808.gz');
 const usdmPath = dataPath('binance-usdm/btcusdt_20240808.gz');
 const haveData = spotPath !== undefined && spot09Path !== undefined && ethPath !== undefined && usdmPath !== undefined;
 
-const servers: FeedServer[] = [];
-const clients: TestClient[] = [];
+const { server, client } = feedRig();
 const tmp = tempDir();
 let spot: CaptureLine[] = [];
 
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
 afterAll(() => tmp.remove());
 
-async function server(options: FeedServerOptions): Promise<FeedServer> {
-  const s = await createFeedServer({ port: 0, paused: true, ...options });
-  servers.push(s);
-  return s;
-}
 
-async function client(url: string): Promise<TestClient> {
-  const c = await TestClient.open(url);
-  clients.push(c);
-  return c;
-}
 
 const ALL_SPOT = 'btcusdt@trade/btcusdt@bookTicker/btcusdt@depth@100ms';
 

@@ -7,7 +7,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterEach } from 'vitest';
 import WebSocket, { type ClientOptions } from 'ws';
+import { createFeedServer, type FeedServer } from '../../../src/io/feed-server/feed-server.js';
+import type { FeedServerOptions } from '../../../src/io/feed-server/feed-server-options.js';
 
 /** What the client saw close the connection. */
 export interface Closed {
@@ -155,4 +158,29 @@ export function streamOf(line: CaptureLine): string {
 export function dataOf(line: CaptureLine): string {
   const at = line.json.indexOf(',"data":');
   return line.json.slice(at + ',"data":'.length, -1);
+}
+
+/**
+ * Servers and clients for one test file, closed after each test (register at the file's top
+ * level): `server(options)` binds port 0, paused unless the options say otherwise.
+ */
+export function feedRig(): { server(options: FeedServerOptions): Promise<FeedServer>; client(url: string): Promise<TestClient> } {
+  const servers: FeedServer[] = [];
+  const clients: TestClient[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return {
+    async server(options) {
+      const s = await createFeedServer({ port: 0, paused: true, ...options });
+      servers.push(s);
+      return s;
+    },
+    async client(url) {
+      const c = await TestClient.open(url);
+      clients.push(c);
+      return c;
+    },
+  };
 }

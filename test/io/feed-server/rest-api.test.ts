@@ -4,31 +4,22 @@
  * maps, Binance's documented procedure written out again), for spot and USD-M; the book ticker;
  * Binance's errors; and the 429 / 418 faults with `Retry-After`.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createFeedServer, type FeedServer } from '../../../src/io/feed-server/feed-server.js';
-import type { FeedServerOptions } from '../../../src/io/feed-server/feed-server-options.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FeedServer } from '../../../src/io/feed-server/feed-server.js';
 import { dataPath } from '../../support/data.js';
-import { readCapture, sleep, tempDir, writeCapture, type CaptureLine } from './feed-test-client.js';
+import { readCapture, sleep, tempDir, writeCapture, type CaptureLine, feedRig } from './feed-test-client.js';
 
 const spotPath = dataPath('binance-spot/btcusdt_20240808.gz');
 const usdmPath = dataPath('binance-usdm/btcusdt_20240808.gz');
 const haveData = spotPath !== undefined && usdmPath !== undefined;
 
-const servers: FeedServer[] = [];
+const { server } = feedRig();
 const tmp = tempDir();
 let spot: CaptureLine[] = [];
 let usdm: CaptureLine[] = [];
 
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
 afterAll(() => tmp.remove());
 
-async function server(options: FeedServerOptions): Promise<FeedServer> {
-  const s = await createFeedServer({ port: 0, paused: true, ...options });
-  servers.push(s);
-  return s;
-}
 
 async function get(s: FeedServer, path: string, init: RequestInit = {}): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(`${s.restUrl}${path}`, init);
