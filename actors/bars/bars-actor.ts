@@ -1,9 +1,16 @@
 /**
  * The bars actor: builds bars from the trades (or quotes, for `:mid`/`:bid`/`:ask` specs) it
  * receives on the bus and publishes each closed bar on `md.<exchange>.<symbol>.trade_bar`.
- * Time bars close when their interval ends on the engine clock (a timer from `ctx.clock` at the
- * earliest deadline over all symbols), not only when the next trade arrives. `flush` closes the
- * forming bars at the end of input (and replies the number flushed, so a driver can ask for it).
+ * Time bars close on record time: the first record (of any symbol or type) whose `tsRecv` is at or
+ * past a bar's end closes it, so a bar holds exactly the records received in its interval, live or
+ * replayed. In a quiet market the clock closes it instead, `grace` after its end (a timer from
+ * `ctx.clock` at the earliest deadline over all symbols plus `grace`). Live, records reach this
+ * actor a little after they were stamped; the grace is what they may lag by and still land in
+ * their own bar, and so what makes a live run and the replay of its recording build the same bars
+ * (a record later than that is carried into the next bar and counted in `carried`). Replay fires
+ * the timer only when no record came between the bar's end and end + grace, which is exactly when
+ * the live timer would have fired first. `flush` closes the forming bars at the end of input (and
+ * replies the number flushed, so a driver can ask for it).
  *
  * It ignores records it does not build from, including `trade_bar`s (its own, or from bar files,
  * which reach strategies directly). Across a restart the forming bars are lost: they are rebuilt
@@ -15,6 +22,13 @@ import { z } from 'zod';
 import { createBarAggregatorSet, type BarAggregatorSet } from '../../streams/operators/bar-aggregator-set.js';
 import { NO_DEADLINE } from '../../streams/operators/bar-aggregator.js';
 import { parseBarSpec } from '../../streams/operators/bar-spec.js';
+import { parseDuration } from '../../src/model/duration.js';
+
+/**
+ * The default grace: far above the live path's lag (tens of microseconds; a garbage-collector pause
+ * or a slow turn is milliseconds), and short enough that a quiet market's bar is still prompt.
+ */
+export const DEFAULT_BAR_GRACE = '250ms';
 
 /** Config of the bars actor. */
 export const BarsConfig = z.object({
@@ -25,6 +39,8 @@ export const BarsConfig = z.object({
   lateness: z.string().optional(),
   /** Topic prefix to build from (default every market-data topic). */
   prefix: z.string().default('md'),
+  /** How long after its end the clock closes a time bar no record has closed (`250ms`, `0s`). */
+  grace: z.string().default(DEFAULT_BAR_GRACE),
 });
 export type BarsConfig = z.input<typeof BarsConfig>;
 
@@ -50,8 +66,10 @@ export type BarsMessage = MarketRecord | BarsTick | BarsFlush | BarsStatsQuery;
 interface BarsState {
   readonly set: BarAggregatorSet;
   readonly prefix: string;
+  readonly graceUs: number;
   armed: number;
 }
+
 
 const TICK: BarsTick = { type: 'bars_tick' };
 
@@ -61,7 +79,7 @@ export const barsActor = defineActor<z.output<typeof BarsConfig>, BarsState, Bar
   config: BarsConfig,
   init: (config) => {
     const spec = parseBarSpec(config.spec, config.lateness === undefined ? { timeBase: config.timeBase } : { timeBase: config.timeBase, lateness: config.lateness });
-    return { set: createBarAggregatorSet(spec), prefix: config.prefix, armed: NO_DEADLINE };
+    return { set: createBarAggregatorSet(spec), prefix: config.prefix, graceUs: parseDuration(config.grace), armed: NO_DEADLINE };
   },
   onStart: (state, ctx) => {
     ctx.subscribe(state.prefix);
@@ -75,7 +93,7 @@ export const barsActor = defineActor<z.output<typeof BarsConfig>, BarsState, Bar
         break;
       case 'bars_tick':
         state.armed = NO_DEADLINE;
-        publishAll(state.set.onTime(ctx.clock.now()), ctx);
+        publishAll(state.set.onTime(ctx.clock.now() - state.graceUs), ctx);
         break;
       case 'bars_flush': {
         const bars = state.set.flush();
@@ -93,7 +111,7 @@ export const barsActor = defineActor<z.output<typeof BarsConfig>, BarsState, Bar
     if (deadline !== state.armed) {
       state.armed = deadline;
       if (deadline === NO_DEADLINE) ctx.clock.cancelTimer('close');
-      else ctx.clock.startTimerAt('close', deadline, TICK);
+      else ctx.clock.startTimerAt('close', deadline + state.graceUs, TICK);
     }
     return state;
   },

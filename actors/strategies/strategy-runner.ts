@@ -9,7 +9,8 @@ import type { Fill } from '../../src/model/fill.js';
 import { instrumentKey, parseInstrumentKey } from '../../src/model/instrument-key.js';
 import type { Order } from '../../src/model/order.js';
 import type { BookReader, BookSnapshot } from '../../src/model/order-book.js';
-import type { Trade, TradeBar } from '../../src/model/records.js';
+import type { MarketRecord, Trade, TradeBar } from '../../src/model/records.js';
+import { recordRef } from '../../src/model/record-ref.js';
 import { signalTopic, type TargetPosition } from '../../src/model/signal.js';
 import type { ActorContext, ActorRef } from '../../src/runtime/actor.js';
 import { TickflowError } from '../../src/runtime/errors.js';
@@ -102,6 +103,8 @@ export class StrategyRunner implements StrategyApi<unknown> {
   private last: Instrument | undefined;
   // Exchange of the record being handled: `target(symbol, …)` acts there.
   private exchange: string;
+  // The market record being handled (null outside one): a target names it as its cause.
+  private current: MarketRecord | null;
   private signals: number;
   private bars: number;
   private trades: number;
@@ -122,6 +125,7 @@ export class StrategyRunner implements StrategyApi<unknown> {
     this.execution = new ExecutionView(this.name);
     this.last = undefined;
     this.exchange = '';
+    this.current = null;
     this.signals = 0;
     this.bars = 0;
     this.trades = 0;
@@ -156,7 +160,9 @@ export class StrategyRunner implements StrategyApi<unknown> {
           if (this.config.interval !== undefined && message.interval !== this.config.interval) return;
           const instrument = this.enter(message.exchange, message.symbol);
           this.bars++;
+          this.current = message;
           const next = this.handlers.onBar(instrument.state, message, this);
+          this.current = null;
           if (next !== undefined) instrument.state = next;
         }
         return;
@@ -164,7 +170,9 @@ export class StrategyRunner implements StrategyApi<unknown> {
         if (this.handlers.onTrade !== undefined && this.accepts(message.exchange, message.symbol)) {
           const instrument = this.enter(message.exchange, message.symbol);
           this.trades++;
+          this.current = message;
           const next = this.handlers.onTrade(instrument.state, message, this);
+          this.current = null;
           if (next !== undefined) instrument.state = next;
         }
         return;
@@ -243,6 +251,7 @@ export class StrategyRunner implements StrategyApi<unknown> {
       limitPrice,
       limitAt,
       timeoutUs,
+      cause: this.current === null ? undefined : recordRef(this.current),
     };
     this.ctx.publish(instrument.topic, position);
     return true;

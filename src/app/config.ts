@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { venueConfigSchema } from '../../actors/execution/venues/venues.js';
+import { DEFAULT_BAR_GRACE } from '../../actors/bars/bars-actor.js';
 import { RiskConfig } from '../../actors/risk/risk-config.js';
 import { durationSchema, durationTextSchema, microsecondsSchema } from '../model/duration.js';
 import { TickflowError } from '../runtime/errors.js';
@@ -56,6 +57,8 @@ export const TickflowConfig = z.strictObject({
       timeBase: z.enum(['engine', 'venue']).default('engine'),
       /** How long a venue-time bar waits past its end (`500ms`, `2s`); checked here, read by the bar spec. */
       lateness: durationTextSchema({ allowZero: true }).optional(),
+      /** How long after its end the clock closes a time bar that no record closed (see bars-actor.ts). */
+      grace: durationTextSchema({ allowZero: true }).default(DEFAULT_BAR_GRACE),
     })
     .prefault({}),
   /** Order books (`actors/books/book-actor.ts`). */

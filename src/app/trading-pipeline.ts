@@ -175,7 +175,7 @@ function marketSupervisor(spec: PipelineSpec, mailbox: Partial<MailboxConfig>): 
       {
         actor: barsActor,
         name: 'bars',
-        config: bars.lateness === undefined ? { spec: bars.spec, timeBase: bars.timeBase } : { spec: bars.spec, timeBase: bars.timeBase, lateness: bars.lateness },
+        config: bars.lateness === undefined ? { spec: bars.spec, timeBase: bars.timeBase, grace: bars.grace } : { spec: bars.spec, timeBase: bars.timeBase, lateness: bars.lateness, grace: bars.grace },
         mailbox,
       },
     ],

@@ -50,6 +50,8 @@ export interface Order {
   readonly timestamps: Readonly<Partial<Record<OrderStatus, number>>>;
   /** Why it was denied, rejected, canceled or expired, when the event said. */
   readonly reason: string | undefined;
+  /** The market record whose handling led to the order (`NewOrder.cause`). */
+  readonly cause: string | undefined;
 }
 
 /** What a planner asks for. */
@@ -63,6 +65,8 @@ export interface NewOrder {
   readonly quantity: bigint;
   readonly limitPrice?: bigint | undefined;
   readonly ts: number;
+  /** The market record whose handling led to this order (`recordRef`, from the target), if any. */
+  readonly cause?: string | undefined;
 }
 
 /** A fill event: `quantity` lots at `price` ticks. */
@@ -149,6 +153,7 @@ export function createOrder(spec: NewOrder, instrument: Instrument): Order {
     updatedTs: spec.ts,
     timestamps: withTime(NO_TIMES, 'INITIALIZED', spec.ts),
     reason: undefined,
+    cause: spec.cause,
   };
 }
 
@@ -214,6 +219,7 @@ export function applyOrderEvent(order: Order, event: OrderEvent): OrderTransitio
     updatedTs: event.ts,
     timestamps: withTime(order.timestamps, status, event.ts),
     reason,
+    cause: order.cause,
   };
   return { ok: true, order: next, from: order.status, event };
 }

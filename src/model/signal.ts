@@ -29,6 +29,11 @@ export interface TargetPosition {
    * and trades what is left at market. Absent: the order rests until the target changes.
    */
   readonly timeoutUs?: number | undefined;
+  /**
+   * The market record the strategy was handling when it set this target (`recordRef`), or
+   * `undefined` when it was set outside one (on a fill or order report).
+   */
+  readonly cause?: string | undefined;
 }
 
 /** Bus topic of a target: `signal.<exchange>.<symbol>`. */

@@ -17,6 +17,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'tickflow-golden-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const goldenDir = resolve('test/golden');
 const update = process.env.TICKFLOW_UPDATE_GOLDEN === '1';
+// Not a config key: the config loader reads every other TICKFLOW_* variable as an override.
+delete process.env.TICKFLOW_UPDATE_GOLDEN;
 
 interface GoldenRun {
   readonly name: string;

@@ -134,9 +134,9 @@ function orderFor(target: TargetPosition, delta: bigint, instrument: Instrument,
     }
     const limitPrice = priceToTicks(instrument, price, side === 'buy' ? 'floor' : 'ceil');
     if (limitPrice <= 0n) throw invalid(target, `limitPrice ${price} rounds to zero on the ${instrument.priceIncrement} grid`);
-    return [{ clientOrderId: nextId(target), exchange: target.exchange, symbol: target.symbol, side, type: 'limit', quantity, limitPrice, ts: target.ts }];
+    return [{ clientOrderId: nextId(target), exchange: target.exchange, symbol: target.symbol, side, type: 'limit', quantity, limitPrice, ts: target.ts, cause: target.cause }];
   }
-  return [{ clientOrderId: nextId(target), exchange: target.exchange, symbol: target.symbol, side, type: 'market', quantity, limitPrice: undefined, ts: target.ts }];
+  return [{ clientOrderId: nextId(target), exchange: target.exchange, symbol: target.symbol, side, type: 'market', quantity, limitPrice: undefined, ts: target.ts, cause: target.cause }];
 }
 
 /**

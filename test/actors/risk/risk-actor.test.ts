@@ -216,7 +216,7 @@ describe('risk durations through the pipeline, config as loaded', () => {
     const refs = spawnTradingPipeline(system, { config, instruments, quotePrecision: 2, strategy: wantsOne, params: {}, interval: '1s', keepFills: true });
     system.runUntilIdle();
     const trade = (t: number): Trade => ({ type: 'trade', exchange: 'x', symbol: 'BTC', ts: t, tsRecv: t, id: String(t), price: 100, amount: 1, side: 'buy' });
-    // The 1 s bar [T0, T0 + 1 s) closes on the bars actor's timer at T0 + 1 s; the last trade then is 800 ms old.
+    // The 1 s bar [T0, T0 + 1 s) closes on the bars actor's timer at T0 + 1 s + 250 ms (the default grace); the last trade then is 1,050 ms old.
     await replay(system, createArraySource([trade(T0 + 100 * MILLISECOND), trade(T0 + 200 * MILLISECOND), trade(T0 + 1_500 * MILLISECOND)]));
     const reply = refs.risk.ask<RiskStats>({ type: 'risk_stats' });
     system.runUntilIdle();
@@ -225,14 +225,14 @@ describe('risk durations through the pipeline, config as loaded', () => {
     return risk;
   }
 
-  it('fires staleMarketData {maxAge: 20ms} when no venue data came for 800 ms, although bars are being built', async () => {
+  it('fires staleMarketData {maxAge: 20ms} when no venue data came for 1,050 ms, although bars are being built', async () => {
     const risk = await builtBarsRun('20ms');
     expect(risk.denials.STALE_MARKET_DATA).toBe(1);
     expect(risk.approved).toBe(0);
   });
 
-  it('lets the same order through with maxAge 1s', async () => {
-    const risk = await builtBarsRun('1s');
+  it('lets the same order through with maxAge 2s', async () => {
+    const risk = await builtBarsRun('2s');
     expect(risk.denials.STALE_MARKET_DATA).toBe(0);
     expect(risk.approved).toBe(1);
   });

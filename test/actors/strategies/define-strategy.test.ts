@@ -75,6 +75,16 @@ describe('defineStrategy', () => {
     expect(await h.stats()).toEqual({ strategy: 'strategy', signals: 2, bars: 5, trades: 0, targets: [{ exchange: 'binance', symbol: 'BTCUSDT', target: 0 }] });
   });
 
+  it('names the record it was handling as each target\'s cause: the bar for onBar, the trade for onTrade', async () => {
+    const h = harness(smaTrend, { params: { period: 2 } });
+    h.feed([bar(10, 1), bar(11, 2)]);
+    expect(h.signals.map((s) => s.cause)).toEqual([`trade_bar binance:BTCUSDT 1m ${2 * MINUTE}`]);
+    const onTrades = harness(defineStrategy({ name: 't', description: 'every trade', params: z.object({}), init: () => null, onTrade: (s, t, api) => void api.target(t.symbol, t.price) }));
+    const t = trade(5, 1);
+    onTrades.feed([t]);
+    expect(onTrades.signals.map((s) => s.cause)).toEqual([`trade binance:BTCUSDT #${t.id}`]);
+  });
+
   it('keeps separate state per instrument, and reports targets sorted by exchange and symbol', async () => {
     const h = harness(smaTrend, { params: { period: 2 } });
     h.feed([bar(10, 1, 'ETHUSDT'), bar(10, 1, 'BTCUSDT'), bar(9, 2, 'ETHUSDT'), bar(11, 2, 'BTCUSDT'), bar(11, 3, 'BTCUSDT', 'bybit'), bar(12, 4, 'BTCUSDT', 'bybit')]);

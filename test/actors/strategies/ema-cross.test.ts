@@ -63,7 +63,7 @@ describe('ema-cross', () => {
     expect(stats.bars).toBe(11);
     expect(stats.targets).toEqual([{ exchange: 'binance', symbol: 'BTCUSDT', target: -1 }]);
     expect(signals[0]).toEqual({
-      type: 'target', exchange: 'binance', symbol: 'BTCUSDT', ts: 5 * MINUTE, strategy: 'ema', target: 1, orderType: 'market', limitPrice: undefined,
+      type: 'target', exchange: 'binance', symbol: 'BTCUSDT', ts: 5 * MINUTE, strategy: 'ema', target: 1, orderType: 'market', limitPrice: undefined, cause: `trade_bar binance:BTCUSDT 1m ${5 * MINUTE}`,
     });
   });
 

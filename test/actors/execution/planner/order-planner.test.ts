@@ -55,6 +55,13 @@ describe('planOrders', () => {
     ]);
   });
 
+  it('carries the target\'s cause to the order it plans', () => {
+    const [o] = planOrders(target(1, { cause: 'trade_bar binance:BTCUSDT 1s 2000000' }), 0n, 0n, btc, createClientOrderIdFactory());
+    expect(o?.cause).toBe('trade_bar binance:BTCUSDT 1s 2000000');
+    const [l] = planOrders(target(1, { cause: 'trade binance:BTCUSDT #7', orderType: 'limit', limitPrice: 100 }), 0n, 0n, btc, createClientOrderIdFactory());
+    expect(l?.cause).toBe('trade binance:BTCUSDT #7');
+  });
+
   it('sells when the target is below what position and open orders make', () => {
     const [o] = planOrders(target(-0.5), 200n, 0n, btc, createClientOrderIdFactory());
     expect(o?.side).toBe('sell');
