@@ -62,6 +62,8 @@ export interface BacktestRequest {
   /** `--set key=value` strategy parameters (strings, coerced by the strategy's schema). */
   readonly sets: readonly string[];
   readonly logger?: Logger;
+  /** Called once the pipeline is spawned and before the replay starts (to observe the bus). */
+  readonly onSystem?: (system: ActorSystem) => void;
 }
 
 /** What a backtest produced, before formatting. */
@@ -139,6 +141,7 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
     interval: barsOnly ? undefined : barSpec.text,
     keepFills: true,
   });
+  request.onSystem?.(system);
 
   const source = await openInput(request);
   // The replay stops by itself once the system no longer accepts records (it failed); the asks

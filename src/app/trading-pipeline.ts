@@ -17,7 +17,8 @@
  *       ├─ books            L2 books per (exchange, symbol); conflated top-N on md.<exch>.<sym>.book
  *       ├─ strategy         reads the books through those snapshots (`api.book(symbol)`)
  *       └─ bars             (later: indicator actors, here too)
- *    (later: `feeds`, the exchange sockets, last: sources start once every consumer is up)
+ *    └─ feeds               live runs only: one feed actor per exchange socket (`actors/feeds/`),
+ *                           MARKET_SUPERVISION; last, so sources start once every consumer is up
  * ```
  *
  * Children start in the order drawn and stop in reverse: receivers exist before anyone sends to
@@ -32,6 +33,9 @@
  * a bad strategy or bars config still throws `CONFIG_INVALID` from `spawnTradingPipeline`.
  */
 import { barsActor, type BarsMessage } from '../../actors/bars/bars-actor.js';
+import type { FeedHandle } from '../../actors/feeds/feed-handle.js';
+import type { FeedAdmission } from '../../actors/feeds/feed-ports.js';
+import { feedsSupervisor } from '../../actors/feeds/feeds-supervisor.js';
 import { bookActor, type BooksMessage } from '../../actors/books/book-actor.js';
 import { executionActor, type ExecutionMessage } from '../../actors/execution/orders/execution-actor.js';
 import { venueTopic, type VenueCommand } from '../../actors/execution/venues/venue.js';
@@ -83,6 +87,11 @@ export interface PipelineSpec {
   readonly interval: string | undefined;
   /** Keep every fill in execution for reports (backtests). */
   readonly keepFills: boolean;
+  /**
+   * Live feeds (absent in a backtest, whose replay driver feeds the system): their handles, which
+   * outlive feed-actor restarts, and the admission port they offer records through (the system).
+   */
+  readonly feeds?: { readonly handles: readonly FeedHandle[]; readonly admission: FeedAdmission };
 }
 
 /**
@@ -99,6 +108,9 @@ export function spawnTradingPipeline(system: ActorSystem, spec: PipelineSpec): T
     children: [
       { actor: tradingSupervisor(spec, mailbox), mailbox },
       { actor: marketSupervisor(spec, mailbox), mailbox },
+      ...(spec.feeds === undefined
+        ? []
+        : [{ actor: feedsSupervisor({ feeds: spec.feeds.handles, admission: spec.feeds.admission, supervision: MARKET_SUPERVISION, mailbox }), mailbox }]),
     ],
   });
   system.spawn(pipeline, { mailbox });

@@ -1,0 +1,143 @@
+/**
+ * Paper trading on a live Binance feed, composed in code: the backtest's pipeline
+ * (`spawnTradingPipeline`: books, bars, strategy, planner, risk, execution, paper venue) in an
+ * actor system on the **live** clock, with `createBinanceFeed` behind a supervised feed actor
+ * (`pipeline/feeds/<name>`, `actors/feeds/`) that offers its records under admission control (a
+ * refused offer waits for room, and meanwhile the feed's buffer fills and pauses the socket). A
+ * crash of the feed actor restarts it with backoff on the same feed: the socket, the trade-id and
+ * depth continuity and the counters survive it. The
+ * feed stamps `tsRecv` from the system's own clock, so engine time is receive time, as in a replay
+ * of what was received. The `tickflow run` daemon (with its HTTP, gateway and persistence) is
+ * built on this.
+ *
+ * Instruments must be configured (`instruments:` in the config): a live run has no recording to
+ * infer price and size grids from before it trades. A feed symbol without one is a
+ * `CONFIG_INVALID` naming it.
+ *
+ * Failure: the root escalates (as in a backtest), so an actor failure the pipeline cannot absorb
+ * ends the system; `stop()` then rejects with `ACTOR_FAILED` naming the actor.
+ */
+import type { BarsMessage } from '../../actors/bars/bars-actor.js';
+import { getStrategy, resolveStrategyParams } from '../../actors/strategies/strategies.js';
+import { createFeedHandle, type FeedHandle } from '../../actors/feeds/feed-handle.js';
+import type { FeedStats } from '../../actors/feeds/feed-stats.js';
+import { createBinanceFeed, type BinanceFeed } from '../../streams/live/binance-feed.js';
+import { resolveBinanceFeedOptions, type BinanceFeedOptions } from '../../streams/live/binance-feed-options.js';
+import { liveFeedTimers } from '../../streams/live/feed-timers.js';
+import { createPrecisionTracker } from '../model/instrument.js';
+import { instrumentKey } from '../model/instrument-key.js';
+import type { ActorSystem } from '../runtime/actor-system.js';
+import { createActorSystem } from '../runtime/actor-system.js';
+import { LiveClock } from '../runtime/clock.js';
+import { TickflowError } from '../runtime/errors.js';
+import type { Logger } from '../runtime/logger.js';
+import { actorFailureOf, formatActorFailure } from './actor-failure.js';
+import type { TickflowConfig } from './config.js';
+import { BACKTEST_ROOT_SUPERVISION } from './pipeline-supervision.js';
+import { resolveInstruments, type SeenInstrument } from './resolve-instruments.js';
+import { spawnTradingPipeline, type TradingPipeline } from './trading-pipeline.js';
+import { parseBarSpec } from '../../streams/operators/bar-spec.js';
+
+/** What a live paper run is built from. */
+export interface LiveTradingRequest {
+  readonly config: TickflowConfig;
+  /** `key=value` strategy parameters over the config's. */
+  readonly sets?: readonly string[];
+  /** The feed, without clock and timers (the system's clock and Node's timers are used). */
+  readonly feed: Omit<BinanceFeedOptions, 'clock' | 'timers'>;
+  readonly logger?: Logger;
+  /** Called once the pipeline is spawned and before the feed connects (to observe the bus). */
+  readonly onSystem?: (system: ActorSystem) => void;
+}
+
+/** A running live paper-trading system. */
+export interface LiveTrading {
+  readonly system: ActorSystem;
+  readonly pipeline: TradingPipeline;
+  /** The feed now in use (a new one only if the previous one failed and was recreated). */
+  readonly feed: BinanceFeed;
+  /** The feed actor's handle: counters of records offered, refusals, restarts. */
+  readonly handle: FeedHandle;
+  /**
+   * Stops intake (closes the feed; the chunk in flight is still offered), lets the pipeline finish
+   * what it holds, flushes the forming bars, and stops the system. Resolves with the feed
+   * handle's final counters; rejects with `ACTOR_FAILED` if the system failed while running.
+   */
+  stop(): Promise<FeedStats>;
+}
+
+/** Name of the feed actor (`pipeline/feeds/<name>`). */
+export const LIVE_FEED_NAME = 'binance';
+
+/** Starts paper trading on the live feed (see the module comment). */
+export function startLiveTrading(request: LiveTradingRequest): LiveTrading {
+  const { config } = request;
+  const strategy = getStrategy(config.strategy.name);
+  const params = resolveStrategyParams(config.strategy.name, request.sets ?? [], config.strategy.params);
+  const barSpec = parseBarSpec(config.bars.spec, config.bars.lateness === undefined ? { timeBase: config.bars.timeBase } : { timeBase: config.bars.timeBase, lateness: config.bars.lateness });
+  const clock = new LiveClock();
+  const feedOptions: BinanceFeedOptions = { ...request.feed, clock, timers: liveFeedTimers({ setTimeout, clearTimeout }) };
+  // Checked first, so a bad feed config throws before anything runs.
+  const resolved = resolveBinanceFeedOptions(feedOptions);
+  const instruments = configuredInstruments(config, resolved.exchange, resolved.symbols);
+  const quotePrecision = Math.max(2, ...[...instruments.values()].map((i) => i.quotePrecision));
+  let feed: BinanceFeed | undefined;
+  // The feed connects when the feed actor first pumps; its records wait in its buffer until then.
+  const handle = createFeedHandle({ name: LIVE_FEED_NAME, open: () => (feed = createBinanceFeed(feedOptions)) });
+  const system = createActorSystem({ clock, seed: config.seed, supervision: BACKTEST_ROOT_SUPERVISION, ...(request.logger === undefined ? {} : { logger: request.logger }) });
+  const pipeline = spawnTradingPipeline(system, {
+    config,
+    instruments,
+    quotePrecision,
+    strategy,
+    params,
+    interval: barSpec.text,
+    keepFills: true,
+    feeds: { handles: [handle], admission: system },
+  });
+  request.onSystem?.(system);
+  let stopping: Promise<FeedStats> | null = null;
+  const stop = async (): Promise<FeedStats> => {
+    await handle.close();
+    await failIfTerminated(system);
+    // End of input: close the forming bars, as a backtest does at the end of its recording.
+    await pipeline.bars.ask<number>({ type: 'bars_flush' } satisfies BarsMessage, { timeout: 5_000_000 });
+    await system.stop();
+    await failIfTerminated(system);
+    return handle.stats();
+  };
+  return {
+    system,
+    pipeline,
+    get feed(): BinanceFeed {
+      if (feed === undefined) throw new TickflowError('IO_UNAVAILABLE', 'the live feed has not been opened yet (the feed actor opens it when it starts)');
+      return feed;
+    },
+    handle,
+    stop: () => (stopping ??= stop()),
+  };
+}
+
+/** The configured instruments of the feed's symbols; every symbol must have one. */
+function configuredInstruments(config: TickflowConfig, exchange: string, symbols: readonly string[]) {
+  const seen = new Map<string, SeenInstrument>();
+  for (const symbol of symbols) seen.set(instrumentKey(exchange, symbol), { exchange, symbol, tracker: createPrecisionTracker() });
+  const { instruments } = resolveInstruments(config.instruments, seen);
+  for (const symbol of symbols) {
+    const instrument = instruments.get(instrumentKey(exchange, symbol));
+    if (instrument === undefined || instrument.source !== 'config') {
+      throw new TickflowError('CONFIG_INVALID', `invalid config:\n  instruments: live trading needs an instrument for ${symbol} on ${exchange} ({ symbol: ${symbol}, priceIncrement, sizeIncrement }): there is no recording to infer its grid from`, { paths: ['instruments'] });
+    }
+  }
+  return instruments;
+}
+
+// Already resolved, so racing it against `terminated` never waits.
+const RUNNING: Promise<undefined> = Promise.resolve(undefined);
+
+async function failIfTerminated(system: ActorSystem): Promise<void> {
+  const ended = await Promise.race([system.terminated, RUNNING]);
+  if (ended === undefined || ended.kind === 'stopped') return;
+  const failure = actorFailureOf(ended.error);
+  throw new TickflowError('ACTOR_FAILED', `live trading failed: ${formatActorFailure(failure)}`, { actor: failure.actor }, { cause: ended.error });
+}
