@@ -2,7 +2,8 @@
 /**
  * The `tickflow` command line. Commands: `backtest` (a recording in, a deterministic report out),
  * `start` (a backtest on the built-in simulated market: what `npm start` runs), `serve-feed` (a local
- * exchange replaying captures in Binance's protocol, until SIGINT or SIGTERM), `strategies`
+ * exchange replaying captures in Binance's protocol, until SIGINT or SIGTERM), `record` (a live
+ * Binance feed to a journal and raw captures, see `record-command.ts`), `strategies`
  * (the built-in strategies and their parameters) and `help`.
  *
  * Exit codes follow sysexits: 0 done, 64 bad usage, 65 bad data, 66 input missing or unreadable,
@@ -27,6 +28,7 @@ import { flagHelp, flagValue, parseArgs, type FlagSpec } from './cli-args.js';
 import { loadConfig, type TickflowConfig } from './config.js';
 import { FAILURE_FILE, formatSummary, writeFailure, writeReport } from './report.js';
 import { runServeFeed } from '../io/feed-server/serve-feed-command.js';
+import { runRecord } from './record-command.js';
 
 const BACKTEST_FLAGS: readonly FlagSpec[] = [
   { name: 'data', takesValue: true, repeatable: true, help: 'recording to replay, path[@SYMBOL]' },
@@ -56,12 +58,27 @@ const SERVE_FEED_FLAGS: readonly FlagSpec[] = [
   { name: 'simulated', takesValue: false, help: 'serve the built-in simulated market (the default without --data)' },
 ];
 
+const RECORD_FLAGS: readonly FlagSpec[] = [
+  { name: 'url', takesValue: true, help: 'stream base URL: wss://stream.binance.com:9443, or ws://127.0.0.1:9443 (serve-feed)' },
+  { name: 'rest', takesValue: true, help: 'REST base for depth snapshots (default: the venue\'s for Binance hosts, the same port for loopback)' },
+  { name: 'symbols', takesValue: true, help: 'symbols to record, a comma list: BTCUSDT,ETHUSDT' },
+  { name: 'channels', takesValue: true, help: 'comma list among trade, bookTicker, depth (default all three)' },
+  { name: 'market', takesValue: true, help: 'spot or usdm (default usdm for fstream.binance.com, else spot)' },
+  { name: 'out', takesValue: true, help: 'output folder: journal/ segments, and raw/ with --raw' },
+  { name: 'raw', takesValue: false, help: 'also write the frames as received, in the Binance capture layout (<ns> <json>)' },
+  { name: 'duration', takesValue: true, help: 'stop after this long, e.g. 30s, 1h (default: until SIGINT or SIGTERM)' },
+  { name: 'segment-bytes', takesValue: true, help: 'uncompressed bytes per journal segment, e.g. 64m (default 64m)' },
+  { name: 'segment-age', takesValue: true, help: 'journal segment age before the next, e.g. 1h (default 1h)' },
+  { name: 'flush-every', takesValue: true, help: 'flush period of every file: at most this much is lost in a crash (default 1s)' },
+];
+
 const USAGE = `tickflow: actor-model stream processing for market data
 
 usage:
   tickflow backtest --data <file[@SYMBOL]> [--data ...] --strategy <name> --out <dir> [flags]
   tickflow start [--config <file>] [--out <dir>]     backtest on the built-in simulated market
   tickflow serve-feed [--data <capture> ...] [flags]  a local exchange replaying captures in Binance's protocol
+  tickflow record --url <ws-url> --symbols <list> --out <dir> [--raw] [flags]  record a live Binance feed
   tickflow strategies                                 list strategies and their parameters
   tickflow help
 
@@ -70,6 +87,9 @@ ${flagHelp(BACKTEST_FLAGS)}
 
 serve-feed flags (runs until SIGINT or SIGTERM):
 ${flagHelp(SERVE_FEED_FLAGS)}
+
+record flags (runs until SIGINT, SIGTERM or --duration, then finishes every file):
+${flagHelp(RECORD_FLAGS)}
 
 exit codes: 0 ok, 64 usage, 65 bad data, 66 missing input, 70 internal or an actor failed, 78 invalid config`;
 
@@ -87,6 +107,15 @@ export async function main(argv: readonly string[], out: (line: string) => void 
         const flag = (name: string) => flagValue(parsed, name);
         return await runServeFeed({ data: parsed.values.get('data') ?? [], port: flag('port'), host: flag('host'), speed: flag('speed'), fault: flag('fault'), loop: parsed.switches.has('loop'), simulated: parsed.switches.has('simulated') }, out, err);
       }
+      case 'record': {
+        const parsed = parseArgs('record', rest, RECORD_FLAGS);
+        const flag = (name: string) => flagValue(parsed, name);
+        return await runRecord(
+          { url: flag('url'), rest: flag('rest'), symbols: flag('symbols'), channels: flag('channels'), market: flag('market'), out: flag('out'), raw: parsed.switches.has('raw'), duration: flag('duration'), segmentBytes: flag('segment-bytes'), segmentAge: flag('segment-age'), flushEvery: flag('flush-every') },
+          out,
+          err,
+        );
+      }
       case 'strategies':
         out(describeStrategies());
         return 0;
@@ -97,7 +126,7 @@ export async function main(argv: readonly string[], out: (line: string) => void 
         out(USAGE);
         return 0;
       default:
-        throw new TickflowError('CLI_USAGE', `unknown command "${command}"; commands: backtest, start, serve-feed, strategies, help`);
+        throw new TickflowError('CLI_USAGE', `unknown command "${command}"; commands: backtest, start, serve-feed, record, strategies, help`);
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -214,6 +243,7 @@ export function exitCodeOf(error: unknown): number {
       return 78;
     case 'DATA_FILE_UNREADABLE':
       return 66;
+    case 'DATA_GAP':
     case 'DATA_MALFORMED_LINE':
     case 'DATA_TRUNCATED':
     case 'DATA_UNKNOWN_FORMAT':

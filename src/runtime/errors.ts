@@ -24,6 +24,12 @@ export type TickflowErrorCode =
   | 'DATA_MALFORMED_LINE'
   | 'DATA_UNKNOWN_TYPE'
   | 'DATA_TRUNCATED'
+  /**
+   * Ids missing from a live stream (trade ids, or depth update ids) detected by the feed's gap
+   * detector; the feed resyncs depth from a REST snapshot. Not `DATA_TRUNCATED`, which is a file cut
+   * short: a gap is data the venue never delivered, and the stream goes on.
+   */
+  | 'DATA_GAP'
   | 'DATA_UNKNOWN_FORMAT'
   | 'DATA_FILE_UNREADABLE'
   // configuration and command line

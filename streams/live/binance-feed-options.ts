@@ -84,6 +84,34 @@ export interface BinanceFeedOptions {
   readonly fetch?: FeedFetch;
   /** Called for every issue as it happens (malformed frames, gaps, resyncs, connection failures), whether or not kept. */
   readonly onIssue?: (issue: SourceIssue) => void;
+  /** What the feed received, as received, for a recorder (see `FeedRawTap`); absent, it costs nothing. */
+  readonly rawTap?: FeedRawTap;
+}
+
+/**
+ * A recorder's view of the wire (`tickflow record --raw`): what the feed used, before any
+ * processing, with the receive time the decoder stamped on its record (the same µs, not a second
+ * clock read), so a capture written from it (`<tsRecvUs>000 <json>` a line) replays to the same
+ * records. (The feed's buffer later restamps a record released late, a diff held for a snapshot or
+ * a rollover candidate's held record, with the later time: `stats.restamped`. The tap keeps the
+ * time it arrived.)
+ *
+ * - `frame`: each WebSocket frame that decoded to a record the rollover arbiter passed on, called
+ *   as that record leaves the arbiter: the primary connection's frames; during a rollover, the
+ *   candidate's only from the switch on (those it held past the overlap included, at the switch,
+ *   after the old connection's last ones; the duplicates dropped not), never a retired one's. So
+ *   frames come in arrival order except at a switch. Tapped before de-duplication and the depth
+ *   sync: a diff held for a snapshot is tapped when it arrived, and one the sync drops as older
+ *   than the snapshot is tapped too. Frames with no record (subscription replies, malformed
+ *   frames) are not. `symbol` is the record's.
+ * - `snapshot`: each REST depth snapshot the depth sync used, its body as received, as it is
+ *   emitted (right after it arrived); a snapshot fetched again as too old is not tapped.
+ *
+ * Both are called synchronously on the feed's path: keep them cheap and never throw.
+ */
+export interface FeedRawTap {
+  frame(frame: Buffer, tsRecvUs: number, symbol: string): void;
+  snapshot(symbol: string, body: string, tsRecvUs: number): void;
 }
 
 /** Options with every default filled in and checked. */
@@ -117,6 +145,7 @@ export interface ResolvedBinanceFeedOptions {
   readonly maxIssues: number;
   readonly fetch: FeedFetch;
   readonly onIssue: ((issue: SourceIssue) => void) | null;
+  readonly rawTap: FeedRawTap | null;
 }
 
 /** The default reconnect backoff: 100 ms, doubling, at most 30 s, 20 % jitter, reset after a minute up. */
@@ -178,6 +207,7 @@ export function resolveBinanceFeedOptions(options: BinanceFeedOptions): Resolved
     maxIssues: count('maxIssues', options.maxIssues ?? 100),
     fetch: fetcher,
     onIssue: options.onIssue ?? null,
+    rawTap: options.rawTap ?? null,
   };
 }
 

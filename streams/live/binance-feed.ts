@@ -20,14 +20,17 @@
  *   a depth gap does too (see `feed-sequencer.ts`, `binance-depth-sync.ts`).
  * - `close()` stops everything: no reconnect or REST retry after it, and `next()` resolves null.
  *   `next()` never rejects: the feed has no end of its own and every failure is retried.
+ * - With a `rawTap` (a recorder), every frame and REST snapshot used is also handed over as
+ *   received, with the `tsRecv` its record carries (see `FeedRawTap` for which ones).
  */
-import { mergeMap, Subject, type Subscription } from 'rxjs';
+import { identity, mergeMap, Subject, type Subscription } from 'rxjs';
 import type { MarketRecord } from '../../src/model/records.js';
 import { backoffDelay } from '../../src/runtime/backoff.js';
 import { createRandom, type Random } from '../../src/runtime/random.js';
 import { decodeBinanceFrames } from '../operators/decode-binance-frames.js';
 import type { RecordSource } from '../record-source.js';
-import { resolveBinanceFeedOptions, type BinanceFeedOptions, type ResolvedBinanceFeedOptions } from './binance-feed-options.js';
+import { resolveBinanceFeedOptions, type BinanceFeedOptions, type FeedFetch, type ResolvedBinanceFeedOptions } from './binance-feed-options.js';
+import { keepBodies, tapFrames, tapSnapshots } from './feed-raw-tap.js';
 import type { DepthSyncOptions } from './binance-depth-sync.js';
 import { combinedStreamUrl, streamNames } from './binance-stream-names.js';
 import { FeedBuffer, type FeedBufferHost } from './feed-buffer.js';
@@ -99,7 +102,10 @@ class BinanceFeedImpl implements BinanceFeed, FeedSocketHost, RolloverHost, Feed
     this.random = random.fork('binance-feed:reconnect');
     this.buffer = new FeedBuffer(this, this.stats, options.highWaterMark, options.lowWaterMark);
     const gaps = new GapDetector(this.stats, options.depthStream, options.checkTradeIds);
-    this.sequencer = new FeedSequencer(gaps, this.stats, depthSyncOptions(options, random.fork('binance-feed:rest')), options.symbols);
+    const raw = options.rawTap;
+    const bodies = new Map<string, string>();
+    const fetch = raw === null ? options.fetch : keepBodies(options.fetch, bodies);
+    this.sequencer = new FeedSequencer(gaps, this.stats, depthSyncOptions(options, random.fork('binance-feed:rest'), fetch), options.symbols);
     this.rollover = new FeedRollover(this, this.sequencer, this.stats, options.highWaterMark);
     this.sockets$ = new Subject<FeedSocket>();
     this.live = new Set();
@@ -117,8 +123,9 @@ class BinanceFeedImpl implements BinanceFeed, FeedSocketHost, RolloverHost, Feed
     const decode = decodeBinanceFrames({ now: () => clock.now(), stats: this.stats, exchange: options.exchange });
     this.subscription = this.sockets$
       .pipe(
-        mergeMap((socket) => socket.frames$.pipe(decode, arbitrateRollover(this.rollover, socket))),
+        mergeMap((socket) => (raw === null ? socket.frames$.pipe(decode, arbitrateRollover(this.rollover, socket)) : tapFrames(socket.frames$, decode, arbitrateRollover(this.rollover, socket), raw))),
         sequenceFeed(this.sequencer),
+        raw === null ? identity : tapSnapshots(raw, bodies),
       )
       .subscribe(this.buffer);
     this.pending = this.open('primary');
@@ -311,7 +318,7 @@ class BinanceFeedImpl implements BinanceFeed, FeedSocketHost, RolloverHost, Feed
 }
 
 /** What the depth sync needs, or null when no depth channel is subscribed. */
-function depthSyncOptions(o: ResolvedBinanceFeedOptions, random: Random): DepthSyncOptions | null {
+function depthSyncOptions(o: ResolvedBinanceFeedOptions, random: Random, fetch: FeedFetch): DepthSyncOptions | null {
   if (!o.channels.includes('depth')) return null;
-  return { market: o.market, restUrl: o.restUrl, limit: o.restLimit, exchange: o.exchange, fetch: o.fetch, clock: o.clock, timers: o.timers, timeoutMs: o.restTimeoutMs, backoff: o.backoff, random, maxHeld: o.maxHeldDiffs };
+  return { market: o.market, restUrl: o.restUrl, limit: o.restLimit, exchange: o.exchange, fetch, clock: o.clock, timers: o.timers, timeoutMs: o.restTimeoutMs, backoff: o.backoff, random, maxHeld: o.maxHeldDiffs };
 }

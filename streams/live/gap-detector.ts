@@ -31,10 +31,10 @@ export const GAP = 3;
 export type SequenceVerdict = typeof IN_SEQUENCE | typeof FIRST | typeof DUPLICATE | typeof GAP;
 
 /**
- * The code data-gap issues carry. Missing data from a stream is the nearest of the closed set of
- * codes (`DATA_TRUNCATED`); a dedicated code would be a deliberate API change (see errors.ts).
+ * The code data-gap issues carry: `DATA_GAP`, its own code so a listener can tell ids the venue
+ * skipped (the stream goes on; depth is resynced from REST) from a file cut short (`DATA_TRUNCATED`).
  */
-export const GAP_ISSUE_CODE: TickflowErrorCode = 'DATA_TRUNCATED';
+export const GAP_ISSUE_CODE: TickflowErrorCode = 'DATA_GAP';
 
 /** Last ids of one symbol. Fields set in the constructor, in one order (one hidden class). */
 class SymbolSequence {

@@ -68,4 +68,15 @@ describe('SegmentWriter', () => {
       expect(isTickflowError(e, 'CONFIG_INVALID')).toBe(true);
     }
   });
+
+  it('turns a file that cannot be written into an IO_UNAVAILABLE naming it, never a crash', async () => {
+    const dir = join(tmp, 'unwritable');
+    // A segment name inside a folder that does not exist: opening its file fails asynchronously (ENOENT).
+    const writer = createSegmentWriter({ dir, prefix: 'x', extension: 'gz', clock: new SimulatedClock(0), fileName: () => 'no/such/folder/segment' });
+    writer.write('a line');
+    await expect(writer.close()).rejects.toMatchObject({ code: 'IO_UNAVAILABLE', message: expect.stringContaining('no/such/folder/segment.part') });
+    expect(writer.error?.code).toBe('IO_UNAVAILABLE');
+    expect(() => writer.write('another')).toThrow(/cannot write/);
+    await expect(writer.drained()).rejects.toMatchObject({ code: 'IO_UNAVAILABLE' });
+  });
 });

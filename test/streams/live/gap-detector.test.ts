@@ -71,7 +71,7 @@ describe('GapDetector', () => {
     expect(gaps.checkDepth(diff(20, 25))).toBe(GAP);
     expect(stats.streams['btcusdt@depth@100ms']).toEqual({ gaps: 1, missing: 4, duplicates: 2, resyncs: 0 });
     expect(stats.issues[0]!.message).toBe('btcusdt@depth@100ms: depth update gap: u 15 then U 20 (4 update ids missing)');
-    expect(stats.issues[0]!.code).toBe('DATA_TRUNCATED');
+    expect(stats.issues[0]!.code).toBe('DATA_GAP');
     expect(gaps.checkDepth(diff(26, 30))).toBe(IN_SEQUENCE);
   });
 
