@@ -38,6 +38,7 @@ export type { NewOrder, Order, OrderEvent, OrderSide, OrderStatus, OrderType } f
 export { ORDER_TRANSITIONS } from './model/order-transitions.js';
 export type { Fill } from './model/fill.js';
 export { signalTopic } from './model/signal.js';
+export { recordRef } from './model/record-ref.js';
 export type { TargetPosition } from './model/signal.js';
 export { parseDuration, formatDuration, durationSchema, microsecondsSchema } from './model/duration.js';
 export { OrderBook } from './model/order-book.js';
@@ -61,6 +62,24 @@ export { parseBarSpec } from '../streams/operators/bar-spec.js';
 export { createBarAggregator } from '../streams/operators/bar-aggregator.js';
 export { decodeBinanceLines } from '../streams/operators/decode-binance-lines.js';
 export { decodeLines } from '../streams/operators/decode-lines.js';
+
+// ---- Live feeds: Binance sockets, REST polling, the fallback chain ------------------------------
+export { createBinanceFeed } from '../streams/live/binance-feed.js';
+export type { BinanceFeed } from '../streams/live/binance-feed.js';
+export type { BinanceFeedOptions, FeedRawTap } from '../streams/live/binance-feed-options.js';
+export { liveFeedTimers } from '../streams/live/feed-timers.js';
+export type { FeedTimers } from '../streams/live/feed-timers.js';
+export type { FeedStats as BinanceFeedStats } from '../streams/live/feed-stats.js';
+export { createBookTickerPoller } from '../streams/live/book-ticker-poller.js';
+export { createFallbackFeed } from '../streams/live/fallback-feed.js';
+export type { FallbackFeed } from '../streams/live/fallback-feed.js';
+export type { FallbackFeedSource, SourceLink } from '../streams/live/fallback-feed-source.js';
+export { FallbackChain } from '../streams/live/fallback-chain.js';
+export { CircuitBreaker } from '../streams/live/circuit-breaker.js';
+export { feedActor } from '../actors/feeds/feed-actor.js';
+export { createFeedHandle } from '../actors/feeds/feed-handle.js';
+export type { FeedHandle } from '../actors/feeds/feed-handle.js';
+export { feedsSupervisor } from '../actors/feeds/feeds-supervisor.js';
 
 // ---- Indicators --------------------------------------------------------------------------
 export { SMA } from '../actors/indicators/sma.js';
@@ -117,6 +136,9 @@ export type { FeedServer } from './io/feed-server/feed-server.js';
 export type { FeedServerOptions } from './io/feed-server/feed-server-options.js';
 export { parseFaultSpec } from './io/feed-server/fault-spec.js';
 export { createSegmentWriter } from './io/journal/segment-writer.js';
+export { startRecording, RECORDING_DEFAULTS } from './io/journal/recording.js';
+export type { Recording, RecordingOptions } from './io/journal/recording.js';
+export { createRawCaptureWriter } from './io/journal/raw-capture-writer.js';
 export type { SegmentWriterOptions } from './io/journal/segment-writer.js';
 
 // ---- Application -----------------------------------------------------------------------------
@@ -124,5 +146,7 @@ export { spawnTradingPipeline, PIPELINE_PATHS } from './app/trading-pipeline.js'
 export type { PipelineSpec, TradingPipeline } from './app/trading-pipeline.js';
 export { TRADING_SUPERVISION, MARKET_SUPERVISION, MARKET_BACKOFF, PIPELINE_SUPERVISION, BACKTEST_ROOT_SUPERVISION } from './app/pipeline-supervision.js';
 export { runBacktest } from './app/backtest.js';
+export { startLiveTrading } from './app/live-trading.js';
+export type { LiveTrading, LiveTradingRequest } from './app/live-trading.js';
 export type { BacktestOutcome, BacktestRequest } from './app/backtest.js';
 export { loadConfig, parseConfig, TickflowConfig } from './app/config.js';

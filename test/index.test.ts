@@ -16,4 +16,10 @@ describe('public entry', () => {
     expect(tickflow.MARKET_SUPERVISION.strategy).toBe('one-for-one');
     expect(tickflow.PIPELINE_PATHS.strategy).toBe('pipeline/market/strategy');
   });
+
+  it('exports the live path: feeds, the fallback chain, feed actors, live trading and recording', () => {
+    for (const name of ['createBinanceFeed', 'liveFeedTimers', 'createBookTickerPoller', 'createFallbackFeed', 'createFeedHandle', 'feedsSupervisor', 'startLiveTrading', 'startRecording', 'createRawCaptureWriter', 'recordRef', 'createFeedServer']) {
+      expect(typeof (tickflow as Record<string, unknown>)[name], name).toBe('function');
+    }
+  });
 });
