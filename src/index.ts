@@ -72,6 +72,8 @@ export type { FeedTimers } from '../streams/live/feed-timers.js';
 export type { FeedStats as BinanceFeedStats } from '../streams/live/feed-stats.js';
 export { createBookTickerPoller } from '../streams/live/book-ticker-poller.js';
 export { createFallbackFeed } from '../streams/live/fallback-feed.js';
+export { createBinanceFallbackFeed, binanceFallbackSources, DEFAULT_BINANCE_FALLBACK_BREAKER } from '../streams/live/binance-fallback-feed.js';
+export type { BinanceFallbacks, BinanceFallbackFeedOptions, BinanceEndpoint, BinancePollFallback } from '../streams/live/binance-fallback-feed.js';
 export type { FallbackFeed } from '../streams/live/fallback-feed.js';
 export type { FallbackFeedSource, SourceLink } from '../streams/live/fallback-feed-source.js';
 export { FallbackChain } from '../streams/live/fallback-chain.js';

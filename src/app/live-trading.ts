@@ -5,7 +5,10 @@
  * (`pipeline/feeds/<name>`, `actors/feeds/`) that offers its records under admission control (a
  * refused offer waits for room, and meanwhile the feed's buffer fills and pauses the socket). A
  * crash of the feed actor restarts it with backoff on the same feed: the socket, the trade-id and
- * depth continuity and the counters survive it. The
+ * depth continuity and the counters survive it. With `fallbacks` the feed actor reads a
+ * fallback feed instead (`createBinanceFallbackFeed`: the socket as the primary, then secondary
+ * endpoints, then REST polling of the book ticker), which fails over and back by itself, never
+ * rejects, and delivers each trade id once across its sources. The
  * feed stamps `tsRecv` from the system's own clock, so engine time is receive time, as in a replay
  * of what was received. The `tickflow run` daemon (with its HTTP, gateway and persistence) is
  * built on this.
@@ -22,8 +25,11 @@ import { getStrategy, resolveStrategyParams } from '../../actors/strategies/stra
 import { createFeedHandle, type FeedHandle } from '../../actors/feeds/feed-handle.js';
 import type { FeedStats } from '../../actors/feeds/feed-stats.js';
 import { createBinanceFeed, type BinanceFeed } from '../../streams/live/binance-feed.js';
+import { createBinanceFallbackFeed, type BinanceFallbacks } from '../../streams/live/binance-fallback-feed.js';
 import { resolveBinanceFeedOptions, type BinanceFeedOptions } from '../../streams/live/binance-feed-options.js';
+import type { FallbackFeed } from '../../streams/live/fallback-feed.js';
 import { liveFeedTimers } from '../../streams/live/feed-timers.js';
+import type { RecordSource } from '../../streams/record-source.js';
 import { createPrecisionTracker } from '../model/instrument.js';
 import { instrumentKey } from '../model/instrument-key.js';
 import type { ActorSystem } from '../runtime/actor-system.js';
@@ -45,6 +51,8 @@ export interface LiveTradingRequest {
   readonly sets?: readonly string[];
   /** The feed, without clock and timers (the system's clock and Node's timers are used). */
   readonly feed: Omit<BinanceFeedOptions, 'clock' | 'timers'>;
+  /** What backs `feed` (see `BinanceFallbacks`); absent, the run reads the one socket feed. */
+  readonly fallbacks?: BinanceFallbacks;
   readonly logger?: Logger;
   /** Called once the pipeline is spawned and before the feed connects (to observe the bus). */
   readonly onSystem?: (system: ActorSystem) => void;
@@ -54,8 +62,15 @@ export interface LiveTradingRequest {
 export interface LiveTrading {
   readonly system: ActorSystem;
   readonly pipeline: TradingPipeline;
-  /** The feed now in use (a new one only if the previous one failed and was recreated). */
+  /**
+   * The feed now in use (a new one only if the previous one failed and was recreated). Without
+   * `fallbacks` only: with them the sockets come and go inside the fallback feed (see `fallback`).
+   */
   readonly feed: BinanceFeed;
+  /** With `fallbacks`: the fallback feed now in use (its stats: active source, failovers, each source's metrics). */
+  readonly fallback: FallbackFeed;
+  /** The source the feed actor reads now (the socket feed or the fallback feed), null before it is opened. */
+  readonly source: RecordSource | null;
   /** The feed actor's handle: counters of records offered, refusals, restarts. */
   readonly handle: FeedHandle;
   /**
@@ -82,8 +97,18 @@ export function startLiveTrading(request: LiveTradingRequest): LiveTrading {
   const instruments = configuredInstruments(config, resolved.exchange, resolved.symbols);
   const quotePrecision = Math.max(2, ...[...instruments.values()].map((i) => i.quotePrecision));
   let feed: BinanceFeed | undefined;
+  let fallback: FallbackFeed | undefined;
+  const { fallbacks } = request;
+  // Created now, so bad fallbacks throw before anything runs; it opens no source before its first `next()`.
+  let firstFallback = fallbacks === undefined ? undefined : createBinanceFallbackFeed({ ...feedOptions, fallbacks });
+  const open = (): RecordSource => {
+    if (fallbacks === undefined) return (feed = createBinanceFeed(feedOptions));
+    fallback = firstFallback ?? createBinanceFallbackFeed({ ...feedOptions, fallbacks });
+    firstFallback = undefined;
+    return fallback;
+  };
   // The feed connects when the feed actor first pumps; its records wait in its buffer until then.
-  const handle = createFeedHandle({ name: LIVE_FEED_NAME, open: () => (feed = createBinanceFeed(feedOptions)) });
+  const handle = createFeedHandle({ name: LIVE_FEED_NAME, open });
   const system = createActorSystem({ clock, seed: config.seed, supervision: BACKTEST_ROOT_SUPERVISION, ...(request.logger === undefined ? {} : { logger: request.logger }) });
   const pipeline = spawnTradingPipeline(system, {
     config,
@@ -110,8 +135,17 @@ export function startLiveTrading(request: LiveTradingRequest): LiveTrading {
     system,
     pipeline,
     get feed(): BinanceFeed {
+      if (fallbacks !== undefined) throw new TickflowError('IO_UNAVAILABLE', 'this live run reads a fallback feed: its sockets are inside it (read `fallback`)');
       if (feed === undefined) throw new TickflowError('IO_UNAVAILABLE', 'the live feed has not been opened yet (the feed actor opens it when it starts)');
       return feed;
+    },
+    get fallback(): FallbackFeed {
+      if (fallbacks === undefined) throw new TickflowError('IO_UNAVAILABLE', 'this live run has no fallbacks: it reads one socket feed (read `feed`)');
+      if (fallback === undefined) throw new TickflowError('IO_UNAVAILABLE', 'the fallback feed has not been opened yet (the feed actor opens it when it starts)');
+      return fallback;
+    },
+    get source(): RecordSource | null {
+      return handle.source;
     },
     handle,
     stop: () => (stopping ??= stop()),
