@@ -23,12 +23,24 @@
  * trades. A kline carries no marker and takes the last exchange detected (or `defaultExchange`).
  *
  * Validation is of the message's framing and of every field used (present, of the right kind, a
- * valid number); fields not used are skipped, not validated.
+ * valid number); fields not used are skipped, not validated. A valid number is a decimal with a
+ * finite value (`"1e400"` is refused, not read as Infinity) or an unsigned integer; a time in ms
+ * must be at most `MAX_TIME_MS`, so that its µs are a safe integer. A refused message's `reason`
+ * names the first bad field (`binance-field-rules.ts`).
  */
 import type { MarketRecord, Side } from '../../../src/model/records.js';
 import { DECODED, MALFORMED, SKIPPED, UNKNOWN, type DecodeOutcome } from '../../line-decoder.js';
 import {
-  BinanceScanner,
+  AGG_TRADE_RULES,
+  BOOK_TICKER_RULES,
+  DEPTH_UPDATE_RULES,
+  invalidFieldReason,
+  KLINE_RULES,
+  SNAPSHOT_RULES,
+  TRADE_RULES,
+  type MessageRules,
+} from './binance-field-rules.js';
+import {
   KIND_OBJECT,
   KIND_SCALAR,
   KIND_STRING,
@@ -40,7 +52,8 @@ import {
   SLOT_PU,
   SLOT_RESULT,
   SLOT_STREAM,
-} from './binance-scanner.js';
+} from './binance-field-table.js';
+import { BinanceScanner, MAX_TIME_MS } from './binance-scanner.js';
 
 /** Exchange name of Binance spot records. */
 export const BINANCE_SPOT = 'binance';
@@ -146,10 +159,10 @@ export class BinanceMessageParser {
     const idOk = this.has(idSlot, KIND_SCALAR) && this.integer(idSlot) >= 0;
     const price = this.decimal(P);
     const amount = this.decimal(Q);
-    const time = this.integer(T_TIME);
+    const time = this.time(T_TIME);
     const maker = this.scanner.boolean(this.depth, M_MAKER);
     if (symbol === null || !idOk || price !== price || amount !== amount || time < 0 || maker < 0) {
-      return this.malformed(`${idSlot === T_ID ? 'trade' : 'aggTrade'} without a valid ${firstBad(symbol, idOk, price, amount, time)}`);
+      return this.invalid(idSlot === T_ID ? TRADE_RULES : AGG_TRADE_RULES);
     }
     out.push({
       type: 'trade',
@@ -172,9 +185,9 @@ export class BinanceMessageParser {
     const askPrice = this.decimal(A);
     const askAmount = this.decimal(A_QTY);
     const hasEvent = this.scanner.has(this.depth, E_TIME);
-    const event = hasEvent ? this.integer(E_TIME) : tsRecv;
+    const event = hasEvent ? this.time(E_TIME) : tsRecv;
     if (symbol === null || bidPrice !== bidPrice || bidAmount !== bidAmount || askPrice !== askPrice || askAmount !== askAmount || event < 0) {
-      return this.malformed('bookTicker without a valid s, b, B, a, A or E');
+      return this.invalid(BOOK_TICKER_RULES);
     }
     out.push({
       type: 'book_ticker',
@@ -192,15 +205,16 @@ export class BinanceMessageParser {
 
   private depthUpdate(tsRecv: number, out: MarketRecord[]): DecodeOutcome {
     const symbol = this.symbol();
-    const event = this.integer(E_TIME);
+    const event = this.time(E_TIME);
     const first = this.integer(U_FIRST);
     const last = this.integer(U_LAST);
     const hasPrev = this.scanner.has(this.depth, SLOT_PU);
     const prev = hasPrev ? this.integer(SLOT_PU) : -1;
     const bids = this.scanner.bids;
     const asks = this.scanner.asks;
-    if (symbol === null || event < 0 || first < 0 || last < 0 || (hasPrev && prev < 0)) return this.malformed('depthUpdate without a valid s, E, U, u or pu');
-    if (bids === null || asks === null) return this.malformed('depthUpdate without b and a level arrays');
+    if (symbol === null || event < 0 || first < 0 || last < 0 || (hasPrev && prev < 0) || bids === null || asks === null) {
+      return this.invalid(DEPTH_UPDATE_RULES);
+    }
     out.push({
       type: 'book_change',
       exchange: this.exchangeOf(hasPrev),
@@ -220,12 +234,11 @@ export class BinanceMessageParser {
   private snapshot(tsRecv: number, out: MarketRecord[]): DecodeOutcome {
     const lastUpdateId = this.integer(SLOT_LAST_UPDATE_ID);
     const hasEvent = this.scanner.has(this.depth, E_TIME);
-    const event = hasEvent ? this.integer(E_TIME) : tsRecv;
+    const event = hasEvent ? this.time(E_TIME) : tsRecv;
     const bids = this.scanner.bids;
     const asks = this.scanner.asks;
-    if (lastUpdateId < 0 || event < 0) return this.malformed('depth snapshot without a valid lastUpdateId or E');
-    if (bids === null || asks === null || !this.scanner.has(this.depth, SLOT_BIDS) || !this.scanner.has(this.depth, SLOT_ASKS)) {
-      return this.malformed('depth snapshot without bids and asks level arrays');
+    if (lastUpdateId < 0 || event < 0 || bids === null || asks === null || !this.scanner.has(this.depth, SLOT_BIDS) || !this.scanner.has(this.depth, SLOT_ASKS)) {
+      return this.invalid(SNAPSHOT_RULES);
     }
     const symbol = this.depth === 1 && this.scanner.has(0, SLOT_STREAM) ? this.streamSymbol() : this.lastSymbol;
     if (symbol === '') return this.malformed('depth snapshot before any message naming its symbol, and no symbol given');
@@ -244,13 +257,13 @@ export class BinanceMessageParser {
 
   private kline(tsRecv: number, out: MarketRecord[]): DecodeOutcome {
     const symbol = this.symbol();
-    const event = this.integer(E_TIME);
+    const event = this.time(E_TIME);
     const k = this.depth + 1;
     if (!this.scanner.has(this.depth, K) || !this.scanner.has(k, X_CLOSED)) return this.malformed('kline without a k object');
     const closed = this.scanner.boolean(k, X_CLOSED);
     if (closed === 0) return SKIPPED;
-    const openMs = this.scanner.integer(k, T_ID);
-    const lastMs = this.scanner.integer(k, T_TIME);
+    const openMs = this.scanner.time(k, T_ID);
+    const lastMs = this.scanner.time(k, T_TIME);
     const open = this.scanner.decimal(k, O);
     const high = this.scanner.decimal(k, H);
     const low = this.scanner.decimal(k, L);
@@ -260,13 +273,20 @@ export class BinanceMessageParser {
     const quoteVolume = this.scanner.decimal(k, Q);
     const trades = this.scanner.integer(k, N);
     if (
-      symbol === null || event < 0 || closed < 0 || openMs < 0 || lastMs < 0 || !this.scanner.hasKind(k, I, KIND_STRING) ||
+      // `lastMs` + 1 ms is the close: it too must be within `MAX_TIME_MS`.
+      symbol === null || event < 0 || closed < 0 || openMs < 0 || lastMs < 0 || lastMs === MAX_TIME_MS || !this.scanner.hasKind(k, I, KIND_STRING) ||
       open !== open || high !== high || low !== low || close !== close || volume !== volume || buyVolume !== buyVolume ||
       quoteVolume !== quoteVolume || trades < 0
     ) {
-      return this.malformed('kline with a missing or malformed field');
+      return this.invalid(KLINE_RULES);
     }
     const scale = 10 ** Math.max(this.scanner.fractionDigits(k, V), this.scanner.fractionDigits(k, V_BUY));
+    // Rounded at the inputs' precision so 0.3 - 0.1 reads 0.2, not 0.19999999999999998; unrounded
+    // when that precision is beyond a double (hundreds of digits make `scale` Infinity).
+    const rounded = Math.round((volume - buyVolume) * scale) / scale;
+    const sellVolume = rounded - rounded === 0 ? rounded : volume - buyVolume;
+    const vwap = volume > 0 ? quoteVolume / volume : close;
+    if (sellVolume - sellVolume !== 0 || vwap - vwap !== 0) return this.malformed('kline whose v, V and q give a sellVolume or vwap beyond a double');
     out.push({
       type: 'trade_bar',
       exchange: this.fixedExchange ?? this.lastExchange,
@@ -280,10 +300,9 @@ export class BinanceMessageParser {
       close,
       volume,
       buyVolume,
-      // Rounded at the inputs' precision so 0.3 - 0.1 reads 0.2, not 0.19999999999999998.
-      sellVolume: Math.round((volume - buyVolume) * scale) / scale,
+      sellVolume,
       trades,
-      vwap: volume > 0 ? quoteVolume / volume : close,
+      vwap,
       openTs: openMs * 1000,
       closeTs: (lastMs + 1) * 1000,
     });
@@ -300,6 +319,10 @@ export class BinanceMessageParser {
 
   private integer(slot: number): number {
     return this.scanner.integer(this.depth, slot);
+  }
+
+  private time(slot: number): number {
+    return this.scanner.time(this.depth, slot);
   }
 
   /** The `s` field, reusing the previous string when equal so records share one symbol string. */
@@ -333,13 +356,10 @@ export class BinanceMessageParser {
     this.reason = reason;
     return MALFORMED;
   }
+
+  /** Refuses the message, naming its first field that breaks `rules` (off the hot path). */
+  private invalid(rules: MessageRules): DecodeOutcome {
+    return this.malformed(invalidFieldReason(this.scanner, this.depth, rules));
+  }
 }
 
-
-function firstBad(symbol: string | null, id: boolean, price: number, amount: number, time: number): string {
-  if (symbol === null) return 's';
-  if (!id) return 'id';
-  if (price !== price) return 'p';
-  if (amount !== amount) return 'q';
-  return time < 0 ? 'T' : 'm';
-}

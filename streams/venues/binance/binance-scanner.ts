@@ -10,25 +10,31 @@
  */
 import type { BookLevel } from '../../../src/model/records.js';
 import { bytesEqual, latin1Text, parseDecimalBytes } from '../../text/ascii-bytes.js';
-import { cursor, decimalUntilQuote, parseLevels, skipNested, stringEnd } from './binance-values.js';
+import {
+  FieldTable,
+  KIND_BAD_LEVELS,
+  KIND_LEVELS,
+  KIND_OBJECT,
+  KIND_OTHER,
+  KIND_SCALAR,
+  KIND_STRING,
+  SLOT_ASKS,
+  SLOT_BIDS,
+  SLOT_DATA,
+  SLOT_ID,
+  SLOT_LAST_UPDATE_ID,
+  SLOT_PU,
+  SLOT_RESULT,
+  SLOT_STREAM,
+  SLOTS,
+} from './binance-field-table.js';
+import { BAD_LEVEL_VALUE, cursor, decimalUntilQuote, parseLevels, skipNested, stringEnd } from './binance-values.js';
 
-/** Slots above the single-letter keys (which use their character code). */
-export const SLOT_PU = 128;
-export const SLOT_LAST_UPDATE_ID = 129;
-export const SLOT_BIDS = 130;
-export const SLOT_ASKS = 131;
-export const SLOT_STREAM = 132;
-export const SLOT_DATA = 133;
-export const SLOT_RESULT = 134;
-export const SLOT_ID = 135;
-const SLOTS = 136;
-
-/** Kinds of value. */
-export const KIND_STRING = 1;
-export const KIND_SCALAR = 2;
-export const KIND_LEVELS = 3;
-export const KIND_OBJECT = 4;
-export const KIND_OTHER = 5;
+/**
+ * The largest time in ms the parser accepts: records carry µs, and ms × 1000 must stay a safe
+ * integer (2^53 - 1), or `ts` would silently round. 9,007,199,254,740 ms is the year 287,396.
+ */
+export const MAX_TIME_MS = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
 
 /** Keys whose string values are decimals (prices, amounts, volumes): parsed during the scan. */
 const DECIMAL_KEYS: Uint8Array = (() => {
@@ -36,28 +42,6 @@ const DECIMAL_KEYS: Uint8Array = (() => {
   for (const k of 'pqbBaAohlcvVQ') keys[k.charCodeAt(0)] = 1;
   return keys;
 })();
-
-/** Where each known key's value lies in one object: spans exclude a string's quotes. */
-export class FieldTable {
-  readonly start: Int32Array;
-  readonly end: Int32Array;
-  readonly kind: Uint8Array;
-  /**
-   * The value as a number, parsed during the scan: for strings holding a plain unsigned decimal,
-   * and for unquoted unsigned integers; NaN otherwise (the reader then parses the span itself).
-   */
-  readonly number: Float64Array;
-  /** Generation stamp: a slot is set in the current message only if its stamp is current. */
-  readonly stamp: Uint32Array;
-
-  constructor() {
-    this.start = new Int32Array(SLOTS);
-    this.end = new Int32Array(SLOTS);
-    this.kind = new Uint8Array(SLOTS);
-    this.number = new Float64Array(SLOTS);
-    this.stamp = new Uint32Array(SLOTS);
-  }
-}
 
 /**
  * Scans messages; holds the tables and the level arrays of the last message. Tables are reused from
@@ -114,12 +98,19 @@ export class BinanceScanner {
     return t.stamp[slot] === this.generation && t.kind[slot] === kind;
   }
 
-  /** A string field's decimal value, or NaN if absent, not a string or not a decimal. */
+  /**
+   * A string field's decimal value, or NaN if absent, not a string, not a decimal, or beyond a
+   * double (`"1e400"` would be Infinity): callers test one NaN and get every case.
+   */
   decimal(depth: number, slot: number): number {
     const t = this.tables[depth]!;
     if (t.stamp[slot] !== this.generation || t.kind[slot] !== KIND_STRING) return NaN;
     const value = t.number[slot]!;
-    return value === value ? value : parseDecimalBytes(this.bytes, t.start[slot]!, t.end[slot]!);
+    // The scan's fast path only yields finite values; the slow parse is checked (`x - x` is NaN
+    // for ±Infinity and NaN, 0 for any finite x).
+    if (value === value) return value;
+    const parsed = parseDecimalBytes(this.bytes, t.start[slot]!, t.end[slot]!);
+    return parsed - parsed === 0 ? parsed : NaN;
   }
 
   /** An unquoted unsigned integer field, or -1 if absent or not one. */
@@ -128,6 +119,18 @@ export class BinanceScanner {
     if (t.stamp[slot] !== this.generation || t.kind[slot] !== KIND_SCALAR) return -1;
     const value = t.number[slot]!;
     return value === value ? value : -1;
+  }
+
+  /**
+   * An unquoted unsigned integer time in ms no greater than `MAX_TIME_MS`, or -1 if absent, not
+   * one, or too large for its µs to be a safe integer. Repeats `integer`'s body with a tighter
+   * bound (NaN fails `<=` too) rather than calling it, keeping the hot path one call shallower.
+   */
+  time(depth: number, slot: number): number {
+    const t = this.tables[depth]!;
+    if (t.stamp[slot] !== this.generation || t.kind[slot] !== KIND_SCALAR) return -1;
+    const ms = t.number[slot]!;
+    return ms <= MAX_TIME_MS ? ms : -1;
   }
 
   /** 1 for `true`, 0 for `false`, -1 otherwise. */
@@ -193,7 +196,8 @@ export class BinanceScanner {
         i = valueEnd + 1;
         kind = KIND_STRING;
       } else if (c === 91 /* [ */) {
-        if (slot === 98 /* b */ || slot === SLOT_BIDS) {
+        const bids = slot === 98 /* b */ || slot === SLOT_BIDS;
+        if (bids) {
           const levels: BookLevel[] = [];
           i = parseLevels(bytes, i + 1, end, levels);
           this.bids = levels;
@@ -206,6 +210,13 @@ export class BinanceScanner {
         } else {
           i = skipNested(bytes, i, end);
           kind = KIND_OTHER;
+        }
+        if (i === BAD_LEVEL_VALUE) {
+          // Framing still counts: skip the array as JSON; the parser names the field.
+          i = skipNested(bytes, valueStart, end);
+          kind = KIND_BAD_LEVELS;
+          if (bids) this.bids = null;
+          else this.asks = null;
         }
         if (i < 0) return -1;
         valueEnd = i;

@@ -78,8 +78,17 @@ export function decimalUntilQuote(bytes: Buffer, i: number, end: number): number
 }
 
 /**
+ * What `parseLevels` returns for a well-framed level whose price or amount is not a decimal with a
+ * finite value (`"x"`, `"1e400"`): distinct from -1 (broken framing) so the scanner can skip the
+ * array and the parser can name the field, rather than calling the whole message ill-formed JSON.
+ */
+export const BAD_LEVEL_VALUE = -2;
+
+/**
  * Parses `["price","amount"],...]` (the array's `[` already consumed) into `levels`; returns the
- * index past the closing `]`, or -1. Levels with extra elements (`["p","q",[]]`) keep the first two.
+ * index past the closing `]`, -1 if the array is not well framed, or `BAD_LEVEL_VALUE` at the first
+ * price or amount that is not a finite decimal (`levels` then holds the levels before it). Levels
+ * with extra elements (`["p","q",[]]`) keep the first two.
  */
 export function parseLevels(bytes: Buffer, i: number, end: number, levels: BookLevel[]): number {
   if (bytes[i] === 93 /* ] */) return i + 1;
@@ -94,9 +103,17 @@ export function parseLevels(bytes: Buffer, i: number, end: number, levels: BookL
     let amount = decimalUntilQuote(bytes, amountStart, end);
     const amountEnd = cursor;
     if (amountEnd < 0) return -1;
-    if (price !== price) price = parseDecimalBytes(bytes, priceStart, priceEnd);
-    if (amount !== amount) amount = parseDecimalBytes(bytes, amountStart, amountEnd);
-    if (price !== price || amount !== amount) return -1;
+    // The fast path above yields a finite value or NaN; only the slow parse can yield ±Infinity, so
+    // only it is tested for finiteness (`x - x` is 0 for a finite x, NaN for NaN and ±Infinity).
+    // Testing every level instead cost about 3 % of the decoder's instructions on the captures.
+    if (price !== price) {
+      price = parseDecimalBytes(bytes, priceStart, priceEnd);
+      if (price - price !== 0) return BAD_LEVEL_VALUE;
+    }
+    if (amount !== amount) {
+      amount = parseDecimalBytes(bytes, amountStart, amountEnd);
+      if (amount - amount !== 0) return BAD_LEVEL_VALUE;
+    }
     levels.push({ price, amount });
     i = amountEnd + 1;
     if (bytes[i] !== 93) {

@@ -83,28 +83,32 @@ function expectAccounted(frames: number, records: readonly MarketRecord[], stats
 }
 
 /**
- * A record that came out of garbage must still be a sound record: ids of digits, no NaN, integer
- * times. (Finite prices and safe-integer times are not guaranteed yet: see the known gaps below.)
+ * A record that came out of garbage must still be a sound record: ids of digits, every number
+ * finite (no NaN, no ±Infinity), every time a non-negative safe integer of µs.
  */
 function expectSound(record: MarketRecord): void {
-  expect(Number.isInteger(record.ts) && record.ts >= 0).toBe(true);
+  const safeTime = (us: number) => expect(Number.isSafeInteger(us) && us >= 0, `time ${us}`).toBe(true);
+  const finite = (values: readonly number[]) => expect(values.filter((v) => !Number.isFinite(v))).toEqual([]);
+  safeTime(record.ts);
+  safeTime(record.tsRecv);
   expect(record.symbol.length).toBeGreaterThan(0);
-  const notNaN = (values: readonly number[]) => expect(values.some(Number.isNaN)).toBe(false);
   switch (record.type) {
     case 'trade':
       expect(record.id).toMatch(/^\d+$/);
-      notNaN([record.price, record.amount]);
+      finite([record.price, record.amount]);
       break;
     case 'book_ticker':
-      notNaN([record.bidPrice, record.bidAmount, record.askPrice, record.askAmount]);
+      finite([record.bidPrice, record.bidAmount, record.askPrice, record.askAmount]);
       break;
     case 'book_change':
     case 'depth_snapshot':
       expect(Number.isSafeInteger(record.lastUpdateId) && record.lastUpdateId >= 0).toBe(true);
-      notNaN([...record.bids, ...record.asks].flatMap((l) => [l.price, l.amount]));
+      finite([...record.bids, ...record.asks].flatMap((l) => [l.price, l.amount]));
       break;
     case 'trade_bar':
-      notNaN([record.open, record.high, record.low, record.close, record.volume]);
+      safeTime(record.openTs);
+      safeTime(record.closeTs);
+      finite([record.open, record.high, record.low, record.close, record.volume, record.buyVolume, record.sellVolume, record.vwap]);
       break;
   }
 }
@@ -135,17 +139,20 @@ describe('decodeBinanceFrames under fuzzed frames', () => {
     );
   });
 
-  // Found by the fuzz above, in the Binance parser (streams/venues/binance/), reported: a decimal
-  // string beyond a double's range becomes Infinity and is accepted, and a millisecond time up to
-  // 2^53 is accepted though times 1000 it is no longer a safe integer. These pin the gaps: they
-  // start failing (and should become plain tests) once the parser refuses such frames.
-  it.fails('refuses prices beyond a double (known parser gap: "1e400" decodes to Infinity)', async () => {
-    const { records } = await decodeAll(['{"e":"trade","E":1,"s":"ETHUSDT","t":7,"p":"1e400","q":"0.5","T":1,"m":true,"M":true}']);
+  // Found by the fuzz above, once gaps in the Binance parser (streams/venues/binance/): a decimal
+  // string beyond a double's range became Infinity, and a millisecond time up to 2^53 was accepted
+  // though times 1000 it is no longer a safe integer.
+  it('refuses prices beyond a double as malformed, naming the field ("1e400" is not Infinity)', async () => {
+    const { records, stats } = await decodeAll(['{"e":"trade","E":1,"s":"ETHUSDT","t":7,"p":"1e400","q":"0.5","T":1,"m":true,"M":true}']);
     expect(records).toEqual([]);
+    expect(stats.malformed).toBe(1);
+    expect(stats.issues[0]!.message).toMatch(/trade without a valid p \(a decimal string with a finite value\)/);
   });
 
-  it.fails('refuses event times whose microseconds are not safe integers (known parser gap)', async () => {
-    const { records } = await decodeAll(['{"stream":"btcusdt@bookTicker","data":{"e":"bookTicker","u":5,"s":"BTCUSDT","b":"1","B":"1","a":"1","A":"1","T":1,"E":9007199254740991}}']);
+  it('refuses event times whose microseconds are not safe integers as malformed, naming the field', async () => {
+    const { records, stats } = await decodeAll(['{"stream":"btcusdt@bookTicker","data":{"e":"bookTicker","u":5,"s":"BTCUSDT","b":"1","B":"1","a":"1","A":"1","T":1,"E":9007199254740991}}']);
     expect(records).toEqual([]);
+    expect(stats.malformed).toBe(1);
+    expect(stats.issues[0]!.message).toMatch(/bookTicker without a valid E \(an integer time in ms/);
   });
 });

@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MarketRecord } from '../../../../src/model/records.js';
 import { DECODED, MALFORMED, SKIPPED, UNKNOWN } from '../../../../streams/line-decoder.js';
@@ -124,6 +125,131 @@ describe('BinanceMessageParser', () => {
     expect(outcome).toBe(MALFORMED);
     expect(records).toEqual([]);
     expect(reason.length).toBeGreaterThan(0);
+  });
+});
+
+/** Largest ms time whose µs are a safe integer (the parser's `MAX_TIME_MS`, restated here on purpose). */
+const MAX_MS = 9_007_199_254_740;
+
+/** A field's JSON text and whether the parser must accept it. */
+interface Field {
+  readonly text: string;
+  readonly ok: boolean;
+}
+
+const valid = (text: string): Field => ({ text, ok: true });
+const invalid = (text: string): Field => ({ text, ok: false });
+
+/** Decimal strings: plain, slow-path (long, exponent, the largest double) and non-finite or not decimals. */
+const quotedDecimal: fc.Arbitrary<Field> = fc.oneof(
+  fc.tuple(fc.nat({ max: 1e9 }), fc.stringMatching(/^[0-9]{0,8}$/)).map(([i, f]) => valid(`"${i}${f === '' ? '' : `.${f}`}"`)),
+  fc.constantFrom('"0.000000000000000000000000000001"', '"123456789012345678901234567890.5"', '"1e5"', '"1.7976931348623157e308"').map(valid),
+  fc.constantFrom('"1e400"', '"-1e400"', `"${'9'.repeat(400)}"`, '"1e309"', '"x"', '""', '"1.2.3"').map(invalid),
+);
+const decimal: fc.Arbitrary<Field> = fc.oneof(quotedDecimal, fc.constantFrom('1.5', 'null', 'true').map(invalid));
+
+/** Unquoted ms times up to `max`, and beyond it, up to and past 2^53, and of other kinds. */
+function time(max: number): fc.Arbitrary<Field> {
+  return fc.oneof(
+    fc.integer({ min: 0, max }).map((ms) => valid(String(ms))),
+    fc.constantFrom(0, max).map((ms) => valid(String(ms))),
+    fc.integer({ min: max + 1, max: Number.MAX_SAFE_INTEGER }).map((ms) => invalid(String(ms))),
+    fc.constantFrom(String(max + 1), '9007199254740993', '99999999999999999999', '-1', '1.5', '"1"', 'null').map(invalid),
+  );
+}
+
+const levels: fc.Arbitrary<Field> = fc.array(fc.tuple(quotedDecimal, quotedDecimal), { maxLength: 3 }).map((pairs) => ({
+  text: `[${pairs.map(([p, q]) => `[${p.text},${q.text}]`).join(',')}]`,
+  ok: pairs.every(([p, q]) => p.ok && q.ok),
+}));
+
+/** A message of one type whose used fields are drawn above, with those fields in the parser's report order. */
+interface Drawn {
+  readonly type: string;
+  readonly json: string;
+  readonly fields: readonly (readonly [string, Field])[];
+}
+
+const message: fc.Arbitrary<Drawn> = fc.oneof(
+  fc.tuple(decimal, decimal, time(MAX_MS), time(MAX_MS)).map(([p, q, t, e]) => ({
+    type: 'trade',
+    json: `{"e":"trade","E":${e.text},"s":"X","t":7,"p":${p.text},"q":${q.text},"T":${t.text},"m":true,"M":true}`,
+    fields: [['p', p], ['q', q], ['T', t]] as const,
+  })),
+  fc.tuple(decimal, decimal, decimal, decimal, time(MAX_MS)).map(([b, bq, a, aq, e]) => ({
+    type: 'bookTicker',
+    json: `{"e":"bookTicker","u":5,"s":"X","b":${b.text},"B":${bq.text},"a":${a.text},"A":${aq.text},"T":1,"E":${e.text}}`,
+    fields: [['b', b], ['B', bq], ['a', a], ['A', aq], ['E', e]] as const,
+  })),
+  fc.tuple(time(MAX_MS), levels, levels).map(([e, b, a]) => ({
+    type: 'depthUpdate',
+    json: `{"e":"depthUpdate","E":${e.text},"T":1,"s":"X","U":1,"u":2,"pu":0,"b":${b.text},"a":${a.text}}`,
+    fields: [['E', e], ['b', b], ['a', a]] as const,
+  })),
+  fc.tuple(time(MAX_MS), levels, levels).map(([e, b, a]) => ({
+    type: 'depth snapshot',
+    json: `{"lastUpdateId":5,"E":${e.text},"T":1,"bids":${b.text},"asks":${a.text}}`,
+    fields: [['E', e], ['bids', b], ['asks', a]] as const,
+  })),
+  fc.tuple(time(MAX_MS), time(MAX_MS), time(MAX_MS - 1), fc.array(decimal, { minLength: 7, maxLength: 7 })).map(([e, t, last, [o, h, l, c, v, vb, q]]) => ({
+    type: 'kline',
+    json: `{"e":"kline","E":${e.text},"s":"X","k":{"t":${t.text},"T":${last.text},"i":"1m","o":${o!.text},"h":${h!.text},"l":${l!.text},"c":${c!.text},"v":${v!.text},"V":${vb!.text},"q":${q!.text},"n":3,"x":true}}`,
+    fields: [['E', e], ['k.t', t], ['k.T', last], ['k.o', o!], ['k.h', h!], ['k.l', l!], ['k.c', c!], ['k.v', v!], ['k.V', vb!], ['k.q', q!]] as const,
+  })),
+);
+
+/** Every number of a decoded record finite, every time a non-negative safe integer of µs. */
+function expectSound(record: MarketRecord): void {
+  const numbers: number[] = [];
+  const times = [record.ts, record.tsRecv];
+  if (record.type === 'trade') numbers.push(record.price, record.amount);
+  if (record.type === 'book_ticker') numbers.push(record.bidPrice, record.bidAmount, record.askPrice, record.askAmount);
+  if (record.type === 'book_change' || record.type === 'depth_snapshot') numbers.push(...[...record.bids, ...record.asks].flatMap((l) => [l.price, l.amount]));
+  if (record.type === 'trade_bar') {
+    numbers.push(record.open, record.high, record.low, record.close, record.volume, record.buyVolume, record.sellVolume, record.vwap);
+    times.push(record.openTs, record.closeTs);
+  }
+  expect(numbers.filter((n) => !Number.isFinite(n))).toEqual([]);
+  expect(times.filter((t) => !Number.isSafeInteger(t) || t < 0)).toEqual([]);
+}
+
+describe('BinanceMessageParser value bounds', () => {
+  it('decodes exactly the messages whose used values are finite and whose times fit µs, naming the first bad field (property)', () => {
+    fc.assert(
+      fc.property(message, ({ type, json, fields }) => {
+        const { outcome, records, reason } = parse(json, new BinanceMessageParser({ symbol: 'GIVEN' }));
+        for (const record of records) expectSound(record);
+        const bad = fields.find(([, field]) => !field.ok);
+        if (bad !== undefined) {
+          expect({ outcome, reason }).toMatchObject({ outcome: MALFORMED, reason: expect.stringContaining(`${type} without a valid ${bad[0]} (`) });
+        } else if (outcome === MALFORMED) {
+          // Finite inputs may still overflow a kline's derived vwap (q / v): refused, never Infinity.
+          expect(reason).toMatch(/^kline whose v, V and q give a sellVolume or vwap beyond a double$/);
+        } else {
+          expect(outcome).toBe(DECODED);
+          expect(records).toHaveLength(1);
+        }
+      }),
+      { numRuns: 3000, seed: 20240808 },
+    );
+  });
+
+  it('accepts the last ms whose µs are safe and refuses the next, in event times and in a kline close', () => {
+    const ticker = (e: number) => parse(`{"e":"bookTicker","u":5,"s":"X","b":"1","B":"1","a":"2","A":"1","E":${e}}`);
+    expect(ticker(MAX_MS).records[0]!.ts).toBe(MAX_MS * 1000);
+    expect(Number.isSafeInteger(MAX_MS * 1000) && !Number.isSafeInteger((MAX_MS + 1) * 1000)).toBe(true);
+    expect(ticker(MAX_MS + 1)).toMatchObject({ outcome: MALFORMED, reason: expect.stringMatching(/^bookTicker without a valid E \(an integer time in ms from 0 to 9007199254740,/) });
+    const kline = (last: number) => parse(`{"e":"kline","E":1,"s":"X","k":{"t":0,"T":${last},"i":"1m","o":"1","h":"1","l":"1","c":"1","v":"1","V":"1","q":"1","n":1,"x":true}}`);
+    expect(kline(MAX_MS - 1).records[0]).toMatchObject({ closeTs: MAX_MS * 1000 });
+    expect(kline(MAX_MS)).toMatchObject({ outcome: MALFORMED, reason: expect.stringMatching(/^kline without a valid k\.T /) });
+  });
+
+  it('refuses a depth level beyond a double as malformed, naming its side, not as broken JSON', () => {
+    const { outcome, records, reason } = parse('{"e":"depthUpdate","E":1,"s":"X","U":1,"u":2,"b":[["1","2"]],"a":[["1e400","1"],["2","1"]]}');
+    expect({ outcome, records }).toEqual({ outcome: MALFORMED, records: [] });
+    expect(reason).toBe('depthUpdate without a valid a (an array of ["price","amount"] levels with finite decimal strings)');
+    const snapshot = parse('{"lastUpdateId":5,"bids":[["1","1e999"]],"asks":[]}', new BinanceMessageParser({ symbol: 'X' }));
+    expect(snapshot.reason).toMatch(/^depth snapshot without a valid bids /);
   });
 });
 
