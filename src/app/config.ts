@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { venueConfigSchema } from '../../actors/execution/venues/venues.js';
 import { DEFAULT_BAR_GRACE } from '../../actors/bars/bars-actor.js';
 import { RiskConfig } from '../../actors/risk/risk-config.js';
+import { FeedConfig, GatewayConfig, HttpConfig, PersistenceConfig, ShutdownConfig } from './daemon-config.js';
 import { durationSchema, durationTextSchema, microsecondsSchema } from '../model/duration.js';
 import { TickflowError } from '../runtime/errors.js';
 
@@ -105,6 +106,12 @@ export const TickflowConfig = z.strictObject({
     })
     .prefault({}),
   log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info') }).prefault({}),
+  // The daemon's keys (`tickflow run`, daemon-config.ts); a backtest ignores them.
+  feeds: z.array(FeedConfig).default([]),
+  http: HttpConfig.prefault({}),
+  gateway: GatewayConfig.prefault({}),
+  persistence: PersistenceConfig.prefault({}),
+  shutdown: ShutdownConfig.prefault({}),
 });
 export type TickflowConfig = z.output<typeof TickflowConfig>;
 

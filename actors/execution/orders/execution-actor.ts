@@ -160,20 +160,27 @@ export const executionActor = defineActor<ExecutionConfig, ExecutionState, Execu
         if (created) transition(state, message.order.clientOrderId, { type: 'deny', ts: message.ts, reason: message.reason }, ctx);
         return state;
       }
-      case 'approve':
-        if (state.registry.get(message.clientOrderId)?.status === 'PENDING_APPROVAL') {
+      // Both reply `ApprovalResult` to an ask (an operator's command through the gateway).
+      case 'approve': {
+        const status = state.registry.get(message.clientOrderId)?.status;
+        if (status === 'PENDING_APPROVAL') {
           ctx.clock.cancelTimer(`approval:${message.clientOrderId}`);
           if (transition(state, message.clientOrderId, { type: 'approve', ts: ctx.clock.now() }, ctx)) sendToVenue(state, message.clientOrderId, ctx);
         }
+        ctx.reply(approvalResult(message.clientOrderId, status, 'approved: sent to the venue'));
         return state;
-      case 'reject':
+      }
+      case 'reject': {
         // The operator's reject is for orders waiting for approval only; the venue's rejects come
         // as venue events.
-        if (state.registry.get(message.clientOrderId)?.status === 'PENDING_APPROVAL') {
+        const status = state.registry.get(message.clientOrderId)?.status;
+        if (status === 'PENDING_APPROVAL') {
           ctx.clock.cancelTimer(`approval:${message.clientOrderId}`);
           transition(state, message.clientOrderId, { type: 'reject', ts: ctx.clock.now(), reason: message.reason }, ctx);
         }
+        ctx.reply(approvalResult(message.clientOrderId, status, 'rejected'));
         return state;
+      }
       case 'approval_expired':
         transition(state, message.clientOrderId, { type: 'expire', ts: ctx.clock.now(), reason: 'approval timed out' }, ctx);
         return state;
@@ -320,4 +327,15 @@ function snapshot(state: ExecutionState): ExecutionSnapshot {
     illegalTransitions: state.registry.counters.illegalTransitions,
     duplicateOrders: state.registry.counters.duplicates,
   };
+}
+
+/** The reply to an operator's approve or reject. */
+export interface ApprovalResult {
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+function approvalResult(clientOrderId: string, status: string | undefined, done: string): ApprovalResult {
+  if (status === 'PENDING_APPROVAL') return { ok: true, detail: `${clientOrderId} ${done}` };
+  return { ok: false, detail: status === undefined ? `no order ${clientOrderId}` : `${clientOrderId} is ${status}, not waiting for approval` };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { executionActor, type ExecutionSnapshot } from '../../../actors/execution/orders/execution-actor.js';
+import { executionActor, type ApprovalResult, type ExecutionSnapshot } from '../../../actors/execution/orders/execution-actor.js';
 import { paperVenueActor } from '../../../actors/execution/venues/paper/paper-venue-actor.js';
 import type { PaperVenueStats } from '../../../actors/execution/venues/paper/paper-venue-actor.js';
 import { plannerActor } from '../../../actors/execution/planner/planner-actor.js';
@@ -67,6 +67,8 @@ function pipeline() {
       system.runUntilIdle();
     },
     pending: () => ask<OrderView[]>(execution, { type: 'pending_approvals' }),
+    /** An operator's command as the gateway sends it: an ask, answered with the result. */
+    command: (message: { type: 'approve'; clientOrderId: string } | { type: 'reject'; clientOrderId: string; reason: string }) => ask<ApprovalResult>(execution, message),
     snapshot: () => ask<ExecutionSnapshot>(execution, { type: 'exec_snapshot' }),
     venueStats: async () => (await ask<PaperVenueStats>(venue, { type: 'venue_stats' })).counters,
   };
@@ -99,6 +101,16 @@ describe('trading pipeline with manual approval', () => {
     expect(snap.fills.map((f) => [f.ts, f.price, f.quantity])).toEqual([[T0 + 4 * SECOND, 10500n, 1000n]]);
     expect(snap.portfolio.positions['x:BTC']?.quantity).toBe('1.000');
     expect((await p.venueStats()).submitted).toBe(1);
+    await drain(p.system);
+  });
+
+  it('answers an operator\'s ask: ok for an order waiting for approval, a reason otherwise', async () => {
+    const p = pipeline();
+    await p.feed([quote(T0 + SECOND, 100, 101)]);
+    p.signal(T0 + SECOND, 1);
+    expect(await p.command({ type: 'approve', clientOrderId: 'nope' })).toEqual({ ok: false, detail: 'no order nope' });
+    expect(await p.command({ type: 'approve', clientOrderId: 'test-BTC-1' })).toEqual({ ok: true, detail: 'test-BTC-1 approved: sent to the venue' });
+    expect(await p.command({ type: 'reject', clientOrderId: 'test-BTC-1', reason: 'late' })).toEqual({ ok: false, detail: 'test-BTC-1 is SUBMITTED, not waiting for approval' });
     await drain(p.system);
   });
 
