@@ -141,6 +141,18 @@ export { createSegmentWriter } from './io/journal/segment-writer.js';
 export { startRecording, RECORDING_DEFAULTS } from './io/journal/recording.js';
 export type { Recording, RecordingOptions } from './io/journal/recording.js';
 export { createRawCaptureWriter } from './io/journal/raw-capture-writer.js';
+export { createGateway } from './io/gateway/gateway.js';
+export type { Gateway } from './io/gateway/gateway.js';
+export type { GatewayOptions } from './io/gateway/gateway-options.js';
+export type { AuditEntry, CommandResult, GatewayCommands } from './io/gateway/gateway-commands.js';
+export type { GatewayStats } from './io/gateway/gateway-stats.js';
+export { generateToken } from './io/gateway/token-check.js';
+export { ownOrigins } from './io/gateway/origin-check.js';
+export { createHttpServer } from './io/http/http-server.js';
+export type { HttpServer } from './io/http/http-server.js';
+export { createEngineMetrics } from './io/metrics/engine-metrics.js';
+export type { EngineMetrics } from './io/metrics/engine-metrics.js';
+export { liveFeedMetricsView, fallbackFeedMetricsView } from './io/metrics/feed-metrics-view.js';
 export type { SegmentWriterOptions } from './io/journal/segment-writer.js';
 
 // ---- Application -----------------------------------------------------------------------------
@@ -149,6 +161,8 @@ export type { PipelineSpec, TradingPipeline } from './app/trading-pipeline.js';
 export { TRADING_SUPERVISION, MARKET_SUPERVISION, MARKET_BACKOFF, PIPELINE_SUPERVISION, BACKTEST_ROOT_SUPERVISION } from './app/pipeline-supervision.js';
 export { runBacktest } from './app/backtest.js';
 export { startLiveTrading } from './app/live-trading.js';
+export { startDaemon } from './app/daemon.js';
+export type { Daemon } from './app/daemon.js';
 export type { LiveTrading, LiveTradingRequest } from './app/live-trading.js';
 export type { BacktestOutcome, BacktestRequest } from './app/backtest.js';
 export { loadConfig, parseConfig, TickflowConfig } from './app/config.js';

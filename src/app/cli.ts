@@ -3,7 +3,8 @@
  * The `tickflow` command line. Commands: `backtest` (a recording in, a deterministic report out),
  * `start` (a backtest on the built-in simulated market: what `npm start` runs), `serve-feed` (a local
  * exchange replaying captures in Binance's protocol, until SIGINT or SIGTERM), `record` (a live
- * Binance feed to a journal and raw captures, see `record-command.ts`), `strategies`
+ * Binance feed to a journal and raw captures, see `record-command.ts`), `run` (the daemon, see
+ * `run-command.ts`), `strategies`
  * (the built-in strategies and their parameters) and `help`.
  *
  * Exit codes follow sysexits: 0 done, 64 bad usage, 65 bad data, 66 input missing or unreadable,
@@ -28,6 +29,7 @@ import { flagHelp, flagValue, parseArgs, type FlagSpec } from './cli-args.js';
 import { loadConfig, type TickflowConfig } from './config.js';
 import { FAILURE_FILE, formatSummary, writeFailure, writeReport } from './report.js';
 import { runServeFeed } from '../io/feed-server/serve-feed-command.js';
+import { PROCESS_PORTS, runDaemonCommand } from './run-command.js';
 import { runRecord } from './record-command.js';
 
 const BACKTEST_FLAGS: readonly FlagSpec[] = [
@@ -79,6 +81,7 @@ usage:
   tickflow start [--config <file>] [--out <dir>]     backtest on the built-in simulated market
   tickflow serve-feed [--data <capture> ...] [flags]  a local exchange replaying captures in Binance's protocol
   tickflow record --url <ws-url> --symbols <list> --out <dir> [--raw] [flags]  record a live Binance feed
+  tickflow run --config <file>                        the daemon: paper trading on a live feed, HTTP, gateway
   tickflow strategies                                 list strategies and their parameters
   tickflow help
 
@@ -116,6 +119,8 @@ export async function main(argv: readonly string[], out: (line: string) => void 
           err,
         );
       }
+      case 'run':
+        return await runDaemonCommand(rest, { ...PROCESS_PORTS, out, err });
       case 'strategies':
         out(describeStrategies());
         return 0;
@@ -126,7 +131,7 @@ export async function main(argv: readonly string[], out: (line: string) => void 
         out(USAGE);
         return 0;
       default:
-        throw new TickflowError('CLI_USAGE', `unknown command "${command}"; commands: backtest, start, serve-feed, record, strategies, help`);
+        throw new TickflowError('CLI_USAGE', `unknown command "${command}"; commands: backtest, start, serve-feed, record, run, strategies, help`);
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

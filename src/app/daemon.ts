@@ -1,0 +1,191 @@
+/**
+ * The daemon (`tickflow run`): paper trading on a live feed (`startLiveTrading`), with one HTTP
+ * port serving `/healthz`, `/readyz`, `/metrics` and the WebSocket gateway at `/ws`.
+ *
+ * ```
+ * HTTP :port ─ /healthz  liveness: the event loop answers
+ *            ─ /readyz   the feed connected, every book valid (with depth), the engine answering
+ *            ─ /metrics  prom-client: defaults (event-loop lag) + actors, feeds, trading
+ *            ─ /ws       gateway ◄── bus forwarder actor (md, signal, exec, risk; dropOldest)
+ *                          └── operator commands ─► execution (approve, reject), risk (states)
+ * ```
+ *
+ * Tokens: with none configured on loopback the daemon generates an operator token and reports it
+ * (`generatedToken`) for the dashboard URL; beyond loopback a token is required (config check).
+ *
+ * Stop (`stop(reason)`): the gateway first (clients closed 1001), then the HTTP server, then the
+ * engine (intake closed, mailboxes drained, the last bar flushed, actors stopped in reverse). The
+ * caller bounds it with `shutdown.deadline`. The root supervisor giving up ends `terminated` with
+ * the reason, for the CLI to exit non-zero.
+ */
+import { TickflowError } from '../runtime/errors.js';
+import type { Logger } from '../runtime/logger.js';
+import type { Termination } from '../runtime/actor-system.js';
+import { createGateway, type Gateway } from '../io/gateway/gateway.js';
+import type { CommandResult, GatewayCommands } from '../io/gateway/gateway-commands.js';
+import { ownOrigins } from '../io/gateway/origin-check.js';
+import { generateToken } from '../io/gateway/token-check.js';
+import { createHttpServer, type HttpServer } from '../io/http/http-server.js';
+import { createEngineMetrics } from '../io/metrics/engine-metrics.js';
+import { fallbackFeedMetricsView, liveFeedMetricsView } from '../io/metrics/feed-metrics-view.js';
+import type { ApprovalResult, ExecutionSnapshot } from '../../actors/execution/orders/execution-actor.js';
+import type { BinanceFeed } from '../../streams/live/binance-feed.js';
+import type { FallbackFeed } from '../../streams/live/fallback-feed.js';
+import { busForwarder } from './bus-forwarder.js';
+import type { TickflowConfig } from './config.js';
+import { daemonConfigProblems } from './daemon-config.js';
+import { EngineViews } from './daemon-views.js';
+import { startLiveTrading, type LiveTrading, type LiveTradingRequest } from './live-trading.js';
+
+/** Forwarder mailbox: consumers may fall this far behind before the oldest messages go. */
+const FORWARDER_CAPACITY = 65_536;
+/** How long a command or a view refresh may wait for an actor, µs. */
+const ASK_TIMEOUT_US = 5_000_000;
+
+/** A running daemon. */
+export interface Daemon {
+  /** `http://host:port` of the HTTP server (the port is the bound one when 0 was configured). */
+  readonly url: string;
+  readonly trading: LiveTrading;
+  readonly gateway: Gateway;
+  /** The operator token generated because none was configured (loopback only), else undefined. */
+  readonly generatedToken: string | undefined;
+  /** Resolves when the engine's actor system ends: `failed` when the root supervisor gave up. */
+  readonly terminated: Promise<Termination>;
+  /** Stops everything in order (see the module comment); idempotent. */
+  stop(reason: string): Promise<void>;
+}
+
+/** Starts the daemon. Throws `CONFIG_INVALID` listing every cross-key problem of the config. */
+export async function startDaemon(config: TickflowConfig, logger: Logger): Promise<Daemon> {
+  const problems = daemonConfigProblems(config);
+  if (problems.length > 0) {
+    throw new TickflowError('CONFIG_INVALID', `invalid config:\n${problems.map((p) => `  ${p}`).join('\n')}`, { paths: problems.map((p) => p.slice(0, p.indexOf(':'))) });
+  }
+  const feedConfig = config.feeds[0]!;
+  const configured = config.gateway.tokens;
+  const generatedToken = configured.viewer === undefined && configured.operator === undefined ? generateToken() : undefined;
+  const tokens = generatedToken === undefined ? configured : { operator: generatedToken };
+
+  let trading: LiveTrading | undefined;
+  let gateway: Gateway | undefined;
+  let views: EngineViews | undefined;
+  const metrics = createEngineMetrics({
+    ports: {
+      actors: () => trading?.system.inspect() ?? [],
+      feeds: () => (trading === undefined ? [] : feedViews(trading)),
+      trading: () => views?.trading(),
+    },
+  });
+  const http: HttpServer = await createHttpServer({
+    host: config.http.host,
+    port: config.http.port,
+    routes: {
+      health: () => ({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) }),
+      ready: () => ({ checks: [feedCheck(trading), ...(views?.checks(feedConfig.channels.includes('depth')) ?? [{ name: 'engine', ok: false, detail: 'starting' }])] }),
+      metrics: () => metrics.metrics(),
+    },
+    upgrade: (req, socket, head) => {
+      if (gateway === undefined) socket.destroy();
+      else gateway.handleUpgrade(req, socket, head);
+    },
+  });
+  try {
+    gateway = createGateway({
+      tokens,
+      commands: commandsOf(() => trading),
+      allowedOrigins: ownOrigins(config.http.host, http.port),
+      maxPayload: config.gateway.maxPayload,
+      maxClients: config.gateway.maxClients,
+      logger,
+    });
+    const liveGateway = gateway;
+    trading = startLiveTrading({ config, logger, ...feedRequest(config), onSystem: (system) => void system.spawn(busForwarder, { config: { port: liveGateway }, mailbox: { capacity: FORWARDER_CAPACITY, overflow: 'dropOldest' } }) });
+  } catch (error) {
+    await gateway?.close();
+    await http.close();
+    throw error;
+  }
+  views = new EngineViews(trading.pipeline, ASK_TIMEOUT_US);
+  views.start(1000);
+  const running = trading;
+  const liveGateway = gateway;
+  let stopping: Promise<void> | undefined;
+  const stop = async (reason: string): Promise<void> => {
+    logger.info({ reason }, 'stopping');
+    views?.stop();
+    await liveGateway.close();
+    await http.close();
+    await running.stop();
+  };
+  return {
+    url: http.url,
+    trading: running,
+    gateway: liveGateway,
+    generatedToken,
+    terminated: running.system.terminated,
+    stop: (reason) => (stopping ??= stop(reason)),
+  };
+}
+
+/** The feed part of `startLiveTrading`'s request, from the config's one feed. */
+function feedRequest(config: TickflowConfig): Pick<LiveTradingRequest, 'feed' | 'fallbacks'> {
+  const f = config.feeds[0]!;
+  const rest = f.rest ?? f.url.replace(/^ws/, 'http');
+  const feed: LiveTradingRequest['feed'] = {
+    url: f.url,
+    restUrl: rest,
+    market: f.market,
+    symbols: f.symbols,
+    channels: f.channels,
+    seed: config.seed,
+    staleTimeoutMs: Math.max(1, Math.round(f.staleTimeout / 1000)),
+    connectTimeoutMs: Math.max(1, Math.round(f.connectTimeout / 1000)),
+    restTimeoutMs: Math.max(1, Math.round(f.restTimeout / 1000)),
+  };
+  if (f.fallbacks === undefined) return { feed };
+  const urls = f.fallbacks.urls.map((u) => (typeof u === 'string' ? u : u.rest === undefined ? { url: u.url } : { url: u.url, restUrl: u.rest }));
+  const poll = f.fallbacks.poll === false ? false : { intervalMs: Math.max(1, Math.round(f.fallbacks.poll / 1000)) };
+  return { feed, fallbacks: { urls, poll } };
+}
+
+/** Ready when the feed has a connection (a socket open, or an active fallback source). */
+function feedCheck(trading: LiveTrading | undefined) {
+  const source = trading?.handle.source as BinanceFeed | FallbackFeed | null | undefined;
+  if (source === undefined || source === null) return { name: 'feed', ok: false, detail: 'not opened yet' };
+  if ('connected' in source) return { name: 'feed', ok: source.connected, detail: source.connected ? 'connected' : 'connecting' };
+  const active = source.stats.active;
+  return { name: 'feed', ok: active !== null, detail: active === null ? 'no usable source' : `active source ${active}` };
+}
+
+function feedViews(trading: LiveTrading) {
+  const source = trading.handle.source as BinanceFeed | FallbackFeed | null;
+  if (source === null) return [];
+  return 'connected' in source ? [liveFeedMetricsView(source.stats)] : [fallbackFeedMetricsView(source.stats)];
+}
+
+/** Operator commands, asked of the engine's actors. */
+function commandsOf(trading: () => LiveTrading | undefined): GatewayCommands {
+  const pipeline = () => {
+    const t = trading();
+    if (t === undefined) throw new TickflowError('SYSTEM_STOPPED', 'the engine is not running');
+    return t.pipeline;
+  };
+  const options = { timeout: ASK_TIMEOUT_US };
+  const setState = async (state: 'ACTIVE' | 'REDUCING' | 'HALTED', reason: string): Promise<CommandResult> => {
+    const now = await pipeline().risk.ask<string>({ type: 'set_trading_state', state, reason }, options);
+    return { ok: now === state, detail: `trading state ${now}` };
+  };
+  return {
+    approve: (clientOrderId) => pipeline().execution.ask<ApprovalResult>({ type: 'approve', clientOrderId }, options),
+    reject: (clientOrderId, reason) => pipeline().execution.ask<ApprovalResult>({ type: 'reject', clientOrderId, reason }, options),
+    setTradingState: setState,
+    async killSwitch(reason) {
+      const halted = await setState('HALTED', `kill switch: ${reason}`);
+      const snapshot = await pipeline().execution.ask<ExecutionSnapshot>({ type: 'exec_snapshot' }, options);
+      const open = snapshot.orders.filter((o) => o.status === 'ACCEPTED' || o.status === 'SUBMITTED' || o.status === 'PARTIALLY_FILLED' || o.status === 'PENDING_APPROVAL');
+      for (const o of open) pipeline().execution.tell(o.status === 'PENDING_APPROVAL' ? { type: 'reject', clientOrderId: o.clientOrderId, reason: 'kill switch' } : { type: 'cancel', clientOrderId: o.clientOrderId });
+      return { ok: halted.ok, detail: `${halted.detail}; ${open.length} open orders canceled or rejected` };
+    },
+  };
+}

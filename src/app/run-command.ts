@@ -1,0 +1,128 @@
+/**
+ * `tickflow run --config <file>`: the daemon (`daemon.ts`) until a signal.
+ *
+ * - SIGTERM, SIGINT: stop in order (gateway, HTTP, engine: intake closed, mailboxes drained, last
+ *   bar flushed), print a summary, exit 0; if that takes longer than `shutdown.deadline`, exit 70
+ *   at once saying what was still running (a service manager then restarts a clean process).
+ * - SIGHUP: configuration reload is not built yet; the signal is logged and ignored rather than
+ *   left to its default, which would kill the daemon.
+ * - The root supervisor giving up: exit 70 with the actor and its error.
+ * - An invalid config exits 78 listing every bad path (`loadConfig`, then the cross-key checks).
+ *
+ * Logs are pino JSON on stdout at `log.level`, with secrets redacted (gateway tokens, passwords, and
+ * credentials inside URLs). The lines meant for a person (where to connect, the summary) go to
+ * `out`.
+ */
+import { pino } from 'pino';
+import { TickflowError } from '../runtime/errors.js';
+import type { Logger } from '../runtime/logger.js';
+import { actorFailureOf, formatActorFailure } from './actor-failure.js';
+import { flagValue, parseArgs, type FlagSpec } from './cli-args.js';
+import { loadConfig } from './config.js';
+import { startDaemon, type Daemon } from './daemon.js';
+
+/** Flags of `tickflow run`. */
+export const RUN_FLAGS: readonly FlagSpec[] = [{ name: 'config', takesValue: true, help: 'YAML config file (feeds, strategy, risk, http, gateway, ...): see the README' }];
+
+/** What the command needs from its process (a test passes its own). */
+export interface RunPorts {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  /** Ends the process at once with `code` (the forced exit after the deadline). */
+  readonly exit: (code: number) => void;
+  /** Subscribes to a signal; returns the unsubscriber. */
+  readonly onSignal: (signal: NodeJS.Signals, handler: () => void) => () => void;
+}
+
+/** The process's own ports. */
+export const PROCESS_PORTS: RunPorts = {
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+  exit: (code) => process.exit(code),
+  onSignal: (signal, handler) => {
+    process.on(signal, handler);
+    return () => void process.off(signal, handler);
+  },
+};
+
+/** Paths pino removes from every log line. */
+const REDACT = ['token', '*.token', 'tokens', '*.tokens', 'password', '*.password', 'authorization', '*.authorization', 'req.headers.authorization', 'url', '*.url'];
+
+/** Runs the daemon until a signal; resolves with the exit code. */
+export async function runDaemonCommand(args: readonly string[], ports: RunPorts = PROCESS_PORTS): Promise<number> {
+  const parsed = parseArgs('run', args, RUN_FLAGS);
+  const file = flagValue(parsed, 'config');
+  if (file === undefined) throw new TickflowError('CLI_USAGE', 'tickflow run: --config <file> is required (see the README for an example)');
+  const config = loadConfig(file);
+  const logger = pino({ level: config.log.level, base: null, redact: { paths: REDACT, censor: redactValue } }) as unknown as Logger;
+  const daemon = await startDaemon(config, logger);
+  announce(daemon, ports.out);
+  const deadlineMs = Math.round(config.shutdown.deadline / 1000);
+  return new Promise<number>((resolve) => {
+    const unsubscribe: (() => void)[] = [];
+    let ending = false;
+    const finish = (code: number) => {
+      for (const u of unsubscribe) u();
+      resolve(code);
+    };
+    const shutdown = (why: string, code: number) => {
+      if (ending) return;
+      ending = true;
+      const forced = setTimeout(() => {
+        ports.err(`tickflow run: stop did not finish within shutdown.deadline (${deadlineMs} ms); exiting 70`);
+        ports.exit(70);
+      }, deadlineMs);
+      daemon
+        .stop(why)
+        .then(() => {
+          clearTimeout(forced);
+          ports.out(summary(daemon, why));
+          finish(code);
+        })
+        .catch((error: unknown) => {
+          clearTimeout(forced);
+          ports.err(`tickflow run: stopping failed: ${(error as Error).message}`);
+          finish(70);
+        });
+    };
+    unsubscribe.push(ports.onSignal('SIGTERM', () => shutdown('SIGTERM', 0)));
+    unsubscribe.push(ports.onSignal('SIGINT', () => shutdown('SIGINT', 0)));
+    unsubscribe.push(ports.onSignal('SIGHUP', () => logger.warn({ signal: 'SIGHUP' }, 'configuration reload is not built yet; restart the daemon to apply a new config')));
+    void daemon.terminated.then((ended) => {
+      if (ended.kind !== 'failed' || ending) return;
+      ports.err(`tickflow run: the engine failed: ${formatActorFailure(actorFailureOf(ended.error))}`);
+      shutdown('engine failed', 70);
+    });
+  });
+}
+
+function announce(daemon: Daemon, out: (line: string) => void): void {
+  out(`tickflow run: serving ${daemon.url} (/healthz, /readyz, /metrics, gateway at /ws)`);
+  if (daemon.generatedToken !== undefined) {
+    out(`gateway: no tokens configured, generated an operator token for this run: ${daemon.url.replace(/^http/, 'ws')}/ws?token=${daemon.generatedToken}`);
+  }
+}
+
+function summary(daemon: Daemon, why: string): string {
+  const feed = daemon.trading.handle.stats();
+  const gw = daemon.gateway.stats();
+  return [`tickflow run: stopped (${why})`, `records: ${feed.records.toLocaleString('en-US')} offered, ${feed.refusals} waits for room, ${feed.restarts} feed restarts`, `gateway: ${gw.connectionsTotal} connections`].join('\n');
+}
+
+/** Keeps a URL readable with its credentials removed; anything else becomes `[redacted]`. */
+function redactValue(value: unknown): unknown {
+  if (typeof value === 'string' && /^[a-z]+:\/\//i.test(value)) {
+    try {
+      const url = new URL(value);
+      if (url.username !== '' || url.password !== '') {
+        url.username = '';
+        url.password = '';
+      }
+      url.searchParams.delete('token');
+      return url.toString();
+    } catch {
+      return '[redacted]';
+    }
+  }
+  return '[redacted]';
+}

@@ -1,0 +1,154 @@
+/**
+ * `tickflow run` in process, with the process's signals and exit as test ports: a daemon on a
+ * local `serve-feed` serves `/healthz`, `/readyz` (ready once the feed is connected and the book
+ * valid), `/metrics` (Prometheus text with the default and engine metrics), and the gateway at
+ * `/ws` (a viewer subscribes to trades; an operator halts trading and the metrics show it);
+ * SIGTERM stops it in order and it exits 0; SIGHUP does not kill it. Bad configs exit 78 listing
+ * every bad path.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { main } from '../../../src/app/cli.js';
+import { runDaemonCommand, type RunPorts } from '../../../src/app/run-command.js';
+import { createFeedServer } from '../../../src/io/feed-server/feed-server.js';
+import { dataPath } from '../../support/data.js';
+import { readCapture, waitUntil, writeCapture } from '../feed-server/feed-test-client.js';
+
+const capture = dataPath('binance-spot/btcusdt_20240808.gz');
+const dir = mkdtempSync(join(tmpdir(), 'tickflow-run-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const VIEWER = 'viewer-token-0123456789';
+const OPERATOR = 'operator-token-0123456789';
+
+function config(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** Ports that record what the command does with its process. */
+function testPorts() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const handlers = new Map<string, () => void>();
+  const exits: number[] = [];
+  const ports: RunPorts = {
+    out: (l) => void out.push(l),
+    err: (l) => void err.push(l),
+    exit: (code) => void exits.push(code),
+    onSignal: (signal, handler) => {
+      handlers.set(signal, handler);
+      return () => void handlers.delete(signal);
+    },
+  };
+  return { ports, out, err, handlers, exits };
+}
+
+async function get(url: string): Promise<{ status: number; text: string }> {
+  const response = await fetch(url);
+  return { status: response.status, text: await response.text() };
+}
+
+describe.skipIf(capture === undefined)('tickflow run', () => {
+  it('serves health, readiness, metrics and the gateway on one port, and stops on SIGTERM with exit 0', async () => {
+    const cut = writeCapture(dir, 'btcusdt_cut.gz', readCapture(capture!).slice(0, 8_000));
+    const server = await createFeedServer({ data: [cut], port: 0, speed: 10, paused: true });
+    try {
+      const file = config(
+        'run.yaml',
+        `feeds:
+  - { venue: binance, url: "${server.url}", rest: "${server.restUrl}", symbols: [BTCUSDT], channels: [trade, bookTicker, depth], connectTimeout: 2s }
+bars: { spec: 1s }
+strategy: { name: ema-cross, params: { fast: 2, slow: 4, size: 0.01 } }
+instruments: [{ exchange: binance, symbol: BTCUSDT, priceIncrement: "0.01", sizeIncrement: "0.00001" }]
+http: { host: 127.0.0.1, port: 0 }
+gateway: { tokens: { viewer: ${VIEWER}, operator: ${OPERATOR} } }
+log: { level: silent }
+shutdown: { deadline: 5s }
+`,
+      );
+      const t = testPorts();
+      const running = runDaemonCommand(['--config', file], t.ports);
+      await waitUntil(() => t.out.some((l) => l.startsWith('tickflow run: serving ')), 5_000, 'the serving line');
+      const base = /serving (http:\/\/[^ ]+)/.exec(t.out[0]!)![1]!;
+      expect(await get(`${base}/healthz`)).toMatchObject({ status: 200 });
+      expect((await get(`${base}/readyz`)).status).toBe(503); // the replay has not started: no book yet
+      server.resume();
+      await waitFor(async () => (await get(`${base}/readyz`)).status === 200, 'ready');
+
+      // A viewer subscribes to trades and gets them with their topic.
+      const viewer = new WebSocket(`${base.replace('http', 'ws')}/ws?token=${VIEWER}`);
+      const frames: { topic?: string; op?: string }[] = [];
+      viewer.on('message', (data) => frames.push(JSON.parse(String(data)) as { topic?: string }));
+      await new Promise((resolve) => viewer.once('open', resolve));
+      viewer.send(JSON.stringify({ op: 'subscribe', topics: ['md.binance.BTCUSDT.trade'] }));
+      await waitUntil(() => frames.filter((f) => f.topic === 'md.binance.BTCUSDT.trade').length >= 5, 5_000, 'five trades');
+      // Commands need the operator token.
+      viewer.send(JSON.stringify({ op: 'killSwitch', id: 1 }));
+      await waitUntil(() => frames.some((f) => f.op === 'error'), 5_000, 'the refusal');
+
+      const operator = new WebSocket(`${base.replace('http', 'ws')}/ws`, { headers: { authorization: `Bearer ${OPERATOR}` } });
+      const results: { op?: string; ok?: boolean; detail?: string }[] = [];
+      operator.on('message', (data) => results.push(JSON.parse(String(data)) as { op?: string }));
+      await new Promise((resolve) => operator.once('open', resolve));
+      operator.send(JSON.stringify({ op: 'setTradingState', id: 7, state: 'HALTED', reason: 'test' }));
+      await waitUntil(() => results.some((r) => r.op === 'result'), 5_000, 'the command result');
+      expect(results.find((r) => r.op === 'result')).toMatchObject({ ok: true, detail: 'trading state HALTED' });
+      await waitFor(async () => /tickflow_trading_state\{state="HALTED"\} 1/.test((await get(`${base}/metrics`)).text), 'the halted state in the metrics');
+      const metrics = (await get(`${base}/metrics`)).text;
+      expect(metrics).toMatch(/tickflow_nodejs_eventloop_lag_seconds \d/);
+      expect(metrics).toMatch(/tickflow_feed_messages_total\{feed="binance-spot"\} [1-9]/);
+      expect(metrics).toMatch(/tickflow_actor_processed_total\{actor="pipeline\/market\/bars"\} [1-9]/);
+
+      // SIGHUP is not a stop; SIGTERM is.
+      t.handlers.get('SIGHUP')!();
+      expect((await get(`${base}/healthz`)).status).toBe(200);
+      const closed = new Promise<number>((resolve) => viewer.once('close', (code) => resolve(code)));
+      t.handlers.get('SIGTERM')!();
+      expect(await running).toBe(0);
+      expect(await closed).toBe(1001);
+      expect(t.exits).toEqual([]);
+      expect(t.err).toEqual([]);
+      expect(t.out.join('\n')).toMatch(/stopped \(SIGTERM\)\nrecords: [\d,]+ offered/);
+      expect(t.handlers.size).toBe(0);
+      await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+      operator.terminate();
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+});
+
+describe('tickflow run: configuration', () => {
+  it('exits 78 listing every bad path of the file', async () => {
+    const file = config('bad.yaml', 'feeds:\n  - { url: "http://nope", symbols: [] }\nhttp: { port: 70000 }\ngateway: { maxClients: 0 }\n');
+    const err: string[] = [];
+    expect(await main(['run', '--config', file], () => undefined, (l) => err.push(l))).toBe(78);
+    const text = err.join('\n');
+    for (const path of ['feeds.0.url', 'feeds.0.symbols', 'http.port', 'gateway.maxClients']) expect(text).toContain(path);
+  });
+
+  it('refuses to serve beyond loopback without tokens, and to run without a feed', async () => {
+    const err: string[] = [];
+    const file = config('open.yaml', 'feeds:\n  - { url: "ws://127.0.0.1:1", symbols: [BTCUSDT] }\nhttp: { host: 0.0.0.0, port: 0 }\n');
+    expect(await main(['run', '--config', file], () => undefined, (l) => err.push(l))).toBe(78);
+    expect(err.join('\n')).toContain('gateway.tokens: binding http.host 0.0.0.0 beyond loopback needs a viewer or operator token');
+    const none = config('none.yaml', 'http: { port: 0 }\n');
+    expect(await main(['run', '--config', none], () => undefined, (l) => err.push(l))).toBe(78);
+    expect(err.join('\n')).toContain('feeds: at least one feed is needed');
+    expect(await main(['run'], () => undefined, (l) => err.push(l))).toBe(64);
+  });
+});
+
+/** Polls an async condition every 50 ms until it holds, failing after 10 s with `what`. */
+async function waitFor(condition: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
