@@ -9,16 +9,14 @@
  * - The root supervisor giving up: exit 70 with the actor and its error.
  * - An invalid config exits 78 listing every bad path (`loadConfig`, then the cross-key checks).
  *
- * Logs are pino JSON on stdout at `log.level`, with secrets redacted (gateway tokens, passwords, and
- * credentials inside URLs). The lines meant for a person (where to connect, the summary) go to
- * `out`.
+ * Logs are pino JSON on stdout at `log.level` (human lines on a terminal), with secrets redacted
+ * (`daemon-logger.ts`). The lines meant for a person (where to connect, the summary) go to `out`.
  */
-import { pino } from 'pino';
 import { TickflowError } from '../runtime/errors.js';
-import type { Logger } from '../runtime/logger.js';
 import { actorFailureOf, formatActorFailure } from './actor-failure.js';
 import { flagValue, parseArgs, type FlagSpec } from './cli-args.js';
 import { loadConfig } from './config.js';
+import { createDaemonLogger } from './daemon-logger.js';
 import { startDaemon, type Daemon } from './daemon.js';
 
 /** Flags of `tickflow run`. */
@@ -45,16 +43,13 @@ export const PROCESS_PORTS: RunPorts = {
   },
 };
 
-/** Paths pino removes from every log line. */
-const REDACT = ['token', '*.token', 'tokens', '*.tokens', 'password', '*.password', 'authorization', '*.authorization', 'req.headers.authorization', 'url', '*.url'];
-
 /** Runs the daemon until a signal; resolves with the exit code. */
 export async function runDaemonCommand(args: readonly string[], ports: RunPorts = PROCESS_PORTS): Promise<number> {
   const parsed = parseArgs('run', args, RUN_FLAGS);
   const file = flagValue(parsed, 'config');
   if (file === undefined) throw new TickflowError('CLI_USAGE', 'tickflow run: --config <file> is required (see the README for an example)');
   const config = loadConfig(file);
-  const logger = pino({ level: config.log.level, base: null, redact: { paths: REDACT, censor: redactValue } }) as unknown as Logger;
+  const logger = createDaemonLogger({ level: config.log.level });
   const daemon = await startDaemon(config, logger);
   announce(daemon, ports.out);
   const deadlineMs = Math.round(config.shutdown.deadline / 1000);
@@ -107,22 +102,4 @@ function summary(daemon: Daemon, why: string): string {
   const feed = daemon.trading.handle.stats();
   const gw = daemon.gateway.stats();
   return [`tickflow run: stopped (${why})`, `records: ${feed.records.toLocaleString('en-US')} offered, ${feed.refusals} waits for room, ${feed.restarts} feed restarts`, `gateway: ${gw.connectionsTotal} connections`].join('\n');
-}
-
-/** Keeps a URL readable with its credentials removed; anything else becomes `[redacted]`. */
-function redactValue(value: unknown): unknown {
-  if (typeof value === 'string' && /^[a-z]+:\/\//i.test(value)) {
-    try {
-      const url = new URL(value);
-      if (url.username !== '' || url.password !== '') {
-        url.username = '';
-        url.password = '';
-      }
-      url.searchParams.delete('token');
-      return url.toString();
-    } catch {
-      return '[redacted]';
-    }
-  }
-  return '[redacted]';
 }
