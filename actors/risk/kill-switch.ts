@@ -12,6 +12,9 @@
  * - Limits are exclusive: reaching one trips. Comparisons are exact (cross-multiplied bigints).
  * - It never clears itself: a new day or a recovery does not re-arm trading; the operator does
  *   (`RiskGuard.setState`), which rebases the peak and the day start at the latest equity.
+ * - `reconfigure` (a config reload) replaces the limits only: the peak, the day start and the worst
+ *   drawdown are history, not configuration, and are kept, so a new limit is measured from the same
+ *   peak as the old one.
  */
 import { formatUnits, parseDecimal, pow10, type Decimal } from '../../src/model/money.js';
 import { reachesLimit } from './exact-compare.js';
@@ -37,10 +40,10 @@ function optionalDecimal(text: string | undefined): Decimal | undefined {
 /** Peak and day-start tracking of equity, with the configured limits. */
 export class KillSwitch {
   readonly quotePrecision: number;
-  private readonly maxDrawdown: Decimal | undefined;
-  private readonly maxDrawdownAmount: Decimal | undefined;
-  private readonly maxDailyLoss: Decimal | undefined;
-  private readonly maxDailyLossFraction: Decimal | undefined;
+  private maxDrawdown: Decimal | undefined;
+  private maxDrawdownAmount: Decimal | undefined;
+  private maxDailyLoss: Decimal | undefined;
+  private maxDailyLossFraction: Decimal | undefined;
   private peakEquity: bigint | undefined;
   private dayStartEquity: bigint | undefined;
   private day: number;
@@ -107,6 +110,21 @@ export class KillSwitch {
       return { reason: 'DAILY_LOSS', detail: `loss ${fmt(loss)} is at least ${fraction(this.maxDailyLossFraction)} of the UTC day's start equity ${fmt(start)}` };
     }
     return undefined;
+  }
+
+  /**
+   * Replaces the limits (`undefined`: none), keeping the peak, day start, last equity and worst
+   * drawdown. All four are parsed before any is set, so a throw leaves the old limits.
+   */
+  reconfigure(config: KillSwitchConfig | undefined): void {
+    const maxDrawdown = optionalDecimal(config?.maxDrawdown);
+    const maxDrawdownAmount = optionalDecimal(config?.maxDrawdownAmount);
+    const maxDailyLoss = optionalDecimal(config?.maxDailyLoss);
+    const maxDailyLossFraction = optionalDecimal(config?.maxDailyLossFraction);
+    this.maxDrawdown = maxDrawdown;
+    this.maxDrawdownAmount = maxDrawdownAmount;
+    this.maxDailyLoss = maxDailyLoss;
+    this.maxDailyLossFraction = maxDailyLossFraction;
   }
 
   /** Restarts peak and day-start tracking at the latest equity (the operator re-armed trading). */

@@ -59,6 +59,19 @@ export class RateWindow {
     else this.head = (this.head + 1) % this.maxEvents;
   }
 
+  /**
+   * A window with another limit holding this one's latest events, as many as it can hold (a risk
+   * reconfigure: approvals already made keep counting against the new limit; those outside the new
+   * interval leave at the next `count`). This window is left as it was.
+   */
+  resized(maxEvents: number, intervalUs: number): RateWindow {
+    const next = new RateWindow(maxEvents, intervalUs);
+    const keep = Math.min(this.size, maxEvents);
+    for (let i = this.size - keep; i < this.size; i++) next.times[i - (this.size - keep)] = this.times[(this.head + i) % this.maxEvents] as number;
+    next.size = keep;
+    return next;
+  }
+
   /** Forgets every event. */
   clear(): void {
     this.head = 0;

@@ -9,6 +9,14 @@
  * switch at every mark that moves it (so a dip between bar closes is seen), every bar close and
  * every fill, each O(1) (the portfolio keeps it current); a trading-state change (kill switch or operator) is
  * published on `risk.state`. Cancels always pass.
+ *
+ * Reconfigure (`risk_reconfigure`, a config reload): the guard's limits are replaced in one message,
+ * so the orders before it are checked against the old limits and those after it against the new,
+ * never a mix. The guard's state is kept (`RiskGuard.reconfigure`): trading state, a tripped kill
+ * switch (it stays tripped), rate window, equity peak; and the actor's own: open orders, positions,
+ * market view. The new kill-switch limits are then checked against the latest equity at once, so
+ * a tightened limit that is already reached trips now rather than at the next tick. A restart of
+ * the actor (none is expected: `trading` escalates) would start from the spawn config.
  */
 import type { Instrument } from '../../src/model/instrument.js';
 import { InstrumentKeys, instrumentKey } from '../../src/model/instrument-key.js';
@@ -57,7 +65,27 @@ export interface RiskStats {
   readonly stateEvents: readonly RiskStateEvent[];
 }
 
-export type RiskMessage = OrderRequest | CancelOrder | FillReport | OrderUpdate | SetTradingState | RiskStatsQuery | MarketRecord;
+/**
+ * Replaces the risk limits (a config reload). `risk` is validated at the edge, like the spawn
+ * config. Replies `ReconfigureResult`: `{ ok: true }` once the new limits are in force, or
+ * `{ ok: false, detail }` with the old ones kept.
+ */
+export interface RiskReconfigure {
+  readonly type: 'risk_reconfigure';
+  readonly risk: ResolvedRiskConfig;
+}
+
+/** The reply to a reconfigure message (risk or strategy). */
+export type ReconfigureResult = { readonly ok: true } | { readonly ok: false; readonly detail: string };
+
+/** Asks for the risk config in force (the spawn one, or the last reconfigure's); replies `ResolvedRiskConfig`. */
+export interface RiskConfigQuery {
+  readonly type: 'risk_config';
+}
+
+export type RiskMessage = OrderRequest | CancelOrder | FillReport | OrderUpdate | SetTradingState | RiskStatsQuery | RiskReconfigure | RiskConfigQuery | MarketRecord;
+
+const RECONFIGURED: ReconfigureResult = Object.freeze({ ok: true });
 
 interface RiskState {
   readonly config: RiskActorConfig;
@@ -142,6 +170,19 @@ export const riskActor = defineActor<RiskActorConfig, RiskState, RiskMessage>({
       }
       case 'risk_stats':
         ctx.reply({ state: state.guard.state, approved: state.guard.approved, denials: state.guard.denials(), stateEvents: state.guard.stateEvents() } satisfies RiskStats);
+        return state;
+      case 'risk_reconfigure':
+        try {
+          state.guard.reconfigure(message.risk);
+        } catch (error) {
+          ctx.reply({ ok: false, detail: `risk limits kept: ${(error as Error).message}` } satisfies ReconfigureResult);
+          return state;
+        }
+        feedEquity(state, ctx);
+        ctx.reply(RECONFIGURED);
+        return state;
+      case 'risk_config':
+        ctx.reply(state.guard.config);
         return state;
       default:
         return state; // other messages on `md` (the book actor's `book_snapshot`): not used here

@@ -21,6 +21,13 @@
  * The order's validity (grid, positive size) is the registry's business, checked apart.
  * Positions, open orders and limits are the order's instrument's (`instrumentKey(exchange,
  * symbol)`), never those of the same symbol on another exchange.
+ *
+ * `reconfigure(config)` (a config reload) swaps the limits in one step between two `check` calls,
+ * so no order is checked against half old, half new limits. What is state and not configuration
+ * is kept: the trading state (a kill switch that tripped stays tripped: only an operator re-arms
+ * it), the approvals in the rate window (they count against the new rate limit), the kill switch's
+ * peak and day-start equity (a new drawdown limit is measured from the same peak), the counts and
+ * the state events. `initialState` is the state at start and moves nothing at a reconfigure.
  */
 import type { Instrument } from '../../src/model/instrument.js';
 import { instrumentKey } from '../../src/model/instrument-key.js';
@@ -48,13 +55,15 @@ export interface RiskGuardOptions {
 
 /** Pre-trade checks, trading state and kill switch. One instance per risk actor. */
 export class RiskGuard {
-  readonly config: ResolvedRiskConfig;
+  private resolved: ResolvedRiskConfig;
   private current: TradingState;
   private readonly limitsByInstrument: Map<string, SymbolLimits>;
-  private readonly rate: RateWindow | undefined;
-  private readonly checkConfig: RiskCheckConfig;
-  private readonly checks: readonly RiskCheck[];
-  private readonly scratch: OrderCheckContext;
+  private rate: RateWindow | undefined;
+  private checkConfig: RiskCheckConfig;
+  // Every check the guard may run (`options.checks` or the built-in list), before filtering by config.
+  private readonly allChecks: readonly RiskCheck[];
+  private checks: readonly RiskCheck[];
+  private scratch: OrderCheckContext;
   private readonly killSwitch: KillSwitch;
   private readonly denialCounts: Record<RiskReason, number>;
   private approvedCount: number;
@@ -64,12 +73,13 @@ export class RiskGuard {
 
   constructor(config: ResolvedRiskConfig, options: RiskGuardOptions) {
     // Every field set here, in one order (one hidden class; `check` is on the hot path).
-    this.config = config;
+    this.resolved = config;
     this.current = config.initialState;
     this.limitsByInstrument = new Map();
     this.rate = config.orderRate === undefined ? undefined : new RateWindow(config.orderRate.maxOrders, config.orderRate.interval);
     this.checkConfig = prepareRiskCheckConfig(config);
-    this.checks = (options.checks ?? riskChecks).filter((c) => isRiskCheckEnabled(c, config));
+    this.allChecks = options.checks ?? riskChecks;
+    this.checks = this.allChecks.filter((c) => isRiskCheckEnabled(c, config));
     this.scratch = new OrderCheckContext(this.rate, config.referencePrice);
     this.killSwitch = new KillSwitch(config.killSwitch, options.quotePrecision);
     this.denialCounts = zeroDenials();
@@ -77,6 +87,41 @@ export class RiskGuard {
     this.events = [];
     this.retainEvents = options.retainEvents ?? 1000;
     this.eventCount = 0;
+  }
+
+  /** The config in force: the one given at construction, or the last `reconfigure`'s. */
+  get config(): ResolvedRiskConfig {
+    return this.resolved;
+  }
+
+  /**
+   * Replaces the limits with `config` (validated, as at construction), keeping the state that is
+   * not configuration (see the module comment). Everything is built before anything is set, so a
+   * throw leaves the guard with its old limits. A changed `orderRate` keeps the latest approvals
+   * (as many as the new limit holds); a removed one forgets them, a new one starts empty. The
+   * per-instrument limits are resolved again on each instrument's next order.
+   */
+  reconfigure(config: ResolvedRiskConfig): void {
+    const was = this.resolved.orderRate;
+    const now = config.orderRate;
+    const rate =
+      now === undefined
+        ? undefined
+        : this.rate === undefined
+          ? new RateWindow(now.maxOrders, now.interval)
+          : was !== undefined && was.maxOrders === now.maxOrders && was.interval === now.interval
+            ? this.rate
+            : this.rate.resized(now.maxOrders, now.interval);
+    const checkConfig = prepareRiskCheckConfig(config);
+    const checks = this.allChecks.filter((c) => isRiskCheckEnabled(c, config));
+    const scratch = new OrderCheckContext(rate, config.referencePrice);
+    this.killSwitch.reconfigure(config.killSwitch); // the last step that may throw; it sets all or nothing
+    this.resolved = config;
+    this.rate = rate;
+    this.checkConfig = checkConfig;
+    this.checks = checks;
+    this.scratch = scratch;
+    this.limitsByInstrument.clear();
   }
 
   /** The trading state now. */
@@ -127,7 +172,7 @@ export class RiskGuard {
   onEquity(equity: bigint, now: number): RiskStateEvent | undefined {
     const trip = this.killSwitch.onEquity(equity, now);
     if (trip === undefined) return undefined;
-    const to: TradingState = this.config.killSwitch?.action ?? 'HALTED';
+    const to: TradingState = this.resolved.killSwitch?.action ?? 'HALTED';
     if (restrictiveness(this.current) >= restrictiveness(to)) return undefined;
     return this.transition(to, trip.reason, trip.detail, 'kill_switch', now);
   }
@@ -170,7 +215,7 @@ export class RiskGuard {
   private limitsFor(key: string, order: NewOrder): SymbolLimits {
     let limits = this.limitsByInstrument.get(key);
     if (limits === undefined) {
-      limits = resolveSymbolLimits(this.config, order.exchange, order.symbol);
+      limits = resolveSymbolLimits(this.resolved, order.exchange, order.symbol);
       this.limitsByInstrument.set(key, limits);
     }
     return limits;

@@ -19,6 +19,7 @@ export const benchEveryTrade = defineStrategy({
   name: 'bench-every-trade',
   description: 'benchmark only: flips the target between +size and -size on every trade',
   params: BenchEveryTradeParams,
+  initParams: [], // `size` is read at every trade: a reconfigure changes it at once
   init: () => null,
   onTrade(_s, trade, api) {
     const size = api.params.size;

@@ -14,7 +14,7 @@ import type { Trade, TradeBar } from '../../src/model/records.js';
 import { defineActor, type ActorDefinition, type ConfigSchema } from '../../src/runtime/actor.js';
 import { TickflowError } from '../../src/runtime/errors.js';
 import type { StrategyApi, StrategyConfig, StrategyMessage } from './strategy-api.js';
-import { StrategyRunner, type StrategyHandlers } from './strategy-runner.js';
+import { StrategyRunner, type ParamRules, type StrategyHandlers } from './strategy-runner.js';
 
 /** A strategy's parameter schema: a zod object whose fields carry their defaults. */
 export type ParamsSchema = z.ZodObject;
@@ -29,6 +29,14 @@ export interface StrategySpec<Schema extends ParamsSchema, S> {
   /** One line, for CLI help. */
   readonly description?: string;
   readonly params: Schema;
+  /**
+   * The params `init` reads: what each instrument's state (its indicators) is built from, such as
+   * periods and seeding. A reconfigure (`strategy_reconfigure`) that changes one is refused: states
+   * already built would not follow it, and rebuilding them would throw their warm-up away; a
+   * restart applies it. The other params are read through `api.params` and take effect at the next
+   * handler call. Absent: every param, the safe reading for a strategy that does not say.
+   */
+  readonly initParams?: readonly (keyof z.output<Schema> & string)[];
   init(params: z.output<Schema>): S;
   onBar?(state: S, bar: TradeBar, api: StrategyApi<z.output<Schema>>): S | void;
   onTrade?(state: S, trade: Trade, api: StrategyApi<z.output<Schema>>): S | void;
@@ -56,6 +64,8 @@ export interface StrategyDefinition<Schema extends ParamsSchema = ParamsSchema>
   extends ActorDefinition<StrategyConfigInput<Schema> | undefined, StrategyRunner, StrategyMessage> {
   readonly params: Schema;
   readonly description: string;
+  /** The params `init` reads (`StrategySpec.initParams`, every param when the spec says none): a change of one needs a restart. */
+  readonly initParams: readonly string[];
   /** Record types it is fed. */
   readonly inputs: readonly ('trade_bar' | 'trade')[];
 }
@@ -83,6 +93,11 @@ const segment = z.string().regex(/^[^.\s]+$/, 'must be one topic segment (no dot
  * decision equal to the target published before the failure is no signal and a different one is
  * one. (Were targets reset, a re-warmed 0 after a published +size would equal the initial 0, emit
  * nothing, and leave the position open.) A new actor (a fresh spawn) starts from scratch.
+ *
+ * Reconfigure (`strategy_reconfigure`, see `strategy-api.ts`): params are validated by the same
+ * schema as at spawn and swapped between two messages; indicator state is kept, so a change of a
+ * param `init` reads (`initParams`) is refused with a detail naming it (a restart applies it). The
+ * params in force survive a restart of the actor.
  */
 export function defineStrategy<Schema extends ParamsSchema, S>(spec: StrategySpec<Schema, S>): StrategyDefinition<Schema> {
   const inputs: ('trade_bar' | 'trade')[] = [];
@@ -100,12 +115,22 @@ export function defineStrategy<Schema extends ParamsSchema, S>(spec: StrategySpe
     .strict()
     .prefault({});
   const handlers = spec as StrategyHandlers;
+  const initParams: readonly string[] = spec.initParams ?? Object.keys(spec.params.shape);
+  const paramsSchema = spec.params.strict();
+  const rules: ParamRules = {
+    initParams,
+    parse(input) {
+      const result = paramsSchema.safeParse(input ?? {});
+      if (result.success) return { ok: true, params: result.data };
+      return { ok: false, detail: `invalid parameters for strategy ${spec.name}:\n${z.prettifyError(result.error)}` };
+    },
+  };
   const actor = defineActor<StrategyConfigInput<Schema> | undefined, StrategyRunner, StrategyMessage>({
     name: spec.name,
     config: validated(spec.name, schema),
     // The kernel types a definition's config once, as what spawn is given; `parse` above has
     // already turned it into the validated `StrategyConfig`.
-    init: (config, ctx) => new StrategyRunner(handlers, config as unknown as StrategyConfig, ctx),
+    init: (config, ctx) => new StrategyRunner(handlers, config as unknown as StrategyConfig, ctx, rules),
     onStart(runner, ctx) {
       for (const prefix of runner.subscriptions(inputs)) ctx.subscribe(prefix);
       for (const prefix of runner.execSubscriptions()) ctx.subscribe(prefix);
@@ -119,7 +144,7 @@ export function defineStrategy<Schema extends ParamsSchema, S>(spec: StrategySpe
       runner.carryOver(ctx.self);
     },
   });
-  return { ...actor, params: spec.params, description: spec.description ?? '', inputs };
+  return { ...actor, params: spec.params, description: spec.description ?? '', initParams, inputs };
 }
 
 /** Wraps a zod schema as a kernel `ConfigSchema` whose failures are `CONFIG_INVALID` naming every bad path. */

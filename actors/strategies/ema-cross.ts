@@ -27,11 +27,15 @@ export const EmaCrossParams = z
  * then the first cross upward. Nothing is emitted before warm-up ends.
  *
  * Restart: targets are kept, indicators re-warm (see `defineStrategy`).
+ *
+ * Reconfigure: `size` and `longOnly` are read at every bar and change at once; `fast`, `slow` and
+ * `seed` build the EMAs (`initParams`), so a change of them is refused and needs a restart.
  */
 export const emaCross = defineStrategy({
   name: 'ema-cross',
   description: 'EMA crossover on closed bars: long while fast > slow, short (or flat) while fast < slow',
   params: EmaCrossParams,
+  initParams: ['fast', 'slow', 'seed'],
   init: (p) => ({ fast: new EMA(p.fast, { seed: p.seed }), slow: new EMA(p.slow, { seed: p.seed }) }),
   onBar(s, bar, api) {
     const fast = s.fast.update(bar.close);

@@ -28,11 +28,15 @@ export const MeanReversionParams = z.object({
  * the last published target (`api.currentTarget`), which a restart keeps: a restarted instance
  * still exits a position entered before it failed. A flat window (`sd = 0`) never enters. Each
  * change of target is one signal; nothing is emitted before warm-up ends.
+ *
+ * Reconfigure: `k` and `size` change at once; `period` sizes the windows (`initParams`), so a change
+ * of it is refused and needs a restart.
  */
 export const meanReversion = defineStrategy({
   name: 'mean-reversion',
   description: 'enters against a close beyond k rolling standard deviations of the mean, exits at the mean',
   params: MeanReversionParams,
+  initParams: ['period'],
   init: (p) => ({ mean: new SMA(p.period), sd: new RollingStdDev(p.period) }),
   onBar(s, bar, api) {
     const c = bar.close;

@@ -52,7 +52,10 @@ export type TargetOptions = OrderTypeOptions | ExecutionOptions;
  * record); they are as of the last such message the actor handled, and survive its restarts.
  */
 export interface StrategyApi<P> {
-  /** The validated parameters, defaults filled in. */
+  /**
+   * The validated parameters, defaults filled in. A `strategy_reconfigure` replaces them between two
+   * messages: the next handler call reads the new values (read them here, not once in `init`).
+   */
   readonly params: P;
   /** Engine time, integer microseconds (the record's receive time during a replay). */
   now(): number;
@@ -105,8 +108,31 @@ export interface StrategyStats {
 }
 
 /**
- * What a strategy actor receives: market records and book snapshots from the bus, execution's fills
- * and order updates, and the inspection request.
+ * Replaces the strategy's params (a config reload): `params` as written (defaults apply), validated
+ * by the strategy's schema. Replies `StrategyReconfigureResult`: `{ ok: true }` once the next
+ * handler call sees them; `{ ok: false, detail }`, the old params kept, when the schema refuses them
+ * or when one of the params `init` reads changed (see `StrategySpec.initParams`: those need a
+ * restart). Indicator state, targets and counters are kept.
  */
-export type StrategyMessage = MarketRecord | BookSnapshot | FillReport | OrderUpdate | StrategyStatsRequest;
+export interface StrategyReconfigure {
+  readonly type: 'strategy_reconfigure';
+  readonly params: unknown;
+}
+
+/** The reply to `strategy_reconfigure`. */
+export type StrategyReconfigureResult = { readonly ok: true } | { readonly ok: false; readonly detail: string };
+
+/** Asks for the params in force; the strategy replies them (validated, defaults filled in). */
+export interface StrategyParamsRequest {
+  readonly type: 'strategy_params';
+}
+
+/** The params request, ready to `ask`. */
+export const STRATEGY_PARAMS: StrategyParamsRequest = Object.freeze({ type: 'strategy_params' });
+
+/**
+ * What a strategy actor receives: market records and book snapshots from the bus, execution's fills
+ * and order updates, the inspection requests and the reconfigure message.
+ */
+export type StrategyMessage = MarketRecord | BookSnapshot | FillReport | OrderUpdate | StrategyStatsRequest | StrategyReconfigure | StrategyParamsRequest;
 

@@ -4,6 +4,7 @@
  * in place (the actor's state is this one object) so the per-record path allocates nothing but the
  * `TargetPosition` it publishes.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { FillReport, OrderUpdate } from '../execution/execution-messages.js';
 import type { Fill } from '../../src/model/fill.js';
 import { instrumentKey, parseInstrumentKey } from '../../src/model/instrument-key.js';
@@ -16,7 +17,7 @@ import type { ActorContext, ActorRef } from '../../src/runtime/actor.js';
 import { TickflowError } from '../../src/runtime/errors.js';
 import { BookView } from './book-view.js';
 import { ExecutionView } from './execution-view.js';
-import type { StrategyApi, StrategyConfig, StrategyMessage, StrategyStats, TargetOptions } from './strategy-api.js';
+import type { StrategyApi, StrategyConfig, StrategyMessage, StrategyReconfigureResult, StrategyStats, TargetOptions } from './strategy-api.js';
 
 /** The spec's handlers with their types erased (the runner is not generic, to stay monomorphic). */
 export interface StrategyHandlers {
@@ -26,6 +27,14 @@ export interface StrategyHandlers {
   onTrade?(state: unknown, trade: Trade, api: StrategyApi<unknown>): unknown;
   onFill?(state: unknown, fill: Fill, api: StrategyApi<unknown>): unknown;
   onOrder?(state: unknown, order: Order, api: StrategyApi<unknown>): unknown;
+}
+
+/** How a reconfigure's params are checked (`defineStrategy` builds it from the spec). */
+export interface ParamRules {
+  /** The params `init` reads: a change of one is refused. */
+  readonly initParams: readonly string[];
+  /** Validates params as written by the strategy's schema (strict, defaults filled in). */
+  parse(input: unknown): { readonly ok: true; readonly params: unknown } | { readonly ok: false; readonly detail: string };
 }
 
 type OrderType = 'market' | 'limit';
@@ -74,6 +83,8 @@ class Instrument {
  * order change).
  */
 interface Carried {
+  /** The params in force (a reconfigure's, which the spawn config does not have). */
+  readonly params: unknown;
   readonly signals: number;
   readonly bars: number;
   readonly trades: number;
@@ -85,10 +96,14 @@ interface Carried {
 // actor's entry goes with it.
 const carried = new WeakMap<ActorRef<never>, Carried>();
 
+const RECONFIGURED: StrategyReconfigureResult = Object.freeze({ ok: true });
+
 /** A strategy instance's state and its handler API. */
 export class StrategyRunner implements StrategyApi<unknown> {
-  readonly params: unknown;
+  // Replaced by a reconfigure; handlers read it through the API at each call.
+  params: unknown;
   private readonly handlers: StrategyHandlers;
+  private readonly rules: ParamRules | undefined;
   private readonly config: StrategyConfig;
   private readonly ctx: ActorContext<StrategyMessage>;
   private readonly name: string;
@@ -109,9 +124,11 @@ export class StrategyRunner implements StrategyApi<unknown> {
   private bars: number;
   private trades: number;
 
-  constructor(handlers: StrategyHandlers, config: StrategyConfig, ctx: ActorContext<StrategyMessage>) {
+  /** `rules` absent: reconfigures are refused (a runner built outside `defineStrategy`). */
+  constructor(handlers: StrategyHandlers, config: StrategyConfig, ctx: ActorContext<StrategyMessage>, rules?: ParamRules) {
     this.params = config.params;
     this.handlers = handlers;
+    this.rules = rules;
     this.config = config;
     this.ctx = ctx;
     // The actor's name, not its path: client order ids start with it, so they stay short (venues
@@ -187,6 +204,12 @@ export class StrategyRunner implements StrategyApi<unknown> {
         return;
       case 'strategy_stats':
         this.ctx.reply(this.stats());
+        return;
+      case 'strategy_params':
+        this.ctx.reply(this.params);
+        return;
+      case 'strategy_reconfigure':
+        this.ctx.reply(this.reconfigure(message.params));
         return;
       default:
         return;
@@ -285,6 +308,26 @@ export class StrategyRunner implements StrategyApi<unknown> {
     return { strategy: this.name, signals: this.signals, bars: this.bars, trades: this.trades, targets };
   }
 
+  /**
+   * Validates `input` and makes it the params of the next handler call, or refuses with the old
+   * params kept: when the schema refuses it, or when a param `init` reads changed (instrument states
+   * are built from those; a restart applies them). Instrument states, targets and counters are kept.
+   */
+  reconfigure(input: unknown): StrategyReconfigureResult {
+    if (this.rules === undefined) return { ok: false, detail: `strategy ${this.handlers.name} cannot be reconfigured` };
+    const parsed = this.rules.parse(input);
+    if (!parsed.ok) return parsed;
+    const before = this.params as Readonly<Record<string, unknown>>;
+    const after = parsed.params as Readonly<Record<string, unknown>>;
+    const changed = this.rules.initParams.filter((key) => !isDeepStrictEqual(before[key], after[key]));
+    if (changed.length > 0) {
+      const what = changed.map((key) => `${key} (${JSON.stringify(before[key])} -> ${JSON.stringify(after[key])})`).join(', ');
+      return { ok: false, detail: `strategy ${this.handlers.name}: ${what} read by init() to build each instrument's state (its indicators); a restart applies a change, params kept` };
+    }
+    this.params = after;
+    return RECONFIGURED;
+  }
+
   /** Keeps the last targets and counters for the next incarnation of the actor `self`. */
   carryOver(self: ActorRef<never>): void {
     const targets: Carried['targets'][number][] = [];
@@ -295,10 +338,11 @@ export class StrategyRunner implements StrategyApi<unknown> {
         }
       }
     }
-    carried.set(self, { signals: this.signals, bars: this.bars, trades: this.trades, targets, execution: this.execution });
+    carried.set(self, { params: this.params, signals: this.signals, bars: this.bars, trades: this.trades, targets, execution: this.execution });
   }
 
   private restore(kept: Carried): void {
+    this.params = kept.params;
     this.signals = kept.signals;
     this.bars = kept.bars;
     this.trades = kept.trades;

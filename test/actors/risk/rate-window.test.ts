@@ -39,3 +39,19 @@ describe('RateWindow', () => {
     );
   });
 });
+
+describe('RateWindow.resized', () => {
+  it('keeps the latest events, as many as the new limit holds, and counts them on the new interval', () => {
+    const w = new RateWindow(3, 1_000);
+    w.record(0);
+    w.record(10);
+    w.record(20);
+    const wider = w.resized(5, 2_000);
+    expect(wider.count(1_500)).toBe(3); // all three still inside the 2,000 µs window
+    const narrower = w.resized(2, 100);
+    expect(narrower.count(20)).toBe(2); // the two latest
+    expect(narrower.count(111)).toBe(1); // 10 left at 110, on the new interval
+    expect(narrower.count(120)).toBe(0);
+    expect(w.count(20)).toBe(3); // the original is left as it was
+  });
+});

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ExecutionSnapshot } from '../../../actors/execution/orders/execution-actor.js';
 import type { CancelOrder, FillReport, OrderDenied, OrderRequest, OrderUpdate } from '../../../actors/execution/execution-messages.js';
 import type { PaperVenueStats } from '../../../actors/execution/venues/paper/paper-venue-actor.js';
-import { riskActor, type RiskMessage, type RiskStats } from '../../../actors/risk/risk-actor.js';
-import { parseRiskConfig } from '../../../actors/risk/risk-config.js';
+import { riskActor, type ReconfigureResult, type RiskMessage, type RiskStats } from '../../../actors/risk/risk-actor.js';
+import { parseRiskConfig, type ResolvedRiskConfig } from '../../../actors/risk/risk-config.js';
 import type { RiskStateEvent } from '../../../actors/risk/trading-state.js';
 import { applyOrderEvent, createOrder, type NewOrder, type Order, type OrderEvent, type OrderSide } from '../../../src/model/order.js';
 import type { MarketRecord, Trade, TradeBar } from '../../../src/model/records.js';
@@ -343,5 +343,78 @@ describe('risk actor: equity between bars', () => {
     expect(r.states.map((s) => s.message)).toEqual([
       { type: 'risk_state', from: 'ACTIVE', to: 'HALTED', reason: 'MAX_DRAWDOWN', detail: expect.stringContaining('55.00'), source: 'kill_switch', ts: T0 + MINUTE + 20 * SECOND },
     ]);
+  });
+});
+
+describe('risk actor: reconfigure', () => {
+  async function reconfigure(r: ReturnType<typeof rig>, raw: unknown, at = r.clock.now()): Promise<ReconfigureResult> {
+    r.clock.advanceTo(at);
+    const reply = r.riskRef.ask<ReconfigureResult>({ type: 'risk_reconfigure', risk: parseRiskConfig(raw) });
+    r.system.runUntilIdle();
+    return reply;
+  }
+  const outcomes = (r: ReturnType<typeof rig>) => seen(r.execution).map(([, , why]) => why ?? 'approved');
+  const buyFill = (ts: number): FillReport => ({
+    type: 'fill_report',
+    fill: { clientOrderId: 'f1', exchange: 'x', symbol: 'BTC', side: 'buy', quantity: 10_000n, price: 10_000n, fee: 0n, liquidity: 'taker', ts },
+    position: 10_000n,
+  });
+
+  it('checks the orders before it against the old limits and the next order against the new ones', async () => {
+    const r = rig({ maxOrderQuantity: '2' });
+    r.send(request('buy', 1_500n));
+    expect(await reconfigure(r, { maxOrderQuantity: '1' })).toEqual({ ok: true });
+    r.send(request('buy', 1_500n));
+    r.send(request('buy', 900n));
+    expect(outcomes(r)).toEqual(['approved', 'MAX_ORDER_QUANTITY', 'approved']);
+    const inForce = r.riskRef.ask<ResolvedRiskConfig>({ type: 'risk_config' });
+    r.system.runUntilIdle();
+    expect((await inForce).maxOrderQuantity).toBe('1');
+  });
+
+  it('keeps the approvals in the rate window and the open orders: they count against the new limits', async () => {
+    const r = rig({ orderRate: { maxOrders: 2, interval: '10s' }, maxPosition: '1.5' });
+    r.send(request('buy', 1_000n), T0); // open: 1 BTC long, one approval at T0
+    expect(await reconfigure(r, { orderRate: { maxOrders: 2, interval: '20s' }, maxPosition: '2.5' }, T0 + SECOND)).toEqual({ ok: true });
+    r.send(request('buy', 1_000n), T0 + 12 * SECOND); // worst case 2 < 2.5; second approval in 20 s
+    r.send(request('buy', 100n), T0 + 13 * SECOND); // the approval at T0 is still inside the new 20 s window
+    r.send(request('buy', 600n), T0 + 21 * SECOND); // T0 left the window; the open 2 + 0.6 reaches 2.5
+    expect(outcomes(r)).toEqual(['approved', 'approved', 'ORDER_RATE', 'MAX_POSITION']);
+  });
+
+  it('leaves a tripped kill switch tripped under looser limits: only an operator re-arms trading', async () => {
+    const r = rig({ killSwitch: { maxDrawdownAmount: '100' } });
+    r.publish(bar(T0 + MINUTE, 100));
+    r.send(buyFill(T0 + MINUTE));
+    r.publish(bar(T0 + 2 * MINUTE, 90)); // a drawdown of 100: tripped
+    expect(await reconfigure(r, { killSwitch: { maxDrawdownAmount: '1000' } })).toEqual({ ok: true });
+    r.send(request('buy', 1n));
+    expect(outcomes(r)).toEqual(['TRADING_HALTED']);
+    const stats = await r.stats();
+    expect(stats.state).toBe('HALTED');
+    expect(stats.stateEvents).toHaveLength(1);
+  });
+
+  it('measures a new drawdown limit from the peak seen before it, and trips at once when it is already reached', async () => {
+    const r = rig({ killSwitch: { maxDrawdownAmount: '100' } });
+    r.publish(bar(T0 + MINUTE, 100));
+    r.send(buyFill(T0 + MINUTE));
+    r.publish(bar(T0 + 2 * MINUTE, 95)); // 50 below the peak of 100,000: under 100
+    expect(r.states).toEqual([]);
+    expect(await reconfigure(r, { killSwitch: { maxDrawdownAmount: '40' } }, T0 + 2 * MINUTE + SECOND)).toEqual({ ok: true });
+    expect(r.states.map((s) => s.message)).toEqual([
+      { type: 'risk_state', from: 'ACTIVE', to: 'HALTED', reason: 'MAX_DRAWDOWN', detail: expect.stringContaining('50.00 from peak 100000.00'), source: 'kill_switch', ts: T0 + 2 * MINUTE + SECOND },
+    ]);
+  });
+
+  it('refuses a config it cannot build and keeps the old limits', async () => {
+    const r = rig({ maxOrderQuantity: '2' });
+    // Past validation (a caller's bug): a rate window of no orders cannot be built.
+    const broken = { ...parseRiskConfig({ maxOrderQuantity: '1' }), orderRate: { maxOrders: 0, interval: SECOND } };
+    const reply = r.riskRef.ask<ReconfigureResult>({ type: 'risk_reconfigure', risk: broken });
+    r.system.runUntilIdle();
+    expect(await reply).toEqual({ ok: false, detail: expect.stringContaining('maxEvents must be a whole number >= 1') });
+    r.send(request('buy', 1_500n));
+    expect(outcomes(r)).toEqual(['approved']);
   });
 });

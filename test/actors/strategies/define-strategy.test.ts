@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SMA } from '../../../actors/indicators/sma.js';
 import { defineStrategy, type StrategyConfigInput, type StrategyDefinition } from '../../../actors/strategies/define-strategy.js';
-import { STRATEGY_STATS, type StrategyStats } from '../../../actors/strategies/strategy-api.js';
+import { STRATEGY_PARAMS, STRATEGY_STATS, type StrategyReconfigure, type StrategyReconfigureResult, type StrategyStats } from '../../../actors/strategies/strategy-api.js';
 import { topicOf, type MarketRecord, type Trade, type TradeBar } from '../../../src/model/records.js';
 import type { TargetPosition } from '../../../src/model/signal.js';
 import { defineActor } from '../../../src/runtime/actor.js';
@@ -214,5 +214,72 @@ describe('defineStrategy', () => {
 
   it('refuses a strategy without handlers', () => {
     expect(() => defineStrategy({ name: 'idle', params: z.object({}), init: () => null })).toThrow(/neither onBar nor onTrade/);
+  });
+});
+
+describe('defineStrategy: reconfigure', () => {
+  // The README example with its init param declared: `period` builds the SMA, `size` is read per bar.
+  const sized = defineStrategy({
+    name: 'sized',
+    params: z.object({ period: z.number().int().positive().default(2), size: z.number().positive().default(1) }),
+    initParams: ['period'],
+    init: (p) => ({ sma: new SMA(p.period) }),
+    onBar(s, bar, api) {
+      const mean = s.sma.update(bar.close);
+      if (mean === undefined) return;
+      api.target(bar.symbol, bar.close > mean ? api.params.size : 0);
+    },
+  });
+  const reconfigure = (h: ReturnType<typeof harness>, params: unknown) =>
+    askNow<StrategyReconfigureResult>(h.system, h.system.lookup('strategy')!, { type: 'strategy_reconfigure', params } satisfies StrategyReconfigure);
+  const paramsOf = (h: ReturnType<typeof harness>) => askNow<unknown>(h.system, h.system.lookup('strategy')!, STRATEGY_PARAMS);
+
+  it('swaps the params for the next handler call and keeps the warm indicators', async () => {
+    const h = harness(sized, { params: { period: 2, size: 1 } });
+    h.feed([bar(10, 1), bar(11, 2)]);
+    expect(await reconfigure(h, { period: 2, size: 3 })).toEqual({ ok: true });
+    // The SMA is still warm: bar 3 decides at once (a fresh one would be warming up), with the new size.
+    h.feed([bar(12, 3)]);
+    expect(h.pins()).toEqual([['BTCUSDT', 2, 1], ['BTCUSDT', 3, 3]]);
+    expect(await paramsOf(h)).toEqual({ period: 2, size: 3 });
+  });
+
+  it('refuses params the schema refuses, naming them, and keeps the old ones', async () => {
+    const h = harness(sized, { params: { period: 2, size: 1 } });
+    expect(await reconfigure(h, { period: 2, size: -1 })).toEqual({ ok: false, detail: expect.stringMatching(/invalid parameters for strategy sized:[\s\S]*size/) });
+    expect(await reconfigure(h, { period: 2, sizes: 3 })).toEqual({ ok: false, detail: expect.stringContaining('sizes') });
+    h.feed([bar(10, 1), bar(11, 2)]);
+    expect(h.pins()).toEqual([['BTCUSDT', 2, 1]]);
+    expect(await paramsOf(h)).toEqual({ period: 2, size: 1 });
+  });
+
+  it('refuses a change of a param init reads (a restart applies it), and takes every param as one when the spec names none', async () => {
+    const h = harness(sized, { params: { period: 2, size: 1 } });
+    expect(await reconfigure(h, { period: 5, size: 3 })).toEqual({ ok: false, detail: expect.stringContaining('period (2 -> 5) read by init()') });
+    expect(await paramsOf(h)).toEqual({ period: 2, size: 1 });
+    expect(sized.initParams).toEqual(['period']);
+    expect(smaTrend.initParams).toEqual(['period', 'size']);
+    const undeclared = harness(smaTrend, { params: { period: 2, size: 1 } });
+    expect(await reconfigure(undeclared, { period: 2, size: 3 })).toEqual({ ok: false, detail: expect.stringContaining('size (1 -> 3)') });
+  });
+
+  it('keeps reconfigured params across a restart', async () => {
+    const flaky = defineStrategy({
+      name: 'flaky-sized',
+      params: z.object({ size: z.number().positive().default(1) }),
+      initParams: [],
+      init: () => null,
+      onBar(_s, b, api) {
+        if (b.close < 0) throw new Error('poison bar');
+        api.target(b.symbol, api.params.size);
+      },
+    });
+    const h = harness(flaky);
+    h.feed([bar(1, 1)]);
+    expect(await reconfigure(h, { size: 4 })).toEqual({ ok: true });
+    h.feed([bar(-1, 2)]);
+    expect(countersOf(h.system, 'strategy').restarts).toBe(1);
+    h.feed([bar(1, 3)]);
+    expect(h.pins()).toEqual([['BTCUSDT', 1, 1], ['BTCUSDT', 3, 4]]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emaCross } from '../../../actors/strategies/ema-cross.js';
-import { STRATEGY_STATS, type StrategyStats } from '../../../actors/strategies/strategy-api.js';
+import { STRATEGY_PARAMS, STRATEGY_STATS, type StrategyReconfigureResult, type StrategyStats } from '../../../actors/strategies/strategy-api.js';
 import { topicOf, type TradeBar } from '../../../src/model/records.js';
 import type { TargetPosition } from '../../../src/model/signal.js';
 import { defineActor } from '../../../src/runtime/actor.js';
@@ -100,5 +100,20 @@ describe('ema-cross', () => {
   it('refuses fast >= slow at spawn', () => {
     const system = createActorSystem({ clock: new SimulatedClock(0) });
     expect(() => system.spawn(emaCross, { config: { params: { fast: 30, slow: 10 } } })).toThrow(/fast must be less than slow/);
+  });
+});
+
+describe('ema-cross: reconfigure', () => {
+  it('takes a new size and longOnly at once; fast, slow and seed build the EMAs and need a restart', async () => {
+    expect(emaCross.initParams).toEqual(['fast', 'slow', 'seed']);
+    const clock = new SimulatedClock(0);
+    const system = createActorSystem({ clock });
+    const ref = system.spawn(emaCross, { name: 'ema', config: { params: { fast: 2, slow: 3, size: 1 } } });
+    const ask = (params: unknown) => askNow<StrategyReconfigureResult>(system, ref, { type: 'strategy_reconfigure', params });
+    expect(await ask({ fast: 2, slow: 3, size: 0.5, longOnly: true })).toEqual({ ok: true });
+    for (const changed of [{ fast: 1 }, { slow: 4 }, { seed: 'first' }]) {
+      expect(await ask({ fast: 2, slow: 3, size: 0.5, ...changed })).toEqual({ ok: false, detail: expect.stringContaining(`${Object.keys(changed)[0]} (`) });
+    }
+    expect(await askNow(system, ref, STRATEGY_PARAMS)).toEqual({ fast: 2, slow: 3, size: 0.5, seed: 'sma', longOnly: true });
   });
 });
