@@ -149,6 +149,7 @@ export type { GatewayStats } from './io/gateway/gateway-stats.js';
 export { generateToken } from './io/gateway/token-check.js';
 export { ownOrigins } from './io/gateway/origin-check.js';
 export { createHttpServer } from './io/http/http-server.js';
+export { createDashboard } from './io/dashboard/dashboard.js';
 export type { HttpServer } from './io/http/http-server.js';
 export { createEngineMetrics } from './io/metrics/engine-metrics.js';
 export type { EngineMetrics } from './io/metrics/engine-metrics.js';

@@ -21,6 +21,7 @@
 import { TickflowError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import type { Termination } from '../runtime/actor-system.js';
+import { createDashboard } from '../io/dashboard/dashboard.js';
 import { createGateway, type Gateway } from '../io/gateway/gateway.js';
 import type { CommandResult, GatewayCommands } from '../io/gateway/gateway-commands.js';
 import { ownOrigins } from '../io/gateway/origin-check.js';
@@ -33,6 +34,7 @@ import type { BinanceFeed } from '../../streams/live/binance-feed.js';
 import type { FallbackFeed } from '../../streams/live/fallback-feed.js';
 import { busForwarder } from './bus-forwarder.js';
 import type { TickflowConfig } from './config.js';
+import { createConfigReloader, type ReloadOutcome } from './config-reload.js';
 import { daemonConfigProblems } from './daemon-config.js';
 import { EngineViews } from './daemon-views.js';
 import { startLiveTrading, type LiveTrading, type LiveTradingRequest } from './live-trading.js';
@@ -54,6 +56,11 @@ export interface Daemon {
   readonly terminated: Promise<Termination>;
   /** Stops everything in order (see the module comment); idempotent. */
   stop(reason: string): Promise<void>;
+  /**
+   * Applies what of `config` can change while running (risk limits, the strategy's reloadable
+   * params), all or nothing, and says what needs a restart (`config-reload.ts`). One at a time.
+   */
+  reload(config: TickflowConfig): Promise<ReloadOutcome>;
 }
 
 /** Starts the daemon. Throws `CONFIG_INVALID` listing every cross-key problem of the config. */
@@ -85,6 +92,16 @@ export async function startDaemon(config: TickflowConfig, logger: Logger): Promi
       ready: () => ({ checks: [feedCheck(trading), ...(views?.checks(feedConfig.channels.includes('depth')) ?? [{ name: 'engine', ok: false, detail: 'starting' }])] }),
       metrics: () => metrics.metrics(),
     },
+    dashboard: createDashboard({
+      tokens,
+      status: () => ({
+        actors: trading?.system.inspect() ?? [],
+        checks: [feedCheck(trading), ...(views?.checks(feedConfig.channels.includes('depth')) ?? [])],
+        feed: trading?.handle.stats(),
+        execution: views?.execution,
+        risk: views?.risk,
+      }),
+    }),
     upgrade: (req, socket, head) => {
       if (gateway === undefined) socket.destroy();
       else gateway.handleUpgrade(req, socket, head);
@@ -110,6 +127,7 @@ export async function startDaemon(config: TickflowConfig, logger: Logger): Promi
   views.start(1000);
   const running = trading;
   const liveGateway = gateway;
+  const reloader = createConfigReloader(running.pipeline, config, { timeout: ASK_TIMEOUT_US });
   let stopping: Promise<void> | undefined;
   const stop = async (reason: string): Promise<void> => {
     logger.info({ reason }, 'stopping');
@@ -125,6 +143,7 @@ export async function startDaemon(config: TickflowConfig, logger: Logger): Promi
     generatedToken,
     terminated: running.system.terminated,
     stop: (reason) => (stopping ??= stop(reason)),
+    reload: (next) => reloader.reload(next),
   };
 }
 

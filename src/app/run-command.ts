@@ -4,18 +4,21 @@
  * - SIGTERM, SIGINT: stop in order (gateway, HTTP, engine: intake closed, mailboxes drained, last
  *   bar flushed), print a summary, exit 0; if that takes longer than `shutdown.deadline`, exit 70
  *   at once saying what was still running (a service manager then restarts a clean process).
- * - SIGHUP: configuration reload is not built yet; the signal is logged and ignored rather than
- *   left to its default, which would kill the daemon.
+ * - SIGHUP: re-reads the config file and applies what can change while running (risk limits, the
+ *   strategy's reloadable params), all or nothing (`config-reload.ts`); what changed and what needs
+ *   a restart are logged. An invalid file changes nothing: the daemon keeps its running config and
+ *   logs every bad path (`logger.error` with `paths` and `problems`, and a line on `err`).
  * - The root supervisor giving up: exit 70 with the actor and its error.
  * - An invalid config exits 78 listing every bad path (`loadConfig`, then the cross-key checks).
  *
  * Logs are pino JSON on stdout at `log.level` (human lines on a terminal), with secrets redacted
  * (`daemon-logger.ts`). The lines meant for a person (where to connect, the summary) go to `out`.
  */
-import { TickflowError } from '../runtime/errors.js';
+import { isTickflowError, TickflowError } from '../runtime/errors.js';
+import type { Logger } from '../runtime/logger.js';
 import { actorFailureOf, formatActorFailure } from './actor-failure.js';
 import { flagValue, parseArgs, type FlagSpec } from './cli-args.js';
-import { loadConfig } from './config.js';
+import { loadConfig, type TickflowConfig } from './config.js';
 import { createDaemonLogger } from './daemon-logger.js';
 import { startDaemon, type Daemon } from './daemon.js';
 
@@ -30,6 +33,10 @@ export interface RunPorts {
   readonly exit: (code: number) => void;
   /** Subscribes to a signal; returns the unsubscriber. */
   readonly onSignal: (signal: NodeJS.Signals, handler: () => void) => () => void;
+  /** The logger (a test captures the lines); absent, `createDaemonLogger` at `log.level`. */
+  readonly logger?: Logger;
+  /** Told the daemon once it runs (a test reaches its actors). */
+  readonly started?: (daemon: Daemon) => void;
 }
 
 /** The process's own ports. */
@@ -49,8 +56,9 @@ export async function runDaemonCommand(args: readonly string[], ports: RunPorts 
   const file = flagValue(parsed, 'config');
   if (file === undefined) throw new TickflowError('CLI_USAGE', 'tickflow run: --config <file> is required (see the README for an example)');
   const config = loadConfig(file);
-  const logger = createDaemonLogger({ level: config.log.level });
+  const logger = ports.logger ?? createDaemonLogger({ level: config.log.level });
   const daemon = await startDaemon(config, logger);
+  ports.started?.(daemon);
   announce(daemon, ports.out);
   const deadlineMs = Math.round(config.shutdown.deadline / 1000);
   return new Promise<number>((resolve) => {
@@ -82,7 +90,11 @@ export async function runDaemonCommand(args: readonly string[], ports: RunPorts 
     };
     unsubscribe.push(ports.onSignal('SIGTERM', () => shutdown('SIGTERM', 0)));
     unsubscribe.push(ports.onSignal('SIGINT', () => shutdown('SIGINT', 0)));
-    unsubscribe.push(ports.onSignal('SIGHUP', () => logger.warn({ signal: 'SIGHUP' }, 'configuration reload is not built yet; restart the daemon to apply a new config')));
+    unsubscribe.push(
+      ports.onSignal('SIGHUP', () => {
+        if (!ending) reloadOnHangup(file, daemon, logger, ports);
+      }),
+    );
     void daemon.terminated.then((ended) => {
       if (ended.kind !== 'failed' || ending) return;
       ports.err(`tickflow run: the engine failed: ${formatActorFailure(actorFailureOf(ended.error))}`);
@@ -96,10 +108,51 @@ function announce(daemon: Daemon, out: (line: string) => void): void {
   if (daemon.generatedToken !== undefined) {
     out(`gateway: no tokens configured, generated an operator token for this run: ${daemon.url.replace(/^http/, 'ws')}/ws?token=${daemon.generatedToken}`);
   }
+  out(`dashboard: ${daemon.url}/?token=${daemon.generatedToken ?? '<your gateway token>'}`);
 }
 
 function summary(daemon: Daemon, why: string): string {
   const feed = daemon.trading.handle.stats();
   const gw = daemon.gateway.stats();
   return [`tickflow run: stopped (${why})`, `records: ${feed.records.toLocaleString('en-US')} offered, ${feed.refusals} waits for room, ${feed.restarts} feed restarts`, `gateway: ${gw.connectionsTotal} connections`].join('\n');
+}
+
+/**
+ * SIGHUP: re-reads `file` (with the `TICKFLOW_*` overrides, as at start) and has the daemon apply
+ * it. An invalid file, or one the daemon refuses, changes nothing; every bad path is logged.
+ */
+function reloadOnHangup(file: string, daemon: Daemon, logger: Logger, ports: RunPorts): void {
+  let next: TickflowConfig;
+  try {
+    next = loadConfig(file);
+  } catch (error) {
+    // A schema failure lists its paths (one `path: message` line each after the first); an unreadable
+    // file or bad YAML is one message.
+    const message = (error as Error).message;
+    const listed = isTickflowError(error, 'CONFIG_INVALID') && Array.isArray(error.context['paths']);
+    const problems = listed ? message.split('\n').slice(1).map((l) => l.trim()).filter((l) => l !== '') : [message];
+    refused(logger, ports, file, listed ? ((error as TickflowError).context['paths'] as string[]) : [], problems);
+    return;
+  }
+  daemon.reload(next).then(
+    (outcome) => {
+      if (!outcome.ok) return refused(logger, ports, file, outcome.problems.map(pathOf), outcome.problems, outcome.needsRestart);
+      logger.info({ signal: 'SIGHUP', file, applied: outcome.applied, needsRestart: outcome.needsRestart }, 'configuration reloaded');
+      const applied = outcome.applied.length === 0 ? 'nothing to apply' : `applied ${outcome.applied.join(', ')}`;
+      const restart = outcome.needsRestart.length === 0 ? '' : `; needs a restart (not applied): ${outcome.needsRestart.join(', ')}`;
+      ports.out(`tickflow run: config reloaded (${file}): ${applied}${restart}`);
+    },
+    (error: unknown) => refused(logger, ports, file, [], [(error as Error).message]),
+  );
+}
+
+function refused(logger: Logger, ports: RunPorts, file: string, paths: readonly string[], problems: readonly string[], needsRestart: readonly string[] = []): void {
+  logger.error({ signal: 'SIGHUP', file, paths, problems, needsRestart }, 'configuration reload refused; the running config is kept');
+  ports.err(`tickflow run: config reload refused (${file}), running config kept:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+}
+
+/** The path of a `path: message` line. */
+function pathOf(problem: string): string {
+  const colon = problem.indexOf(':');
+  return colon < 0 ? problem : problem.slice(0, colon);
 }
