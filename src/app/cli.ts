@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `tickflow` command line. Commands: `backtest` (a recording in, a deterministic report out),
- * `start` (a backtest on the built-in simulated market: what `npm start` runs), `serve-feed` (a local
+ * `start` (the daemon paper trading the built-in simulated market, served in process: what
+ * `npm start` runs, see `start-command.ts`), `serve-feed` (a local
  * exchange replaying captures in Binance's protocol, until SIGINT or SIGTERM), `record` (a live
  * Binance feed to a journal and raw captures, see `record-command.ts`), `run` (the daemon, see
  * `run-command.ts`), `strategies`
@@ -13,8 +14,8 @@
  * Every error message says what was wrong and what would be right.
  */
 import { pino } from 'pino';
-import { existsSync, realpathSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MAKER_FEE, DEFAULT_TAKER_FEE } from '../../actors/execution/venues/paper/paper-venue-config.js';
 import { listStrategies } from '../../actors/strategies/strategies.js';
@@ -31,6 +32,7 @@ import { FAILURE_FILE, formatSummary, writeFailure, writeReport } from './report
 import { runServeFeed } from '../io/feed-server/serve-feed-command.js';
 import { PROCESS_PORTS, runDaemonCommand } from './run-command.js';
 import { runRecord } from './record-command.js';
+import { runStart, START_FLAGS } from './start-command.js';
 
 const BACKTEST_FLAGS: readonly FlagSpec[] = [
   { name: 'data', takesValue: true, repeatable: true, help: 'recording to replay, path[@SYMBOL]' },
@@ -43,11 +45,6 @@ const BACKTEST_FLAGS: readonly FlagSpec[] = [
   { name: 'config', takesValue: true, help: 'YAML config file' },
   { name: 'out', takesValue: true, help: 'output directory for report.json, fills.csv, orders.csv, stats.json' },
   { name: 'simulated', takesValue: false, help: 'replay the built-in simulated market instead of files' },
-];
-
-const START_FLAGS: readonly FlagSpec[] = [
-  { name: 'config', takesValue: true, help: 'YAML config file (default config/default.yaml)' },
-  { name: 'out', takesValue: true, help: 'output directory (default out/simulated)' },
 ];
 
 const SERVE_FEED_FLAGS: readonly FlagSpec[] = [
@@ -78,7 +75,8 @@ const USAGE = `tickflow: actor-model stream processing for market data
 
 usage:
   tickflow backtest --data <file[@SYMBOL]> [--data ...] --strategy <name> --out <dir> [flags]
-  tickflow start [--config <file>] [--out <dir>]     backtest on the built-in simulated market
+  tickflow start [--port <n>] [--speed <f>] [--config <file>]  the daemon paper trading the simulated market (npm start)
+  tickflow backtest --simulated [--config <file>] --out <dir>  a backtest of the simulated market
   tickflow serve-feed [--data <capture> ...] [flags]  a local exchange replaying captures in Binance's protocol
   tickflow record --url <ws-url> --symbols <list> --out <dir> [--raw] [flags]  record a live Binance feed
   tickflow run --config <file>                        the daemon: paper trading on a live feed, HTTP, gateway
@@ -87,6 +85,9 @@ usage:
 
 backtest flags:
 ${flagHelp(BACKTEST_FLAGS)}
+
+start flags (runs until SIGINT or SIGTERM; no server or data needed):
+${flagHelp(START_FLAGS.filter((f) => f.name !== 'out'))}
 
 serve-feed flags (runs until SIGINT or SIGTERM):
 ${flagHelp(SERVE_FEED_FLAGS)}
@@ -104,7 +105,7 @@ export async function main(argv: readonly string[], out: (line: string) => void 
       case 'backtest':
         return await backtestCommand(rest, out, err);
       case 'start':
-        return await startCommand(rest, out, err);
+        return await runStart(rest, { ...PROCESS_PORTS, out, err });
       case 'serve-feed': {
         const parsed = parseArgs('serve-feed', rest, SERVE_FEED_FLAGS);
         const flag = (name: string) => flagValue(parsed, name);
@@ -154,14 +155,6 @@ async function backtestCommand(args: readonly string[], out: (line: string) => v
   }
   const input: BacktestInput = simulated ? { kind: 'simulated' } : { kind: 'files', data, format: flagValue(parsed, 'format'), symbol: flagValue(parsed, 'symbol') };
   return run(input, config, parsed.values.get('set') ?? [], outDir, out, err);
-}
-
-async function startCommand(args: readonly string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
-  const parsed = parseArgs('start', args, START_FLAGS);
-  const configFile = flagValue(parsed, 'config') ?? defaultConfigFile();
-  const config = loadConfig(configFile);
-  out(`tickflow start: backtest of ${config.strategy.name} on the built-in simulated market (${config.simulated.records.toLocaleString('en-US')} records, seed ${config.seed})`);
-  return run({ kind: 'simulated' }, config, [], flagValue(parsed, 'out') ?? 'out/simulated', out, err);
 }
 
 async function run(input: BacktestInput, config: TickflowConfig, sets: readonly string[], outDir: string, out: (line: string) => void, err: (line: string) => void): Promise<number> {
@@ -228,14 +221,6 @@ function describeStrategies(): string {
   return listStrategies()
     .map((s) => [`${s.name}: ${s.description}`, ...s.params.map((p) => `  --set ${p.key}=<${p.type}>  default ${JSON.stringify(p.default)}  ${p.description ?? ''}`)].join('\n'))
     .join('\n\n');
-}
-
-function defaultConfigFile(): string | undefined {
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (const candidate of [resolve('config/default.yaml'), resolve(here, '../../../config/default.yaml')]) {
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
 }
 
 /** Maps an error to its exit code (sysexits). */

@@ -13,6 +13,8 @@
  *
  * Logs are pino JSON on stdout at `log.level` (human lines on a terminal), with secrets redacted
  * (`daemon-logger.ts`). The lines meant for a person (where to connect, the summary) go to `out`.
+ * `runDaemon` is the same run with the config already built: `tickflow start` (`start-command.ts`)
+ * uses it with its in-process simulated feed.
  */
 import { isTickflowError, TickflowError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
@@ -50,16 +52,42 @@ export const PROCESS_PORTS: RunPorts = {
   },
 };
 
-/** Runs the daemon until a signal; resolves with the exit code. */
+/** Runs the daemon of the config file until a signal; resolves with the exit code. */
 export async function runDaemonCommand(args: readonly string[], ports: RunPorts = PROCESS_PORTS): Promise<number> {
   const parsed = parseArgs('run', args, RUN_FLAGS);
   const file = flagValue(parsed, 'config');
   if (file === undefined) throw new TickflowError('CLI_USAGE', 'tickflow run: --config <file> is required (see the README for an example)');
-  const config = loadConfig(file);
+  return runDaemon({ name: 'tickflow run', config: loadConfig(file), source: file, reload: () => loadConfig(file) }, ports);
+}
+
+/**
+ * A daemon run as a command sees it: the config already loaded, how SIGHUP gets the next one, and
+ * what the command owns besides the daemon (`tickflow start`'s in-process feed server).
+ */
+export interface DaemonRun {
+  /** Prefix of the printed lines (`tickflow run`). */
+  readonly name: string;
+  readonly config: TickflowConfig;
+  /** Where the config came from, named in the reload lines (a file). */
+  readonly source: string;
+  /** The config again on SIGHUP (re-read and re-validated); a throw refuses the reload. */
+  readonly reload: () => TickflowConfig;
+  /** Lines printed once the daemon runs: `intro` before where to connect, `notes` after. */
+  readonly intro?: readonly string[];
+  readonly notes?: readonly string[];
+  /** Stopped after the daemon, within the shutdown deadline; its lines join the summary. */
+  readonly afterStop?: () => Promise<readonly string[]>;
+}
+
+/** Runs `run.config`'s daemon until a signal (see the file comment); resolves with the exit code. */
+export async function runDaemon(run: DaemonRun, ports: RunPorts = PROCESS_PORTS): Promise<number> {
+  const { name, config } = run;
   const logger = ports.logger ?? createDaemonLogger({ level: config.log.level });
   const daemon = await startDaemon(config, logger);
   ports.started?.(daemon);
-  announce(daemon, ports.out);
+  for (const line of run.intro ?? []) ports.out(line);
+  announce(name, daemon, ports.out);
+  for (const note of run.notes ?? []) ports.out(note);
   const deadlineMs = Math.round(config.shutdown.deadline / 1000);
   return new Promise<number>((resolve) => {
     const unsubscribe: (() => void)[] = [];
@@ -72,19 +100,20 @@ export async function runDaemonCommand(args: readonly string[], ports: RunPorts 
       if (ending) return;
       ending = true;
       const forced = setTimeout(() => {
-        ports.err(`tickflow run: stop did not finish within shutdown.deadline (${deadlineMs} ms); exiting 70`);
+        ports.err(`${name}: stop did not finish within shutdown.deadline (${deadlineMs} ms); exiting 70`);
         ports.exit(70);
       }, deadlineMs);
       daemon
         .stop(why)
-        .then(() => {
+        .then(async () => {
+          const extra = (await run.afterStop?.()) ?? [];
           clearTimeout(forced);
-          ports.out(summary(daemon, why));
+          ports.out([summary(name, daemon, why), ...extra].join('\n'));
           finish(code);
         })
         .catch((error: unknown) => {
           clearTimeout(forced);
-          ports.err(`tickflow run: stopping failed: ${(error as Error).message}`);
+          ports.err(`${name}: stopping failed: ${(error as Error).message}`);
           finish(70);
         });
     };
@@ -92,63 +121,65 @@ export async function runDaemonCommand(args: readonly string[], ports: RunPorts 
     unsubscribe.push(ports.onSignal('SIGINT', () => shutdown('SIGINT', 0)));
     unsubscribe.push(
       ports.onSignal('SIGHUP', () => {
-        if (!ending) reloadOnHangup(file, daemon, logger, ports);
+        if (!ending) reloadOnHangup(run, daemon, logger, ports);
       }),
     );
     void daemon.terminated.then((ended) => {
       if (ended.kind !== 'failed' || ending) return;
-      ports.err(`tickflow run: the engine failed: ${formatActorFailure(actorFailureOf(ended.error))}`);
+      ports.err(`${name}: the engine failed: ${formatActorFailure(actorFailureOf(ended.error))}`);
       shutdown('engine failed', 70);
     });
   });
 }
 
-function announce(daemon: Daemon, out: (line: string) => void): void {
-  out(`tickflow run: serving ${daemon.url} (/healthz, /readyz, /metrics, gateway at /ws)`);
+function announce(name: string, daemon: Daemon, out: (line: string) => void): void {
+  out(`${name}: serving ${daemon.url} (/healthz, /readyz, /metrics, gateway at /ws)`);
   if (daemon.generatedToken !== undefined) {
     out(`gateway: no tokens configured, generated an operator token for this run: ${daemon.url.replace(/^http/, 'ws')}/ws?token=${daemon.generatedToken}`);
   }
   out(`dashboard: ${daemon.url}/?token=${daemon.generatedToken ?? '<your gateway token>'}`);
 }
 
-function summary(daemon: Daemon, why: string): string {
+function summary(name: string, daemon: Daemon, why: string): string {
   const feed = daemon.trading.handle.stats();
   const gw = daemon.gateway.stats();
-  return [`tickflow run: stopped (${why})`, `records: ${feed.records.toLocaleString('en-US')} offered, ${feed.refusals} waits for room, ${feed.restarts} feed restarts`, `gateway: ${gw.connectionsTotal} connections`].join('\n');
+  return [`${name}: stopped (${why})`, `records: ${feed.records.toLocaleString('en-US')} offered, ${feed.refusals} waits for room, ${feed.restarts} feed restarts`, `gateway: ${gw.connectionsTotal} connections`].join('\n');
 }
 
 /**
- * SIGHUP: re-reads `file` (with the `TICKFLOW_*` overrides, as at start) and has the daemon apply
- * it. An invalid file, or one the daemon refuses, changes nothing; every bad path is logged.
+ * SIGHUP: re-reads the config (`run.reload`: the file with the `TICKFLOW_*` overrides, as at start)
+ * and has the daemon apply it. An invalid file, or one the daemon refuses, changes nothing; every
+ * bad path is logged.
  */
-function reloadOnHangup(file: string, daemon: Daemon, logger: Logger, ports: RunPorts): void {
+function reloadOnHangup(run: DaemonRun, daemon: Daemon, logger: Logger, ports: RunPorts): void {
+  const { name, source: file } = run;
   let next: TickflowConfig;
   try {
-    next = loadConfig(file);
+    next = run.reload();
   } catch (error) {
     // A schema failure lists its paths (one `path: message` line each after the first); an unreadable
     // file or bad YAML is one message.
     const message = (error as Error).message;
     const listed = isTickflowError(error, 'CONFIG_INVALID') && Array.isArray(error.context['paths']);
     const problems = listed ? message.split('\n').slice(1).map((l) => l.trim()).filter((l) => l !== '') : [message];
-    refused(logger, ports, file, listed ? ((error as TickflowError).context['paths'] as string[]) : [], problems);
+    refused(name, logger, ports, file, listed ? ((error as TickflowError).context['paths'] as string[]) : [], problems);
     return;
   }
   daemon.reload(next).then(
     (outcome) => {
-      if (!outcome.ok) return refused(logger, ports, file, outcome.problems.map(pathOf), outcome.problems, outcome.needsRestart);
+      if (!outcome.ok) return refused(name, logger, ports, file, outcome.problems.map(pathOf), outcome.problems, outcome.needsRestart);
       logger.info({ signal: 'SIGHUP', file, applied: outcome.applied, needsRestart: outcome.needsRestart }, 'configuration reloaded');
       const applied = outcome.applied.length === 0 ? 'nothing to apply' : `applied ${outcome.applied.join(', ')}`;
       const restart = outcome.needsRestart.length === 0 ? '' : `; needs a restart (not applied): ${outcome.needsRestart.join(', ')}`;
-      ports.out(`tickflow run: config reloaded (${file}): ${applied}${restart}`);
+      ports.out(`${name}: config reloaded (${file}): ${applied}${restart}`);
     },
-    (error: unknown) => refused(logger, ports, file, [], [(error as Error).message]),
+    (error: unknown) => refused(name, logger, ports, file, [], [(error as Error).message]),
   );
 }
 
-function refused(logger: Logger, ports: RunPorts, file: string, paths: readonly string[], problems: readonly string[], needsRestart: readonly string[] = []): void {
+function refused(name: string, logger: Logger, ports: RunPorts, file: string, paths: readonly string[], problems: readonly string[], needsRestart: readonly string[] = []): void {
   logger.error({ signal: 'SIGHUP', file, paths, problems, needsRestart }, 'configuration reload refused; the running config is kept');
-  ports.err(`tickflow run: config reload refused (${file}), running config kept:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  ports.err(`${name}: config reload refused (${file}), running config kept:\n${problems.map((p) => `  ${p}`).join('\n')}`);
 }
 
 /** The path of a `path: message` line. */

@@ -1,5 +1,6 @@
 /**
- * Golden reports: `report.json` of a few runs on the shared recordings (and of `tickflow start`),
+ * Golden reports: `report.json` of a few runs on the shared recordings (and of the simulated market
+ * with the default config, the backtest `npm start` ran before it became the daemon),
  * committed under `test/golden/<name>/report.json`, so later work (the hot-path issue above all)
  * can prove it changed no result. A run must reproduce its file byte for byte, except input paths,
  * which are written relative to the data folder. A deliberate change of results regenerates them:
@@ -85,8 +86,8 @@ async function check(name: string, args: readonly string[]): Promise<void> {
 }
 
 describe('golden reports', () => {
-  it('reproduces the default simulated run (tickflow start)', async () => {
-    await check('simulated-start', ['start']);
+  it('reproduces the default simulated run (tickflow backtest --simulated)', async () => {
+    await check('simulated-start', ['backtest', '--simulated', '--config', resolve('config/default.yaml')]);
   });
 
   for (const run of RUNS) {
