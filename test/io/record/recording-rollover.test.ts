@@ -13,7 +13,7 @@ describe.skipIf(!capturePath)('startRecording across rollovers (btcusdt_20240808
   it('taps only the arbitrated connection: the raw file still replays to the journal', async () => {
     const server = await rig.server();
     const recording = rig.record(server, join(rig.tmp, 'rollover'), { maxConnectionAgeMs: 250, rolloverLeadMs: 100 });
-    await waitUntil(() => recording.records >= 8_000 && recording.feed.stats.rollovers >= 2, 8_000, `two rollovers (feed ${JSON.stringify(summary(recording.feed))})`);
+    await waitUntil(() => recording.records >= 8_000 && recording.feed.stats.rollovers >= 2, 20_000, `two rollovers (feed ${JSON.stringify(summary(recording.feed))})`);
     const result = await recording.stop();
     // The connections overlapped (the arbiter dropped duplicates), and none of it reached the files.
     expect(result.feed).toMatchObject({ reconnects: 0, gaps: 0, rolloversUnmatched: 0, snapshots: 1 });
