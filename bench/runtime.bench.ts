@@ -11,7 +11,9 @@
  * with `receive` alone is measured too (the "receive per message" rows).
  * The runtime runs on the live dispatcher (a source offering under admission control, awaiting
  * `whenRoom()` when refused) and on the simulated one (driven synchronously by `runUntilIdle()`, as
- * a backtest runs it).
+ * a backtest runs it). One more row runs the simulated chain with sampled tracing on (a trace sink,
+ * one offer in `TRACE_EVERY` traced through the four actors, as the daemon's `metrics.traceEvery`
+ * does), beside the same chain untraced: the ratio is what tracing costs.
  *
  * Method: all contenders run in one process, interleaved in rounds (`interleave` in harness.ts):
  * 3 warm-up rounds, then 7 measured rounds (5 with `--quick`), each round running every contender
@@ -25,6 +27,7 @@ import { Subject, map } from 'rxjs';
 import { defineActor, type ActorContext, type ActorRef } from '../src/runtime/actor.js';
 import { createActorSystem } from '../src/runtime/actor-system.js';
 import { SimulatedClock } from '../src/runtime/clock.js';
+import { Trace, type TraceSink } from '../src/runtime/trace.js';
 import { interleave, quick, report, row, type ContenderTimings } from './harness.js';
 
 const N = quick ? 200_000 : 1_000_000;
@@ -32,6 +35,8 @@ const CAPACITY = 1024;
 const ROUNDS = quick ? 5 : 7;
 const WARMUP = 3;
 const expectedSum = (N * (N - 1)) / 2 + 4 * N;
+/** One offer in this many is traced in the tracing row (the daemon's default `metrics.traceEvery`). */
+const TRACE_EVERY = 1000;
 
 /**
  * (a) Four stages of preallocated ring buffers, drained in a loop once per microtask.
@@ -211,6 +216,25 @@ function runtimeSimulated(batched: boolean): number {
   return result;
 }
 
+/** `runtimeSimulated(true)` with a trace sink and one offer in `TRACE_EVERY` traced; checks every hop arrived. */
+function runtimeSimulatedTraced(): number {
+  let hops = 0;
+  const sink: TraceSink = { hop: () => void hops++ };
+  const system = createActorSystem({ clock: new SimulatedClock(0), traceSink: sink });
+  let result = 0;
+  const head = chain(system, (sum) => (result = sum), true);
+  const offer = (i: number): boolean => (i % TRACE_EVERY === 0 ? system.offerTraced(head as never, i, new Trace(i, 0)) : system.offer(head as never, i));
+  for (let i = 0; i < N; i++) {
+    if (!offer(i)) {
+      system.runUntilIdle();
+      if (!offer(i)) throw new Error(`runtime simulated traced: offer ${i} refused after runUntilIdle()`);
+    }
+  }
+  system.runUntilIdle();
+  if (hops !== 4 * Math.ceil(N / TRACE_EVERY)) throw new Error(`runtime simulated traced: ${hops} hops, expected ${4 * Math.ceil(N / TRACE_EVERY)}`);
+  return result;
+}
+
 function checkSum(name: string): (result: unknown) => void {
   return (result) => {
     if (result !== expectedSum) throw new Error(`${name}: sum ${String(result)} != ${expectedSum}`);
@@ -224,6 +248,7 @@ const LIVE = 'runtime 4-actor chain (live dispatcher)';
 const SIM = 'runtime 4-actor chain (simulated dispatcher)';
 const LIVE_PM = 'runtime 4-actor chain, receive per message (live dispatcher)';
 const SIM_PM = 'runtime 4-actor chain, receive per message (simulated dispatcher)';
+const SIM_TRACED = `runtime 4-actor chain, 1 in ${TRACE_EVERY} traced (simulated) vs untraced`;
 
 function perRound(t: ContenderTimings): string {
   const ms = (xs: readonly number[]) => xs.map((x) => (x * 1000).toFixed(1)).join(' ');
@@ -241,6 +266,7 @@ async function main(): Promise<void> {
     { name: SIM, run: () => runtimeSimulated(true) },
     { name: LIVE_PM, run: () => runtimeLive(false) },
     { name: SIM_PM, run: () => runtimeSimulated(false) },
+    { name: SIM_TRACED, run: runtimeSimulatedTraced },
   ].map((c) => ({ ...c, check: checkSum(c.name) }));
   const timings = await interleave(contenders, ROUNDS, WARMUP);
   const byName = new Map(timings.map((t) => [t.name, t]));
@@ -255,6 +281,7 @@ async function main(): Promise<void> {
     row(`${SIM}, wall`, 'M msg/s', wallRate(SIM), wallRate(RING)),
     row(LIVE_PM, 'M msg/s', cpuRate(LIVE_PM), cpuRate(RING)),
     row(SIM_PM, 'M msg/s', cpuRate(SIM_PM), cpuRate(RING)),
+    row(SIM_TRACED, 'M msg/s', cpuRate(SIM_TRACED), cpuRate(SIM)),
     row(RX, 'M msg/s', cpuRate(RX), cpuRate(RING)),
     row(RING, 'M msg/s', cpuRate(RING), cpuRate(RING)),
     row(TIGHT, 'M msg/s', cpuRate(TIGHT), cpuRate(RING)),

@@ -18,6 +18,8 @@ export { noBackoff } from './runtime/backoff.js';
 export type { BackoffPolicy } from './runtime/backoff.js';
 export type { DeadLetter, DeadLetterReason } from './runtime/dead-letters.js';
 export type { ActorSnapshot } from './runtime/inspection.js';
+export { MAX_TRACE_DEPTH, Trace } from './runtime/trace.js';
+export type { TraceSink } from './runtime/trace.js';
 export { createRandom } from './runtime/random.js';
 export type { Random } from './runtime/random.js';
 export { TickflowError, isTickflowError } from './runtime/errors.js';

@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { venueConfigSchema } from '../../actors/execution/venues/venues.js';
 import { DEFAULT_BAR_GRACE } from '../../actors/bars/bars-actor.js';
 import { RiskConfig } from '../../actors/risk/risk-config.js';
-import { FeedConfig, GatewayConfig, HttpConfig, PersistenceConfig, ShutdownConfig } from './daemon-config.js';
+import { FeedConfig, GatewayConfig, HttpConfig, MetricsConfig, PersistenceConfig, ShutdownConfig } from './daemon-config.js';
 import { durationSchema, durationTextSchema, microsecondsSchema } from '../model/duration.js';
 import { TickflowError } from '../runtime/errors.js';
 
@@ -112,6 +112,7 @@ export const TickflowConfig = z.strictObject({
   gateway: GatewayConfig.prefault({}),
   persistence: PersistenceConfig.prefault({}),
   shutdown: ShutdownConfig.prefault({}),
+  metrics: MetricsConfig.prefault({}),
 });
 export type TickflowConfig = z.output<typeof TickflowConfig>;
 

@@ -10,6 +10,7 @@
  * gateway: { tokens: { viewer: "...", operator: "..." }, maxPayload: 65536, maxClients: 100 }
  * persistence: { store: journal, dir: ./data }
  * shutdown: { deadline: 10s }
+ * metrics: { traceEvery: 1000 }
  * ```
  *
  * Rules that involve more than one key (a non-loopback bind needs tokens) are checked by
@@ -76,6 +77,15 @@ export const PersistenceConfig = z.strictObject({
 /** Graceful stop: everything must be drained and flushed within `deadline`, else the exit is forced (non-zero). */
 export const ShutdownConfig = z.strictObject({
   deadline: durationSchema().prefault('10s'),
+});
+
+/**
+ * `/metrics` settings. `traceEvery`: one live record in this many is traced through the pipeline
+ * for the per-hop and end-to-end latency histograms (`latency-sink.ts`); 0 turns tracing off. A
+ * backtest never traces (its golden reports must not depend on this key).
+ */
+export const MetricsConfig = z.strictObject({
+  traceEvery: z.int().min(0).default(1000),
 });
 
 /** Problems that span keys, as `path: message` lines (empty when none). */

@@ -5,7 +5,8 @@
  * ```
  * HTTP :port ─ /healthz  liveness: the event loop answers
  *            ─ /readyz   the feed connected, every book valid (with depth), the engine answering
- *            ─ /metrics  prom-client: defaults (event-loop lag) + actors, feeds, trading
+ *            ─ /metrics  prom-client: defaults (event-loop lag) + actors, feeds, trading, and the
+ *                        per-hop latency of one record in `metrics.traceEvery` (`latency-sink.ts`)
  *            ─ /ws       gateway ◄── bus forwarder actor (md, signal, exec, risk; dropOldest)
  *                          └── operator commands ─► execution (approve, reject), risk (states)
  * ```
@@ -37,6 +38,7 @@ import type { TickflowConfig } from './config.js';
 import { createConfigReloader, type ReloadOutcome } from './config-reload.js';
 import { daemonConfigProblems } from './daemon-config.js';
 import { EngineViews } from './daemon-views.js';
+import { createLatencySink } from './latency-sink.js';
 import { startLiveTrading, type LiveTrading, type LiveTradingRequest } from './live-trading.js';
 
 /** Forwarder mailbox: consumers may fall this far behind before the oldest messages go. */
@@ -117,7 +119,8 @@ export async function startDaemon(config: TickflowConfig, logger: Logger): Promi
       logger,
     });
     const liveGateway = gateway;
-    trading = startLiveTrading({ config, logger, ...feedRequest(config), onSystem: (system) => void system.spawn(busForwarder, { config: { port: liveGateway }, mailbox: { capacity: FORWARDER_CAPACITY, overflow: 'dropOldest' } }) });
+    const tracing = config.metrics.traceEvery === 0 ? {} : { tracing: { every: config.metrics.traceEvery, sink: createLatencySink(metrics) } };
+    trading = startLiveTrading({ config, logger, ...feedRequest(config), ...tracing, onSystem: (system) => void system.spawn(busForwarder, { config: { port: liveGateway }, mailbox: { capacity: FORWARDER_CAPACITY, overflow: 'dropOldest' } }) });
   } catch (error) {
     await gateway?.close();
     await http.close();

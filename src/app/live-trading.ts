@@ -13,6 +13,9 @@
  * of what was received. The `tickflow run` daemon (with its HTTP, gateway and persistence) is
  * built on this.
  *
+ * Tracing: with `tracing`, one record in `every` is offered with a trace (`traced-admission.ts`)
+ * and the system reports its hops to `sink` (`src/runtime/trace.ts`); without it nothing traces.
+ *
  * Instruments must be configured (`instruments:` in the config): a live run has no recording to
  * infer price and size grids from before it trades. A feed symbol without one is a
  * `CONFIG_INVALID` naming it.
@@ -37,11 +40,13 @@ import { createActorSystem } from '../runtime/actor-system.js';
 import { LiveClock } from '../runtime/clock.js';
 import { TickflowError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
+import type { TraceSink } from '../runtime/trace.js';
 import { actorFailureOf, formatActorFailure } from './actor-failure.js';
 import type { TickflowConfig } from './config.js';
 import { BACKTEST_ROOT_SUPERVISION } from './pipeline-supervision.js';
 import { resolveInstruments, type SeenInstrument } from './resolve-instruments.js';
-import { spawnTradingPipeline, type TradingPipeline } from './trading-pipeline.js';
+import { TracedAdmission } from './traced-admission.js';
+import { PIPELINE_PATHS, spawnTradingPipeline, type TradingPipeline } from './trading-pipeline.js';
 import { parseBarSpec } from '../../streams/operators/bar-spec.js';
 
 /** What a live paper run is built from. */
@@ -56,6 +61,8 @@ export interface LiveTradingRequest {
   readonly logger?: Logger;
   /** Called once the pipeline is spawned and before the feed connects (to observe the bus). */
   readonly onSystem?: (system: ActorSystem) => void;
+  /** Trace one record in `every` (≥ 1) through the pipeline, reporting hops to `sink`; absent: no tracing. */
+  readonly tracing?: { readonly every: number; readonly sink: TraceSink };
 }
 
 /** A running live paper-trading system. */
@@ -109,7 +116,15 @@ export function startLiveTrading(request: LiveTradingRequest): LiveTrading {
   };
   // The feed connects when the feed actor first pumps; its records wait in its buffer until then.
   const handle = createFeedHandle({ name: LIVE_FEED_NAME, open });
-  const system = createActorSystem({ clock, seed: config.seed, supervision: BACKTEST_ROOT_SUPERVISION, ...(request.logger === undefined ? {} : { logger: request.logger }) });
+  const { tracing } = request;
+  const system = createActorSystem({
+    clock,
+    seed: config.seed,
+    supervision: BACKTEST_ROOT_SUPERVISION,
+    ...(request.logger === undefined ? {} : { logger: request.logger }),
+    ...(tracing === undefined ? {} : { traceSink: tracing.sink }),
+  });
+  const admission = tracing === undefined ? system : new TracedAdmission(system, tracing.every, tracing.sink, `${PIPELINE_PATHS.pipeline}/feeds/${LIVE_FEED_NAME}`);
   const pipeline = spawnTradingPipeline(system, {
     config,
     instruments,
@@ -118,7 +133,7 @@ export function startLiveTrading(request: LiveTradingRequest): LiveTrading {
     params,
     interval: barSpec.text,
     keepFills: true,
-    feeds: { handles: [handle], admission: system },
+    feeds: { handles: [handle], admission },
   });
   request.onSystem?.(system);
   let stopping: Promise<FeedStats> | null = null;

@@ -11,6 +11,7 @@ import { askCell, type AskRef } from './ask.js';
 import { CellContext } from './cell-context.js';
 import type { DeadLetterReason } from './dead-letters.js';
 import { deadLetter, deliver, refuse } from './delivery.js';
+import { Envelope } from './envelope.js';
 import { TickflowError } from './errors.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import type { ActorCounters, Kernel, StopKind } from './kernel.js';
@@ -57,7 +58,7 @@ export class ActorCell implements ActorRef<any> {
   scheduled: boolean;
   /** Set when the status changes during a turn, so the run loop stops after the current message. */
   yielded: boolean;
-  /** Envelopes (asks, timer messages) queued or stashed; the run loop looks for them only while > 0. */
+  /** Envelopes (asks, timer and traced messages) queued or stashed; the run loop looks for them only while > 0. */
   envelopes: number;
   /** What the actor delivered to itself during a `receiveBatch` call (queued after it). */
   deferred: unknown[];
@@ -256,8 +257,14 @@ export class ActorCell implements ActorRef<any> {
     const stash = this.stash;
     this.stash = [];
     for (let i = 0; i < stash.length; i++) {
-      if (this.failPolicy) this.mailbox.append(stash[i]);
-      else this.tell(stash[i]);
+      const item = stash[i];
+      if (this.failPolicy) this.mailbox.append(item);
+      else if (item instanceof Envelope) {
+        // Counted when it was stashed; `deliver` counts it again (`tell`'s fast path would not,
+        // and its slow path would count it twice).
+        this.envelopes--;
+        this.deliver(item);
+      } else this.tell(item);
     }
     this.updatePressure();
   }

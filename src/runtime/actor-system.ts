@@ -6,6 +6,9 @@
  * which is refused while any `backpressure` mailbox is at capacity (or while the system stops);
  * `whenRoom()` resolves when offers would be accepted again.
  *
+ * Tracing (`trace.ts`): with a `traceSink`, `offerTraced(target, message, trace)` delivers the message
+ * in a traced envelope, and the trace follows what it causes; without one, traces are ignored.
+ *
  * Asks always settle: when the system ends, every ask still pending fails with `SYSTEM_STOPPED`,
  * and asks whose target stops during the system's stop fail with it too.
  */
@@ -17,6 +20,7 @@ import { Bus } from './bus.js';
 import { LiveClock, SimulatedClock, type Clock } from './clock.js';
 import { DeadLetters } from './dead-letters.js';
 import { Dispatcher } from './dispatcher.js';
+import { Envelope } from './envelope.js';
 import { TickflowError } from './errors.js';
 import { handleFailure, type Failure, type FailureHost } from './failure.js';
 import type { ActorSnapshot } from './inspection.js';
@@ -27,6 +31,7 @@ import { createRandom, type Random } from './random.js';
 import { restart } from './restart.js';
 import { beginStop, terminateNow } from './stop.js';
 import { supervisionPolicy, type SupervisionPolicy } from './supervision.js';
+import type { Trace, TraceSink } from './trace.js';
 
 /** Options of `createActorSystem`. */
 export interface ActorSystemOptions {
@@ -41,6 +46,8 @@ export interface ActorSystemOptions {
   readonly supervision?: Partial<SupervisionPolicy>;
   /** Processing latency is sampled on about one message in this many per actor (default 1,024). */
   readonly sampleEvery?: number;
+  /** Where the hops of sampled, traced messages go (`trace.ts`); absent, tracing is off. */
+  readonly traceSink?: TraceSink;
 }
 
 /** Why the system ended: a requested stop, or the root supervisor gave up. */
@@ -53,6 +60,7 @@ export class ActorSystem extends Dispatcher implements FailureHost {
   readonly log: Logger;
   readonly random: Random;
   readonly pendingAsks = new Set<AskRef>();
+  readonly traceSink: TraceSink | undefined;
   /** Resolves once the system has stopped, with the reason. */
   readonly terminated: Promise<Termination>;
 
@@ -63,10 +71,12 @@ export class ActorSystem extends Dispatcher implements FailureHost {
   private accepting = true;
   private ended: Termination | undefined = undefined;
   private resolveTerminated!: (termination: Termination) => void;
+  private traceSinkFailed = false;
 
   constructor(options: ActorSystemOptions = {}) {
     super(options.clock ?? new LiveClock(), Math.max(1, Math.floor(options.throughput ?? 256)), Math.max(1, Math.floor(options.sampleEvery ?? 1024)));
     this.log = options.logger ?? silentLogger;
+    this.traceSink = options.traceSink;
     this.deadLetters = new DeadLetters(this.log);
     this.random = createRandom(options.seed ?? 1);
     this.terminated = new Promise((resolve) => (this.resolveTerminated = resolve));
@@ -111,6 +121,19 @@ export class ActorSystem extends Dispatcher implements FailureHost {
     if (!this.accepting || this.pressure > 0) return false;
     if (typeof target === 'string') this.bus.publish(target, message, undefined);
     else target.tell(message as never);
+    return true;
+  }
+
+  /**
+   * `offer`, with `message` starting `trace` (`trace.ts`): its receivers are the trace's first
+   * hops. A separate method so untraced offers pay nothing for tracing. Without a `traceSink` the
+   * trace is ignored and this is `offer`.
+   */
+  offerTraced(target: ActorRef<never> | string, message: unknown, trace: Trace): boolean {
+    if (this.traceSink === undefined) return this.offer(target, message);
+    if (!this.accepting || this.pressure > 0) return false;
+    if (typeof target === 'string') this.publishTraced(target, message, trace, 1);
+    else this.sendTraced(target, message, trace, 1);
     return true;
   }
 
@@ -186,6 +209,34 @@ export class ActorSystem extends Dispatcher implements FailureHost {
 
   requestStop(cell: ActorCell, kind: StopKind): void {
     beginStop(this, cell, kind);
+  }
+
+  sendTraced(to: unknown, message: unknown, trace: Trace, depth: number): void {
+    // Only cells take envelopes; any other ref (an ask's reply target) gets the plain message.
+    if (to instanceof ActorCell) to.deliver(new Envelope(message, undefined, undefined, 0, trace, this.clock.now(), depth));
+    else (to as ActorRef<unknown>).tell(message);
+  }
+
+  publishTraced(topic: string, message: unknown, trace: Trace, depth: number): void {
+    // One immutable envelope for every subscriber, delivered in the bus's own order.
+    const targets = this.bus.targets(topic);
+    if (targets.length === 0) return;
+    const envelope = new Envelope(message, undefined, undefined, 0, trace, this.clock.now(), depth);
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[i]!;
+      if (target instanceof ActorCell) target.deliver(envelope);
+      else target.enqueue(message, undefined);
+    }
+  }
+
+  traceHop(trace: Trace, path: string, sentUs: number, depth: number, message: unknown): void {
+    try {
+      this.traceSink?.hop(trace, path, sentUs, this.clock.now(), depth, message);
+    } catch (error) {
+      if (this.traceSinkFailed) return;
+      this.traceSinkFailed = true;
+      this.log.warn({ err: error, actor: path }, 'the trace sink threw; its later throws are not logged');
+    }
   }
 
   restartExited(cell: ActorCell): void {

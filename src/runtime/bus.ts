@@ -72,13 +72,22 @@ export class Bus<S> {
    * through to each subscriber untouched; the bus never reads it.
    */
   publish(topic: string, message: unknown, sender: S | undefined): number {
+    const targets = this.targets(topic);
+    for (let i = 0; i < targets.length; i++) targets[i]!.enqueue(message, sender);
+    return targets.length;
+  }
+
+  /**
+   * The subscribers a publish on `topic` reaches now, in order, from the cache (valid until the
+   * next subscription change): for callers that deliver themselves (traced publishes).
+   */
+  targets(topic: string): readonly BusSubscriber<S>[] {
     let targets = this.cache.get(topic);
     if (targets === undefined) {
       targets = this.match(topic);
       this.cache.set(topic, targets);
     }
-    for (let i = 0; i < targets.length; i++) targets[i]!.enqueue(message, sender);
-    return targets.length;
+    return targets;
   }
 
   /** The subscribers a publish on `topic` would reach, in order. */

@@ -1,7 +1,8 @@
 /**
  * The `ActorContext` of one cell: one object per actor, reused for every message. Sends carry no
  * sender (only an `ask` needs a reply target, and it travels with its message): `asker` is set
- * only while an asked message is processed.
+ * only while an asked message is processed. Likewise `trace` is set only while a traced message
+ * is processed (`trace.ts`): then `send`, `publish` and `pipe` pass the trace on, one hop deeper.
  */
 import type { ActorContext, ActorDefinition, ActorRef, PipeOutcome, SpawnOptions } from './actor.js';
 import type { ActorCell } from './actor-cell.js';
@@ -9,11 +10,16 @@ import { ActorClockImpl } from './actor-clock.js';
 import type { AskRef } from './ask.js';
 import type { Logger } from './logger.js';
 import type { Random } from './random.js';
+import { MAX_TRACE_DEPTH, type Trace } from './trace.js';
 
 /** The context of one cell. */
 export class CellContext implements ActorContext<any> {
   readonly self: ActorRef<any>;
   asker: AskRef | undefined;
+  /** The trace of the message being processed, if it is a traced one. */
+  trace: Trace | undefined;
+  /** Its depth (hops from the source); what this actor sends now is one deeper. */
+  traceDepth: number;
   readonly clock: ActorClockImpl;
   readonly random: Random;
   readonly log: Logger;
@@ -23,13 +29,17 @@ export class CellContext implements ActorContext<any> {
     this.cell = cell;
     this.self = cell;
     this.asker = undefined;
+    this.trace = undefined;
+    this.traceDepth = 0;
     this.clock = new ActorClockImpl(cell);
     this.random = cell.random;
     this.log = cell.kernel.log;
   }
 
   send<T>(to: ActorRef<T>, message: T): void {
-    to.tell(message);
+    const trace = this.trace;
+    if (trace === undefined || this.traceDepth >= MAX_TRACE_DEPTH) to.tell(message);
+    else this.cell.kernel.sendTraced(to, message, trace, this.traceDepth + 1);
   }
 
   reply(message: unknown): void {
@@ -37,7 +47,9 @@ export class CellContext implements ActorContext<any> {
   }
 
   publish(topic: string, message: unknown): void {
-    this.cell.kernel.bus.publish(topic, message, undefined);
+    const trace = this.trace;
+    if (trace === undefined || this.traceDepth >= MAX_TRACE_DEPTH) this.cell.kernel.bus.publish(topic, message, undefined);
+    else this.cell.kernel.publishTraced(topic, message, trace, this.traceDepth + 1);
   }
 
   subscribe(pattern: string): void {
@@ -70,6 +82,9 @@ export class CellContext implements ActorContext<any> {
     const cell = this.cell;
     const kernel = cell.kernel;
     kernel.pipeStarted();
+    // The outcome of I/O started while handling a traced message is part of its trace.
+    const trace = this.traceDepth < MAX_TRACE_DEPTH ? this.trace : undefined;
+    const depth = this.traceDepth + 1;
     // The outcome is queued before the kernel hears the I/O ended, so a simulated advance that
     // was waiting on it finds the message already there. A throwing `toMessage` is this actor's
     // failure, counted like a message that threw.
@@ -82,7 +97,8 @@ export class CellContext implements ActorContext<any> {
         kernel.pipeEnded();
         return;
       }
-      cell.tell(message);
+      if (trace === undefined) cell.tell(message);
+      else kernel.sendTraced(cell, message, trace, depth);
       kernel.pipeEnded();
     };
     promise.then(

@@ -8,6 +8,7 @@ import type { AskHost } from './ask.js';
 import type { Bus } from './bus.js';
 import type { DeadLetters } from './dead-letters.js';
 import type { Logger } from './logger.js';
+import type { Trace, TraceSink } from './trace.js';
 
 /**
  * Per-actor counters. Every message that reaches a cell ends in exactly one of the first five (or
@@ -33,6 +34,8 @@ export interface Kernel extends AskHost {
   readonly log: Logger;
   readonly deadLetters: DeadLetters;
   readonly sampleEvery: number;
+  /** Where traced messages' hops go (`trace.ts`); undefined: tracing is off and traces are ignored. */
+  readonly traceSink: TraceSink | undefined;
   /** False once the system stops: asks that fail from then on fail with `SYSTEM_STOPPED`. */
   readonly isAccepting: boolean;
   schedule(cell: ActorCell): void;
@@ -42,4 +45,10 @@ export interface Kernel extends AskHost {
   pipeEnded(): void;
   spawnChild(parent: ActorCell, definition: ActorDefinition<any, any, any>, options: SpawnOptions<any>): ActorCell;
   requestStop(cell: ActorCell, kind: StopKind): void;
+  /** Sends `message` to `to` as part of `trace`, `depth` hops from its source (`trace.ts`). */
+  sendTraced(to: unknown, message: unknown, trace: Trace, depth: number): void;
+  /** Publishes `message` on `topic` as part of `trace` (one shared envelope for every subscriber). */
+  publishTraced(topic: string, message: unknown, trace: Trace, depth: number): void;
+  /** `path` finished traced `message`, sent at `sentUs`: tells the sink (a throw is contained). */
+  traceHop(trace: Trace, path: string, sentUs: number, depth: number, message: unknown): void;
 }

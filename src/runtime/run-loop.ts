@@ -26,6 +26,8 @@ export interface SlowPath {
   /** `receiveBatch` threw: every message of the batch counts as failed. */
   batchFailed(cell: ActorCell, count: number, error: unknown): void;
   isEnvelope(item: unknown): boolean;
+  /** Index of the first envelope in `buf[from, to)`, or `to`. */
+  firstEnvelope(buf: unknown[], from: number, to: number): number;
   /** Processes an envelope; returns the next state. Counts what it does itself. */
   receiveEnvelope(cell: ActorCell, state: unknown, item: unknown): unknown;
   /** The message `item` made `receive` throw. */
@@ -72,11 +74,13 @@ function runTurn(cell: ActorCell, budget: number, slow: SlowPath): void {
  * The batch loop, for definitions with `receiveBatch`: hands contiguous slices of the mailbox's
  * ring to the actor. The slice is consumed only after the call returns, and the status is
  * `BATCHING` meanwhile, so what the actor delivers to itself waits in `cell.deferred` instead of
- * landing in (or evicting from) the ring under the slice. Self-contained, like `runTurn`.
+ * landing in (or evicting from) the ring under the slice. An envelope (an ask, a timer or traced
+ * message) ends a slice and is processed alone, as `runTurn` does, so one sampled trace does not
+ * turn a hot actor's whole turn into per-message calls. Self-contained, like `runTurn`.
  */
 function runBatchTurn(cell: ActorCell, budget: number, slow: SlowPath): void {
   const mailbox = cell.mailbox;
-  if (cell.envelopes !== 0 || cell.keyOf !== null) {
+  if (cell.keyOf !== null) {
     slow.perMessage(cell, budget, slow);
     return;
   }
@@ -88,7 +92,18 @@ function runBatchTurn(cell: ActorCell, budget: number, slow: SlowPath): void {
     const buf = mailbox.buf;
     const size = mailbox.mask + 1;
     const from = mailbox.head & mailbox.mask;
-    const to = from + left < size ? from + left : size;
+    let to = from + left < size ? from + left : size;
+    if (cell.envelopes !== 0) {
+      // Envelopes (asks, timer or traced messages) are taken one at a time, the way `receive`
+      // takes them; the plain messages before one still go as a batch.
+      to = slow.firstEnvelope(buf, from, to);
+      if (to === from) {
+        slow.perMessage(cell, 1, slow);
+        left--;
+        if (cell.yielded) break;
+        continue;
+      }
+    }
     const count = to - from;
     cell.st = 6; // BATCHING (no module bindings here)
     try {
@@ -138,6 +153,11 @@ export const slowPath: SlowPath = {
   perMessage: runTurn,
   isEnvelope: (item) => item instanceof Envelope,
 
+  firstEnvelope(buf, from, to) {
+    for (let i = from; i < to; i++) if (buf[i] instanceof Envelope) return i;
+    return to;
+  },
+
   endBatch(cell, buf, from, to) {
     const mailbox = cell.mailbox;
     const count = to - from;
@@ -148,7 +168,12 @@ export const slowPath: SlowPath = {
     const deferred = cell.deferred;
     if (deferred.length > 0) {
       cell.deferred = [];
-      for (let i = 0; i < deferred.length; i++) cell.tell(deferred[i]);
+      // An envelope goes through `deliver`, which counts it (`tell`'s fast path would not).
+      for (let i = 0; i < deferred.length; i++) {
+        const item = deferred[i];
+        if (item instanceof Envelope) cell.deliver(item);
+        else cell.tell(item);
+      }
     }
   },
 
@@ -165,17 +190,24 @@ export const slowPath: SlowPath = {
       return state;
     }
     const asker = envelope.asker;
+    const trace = envelope.trace;
     const ctx = cell.ctx;
     ctx.asker = asker;
+    ctx.trace = trace;
+    ctx.traceDepth = envelope.depth;
     try {
       state = cell.definition.receive(state, envelope.message, ctx);
     } finally {
       ctx.asker = undefined;
+      ctx.trace = undefined;
+      ctx.traceDepth = 0;
     }
     // Counted down only once processed: a throw leaves it to `refuse` (via `failed`).
     cell.envelopes--;
     cell.counters.processed++;
     cell.sampleCountdown--;
+    // A hop is a message processed: one that threw is not reported (it counts as failed).
+    if (trace !== undefined) cell.kernel.traceHop(trace, cell.path, envelope.sentUs, envelope.depth, envelope.message);
     // Not answered yet: the actor may reply later (it kept `ctx.asker`); if this incarnation ends
     // first, the ask fails then.
     if (asker !== undefined && !asker.isSettled) {

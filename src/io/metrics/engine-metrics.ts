@@ -9,7 +9,8 @@
  * - The engine's metrics (actors, feeds, trading) are read from plain-data ports at scrape time
  *   (see `scraped-metric.ts`, `scrape-reader.ts`): the hot path pays nothing for them.
  * - Two latency histograms the daemon feeds with sampled records (one in N): per hop
- *   (`tickflow_hop_latency_seconds{hop}`, e.g. `decode`, `bars`, `strategy`, `risk`) and end to end
+ *   (`tickflow_hop_latency_seconds{hop}`: `decoded`, `books`, `bars`, `strategy`, `planner`, `risk`,
+ *   `execution`, `venue`, `report`; see `src/app/latency-sink.ts`) and end to end
  *   (`tickflow_end_to_end_latency_seconds`). The buckets run from 5 µs to 100 ms, because the
  *   budget is a p99 under 100 µs (DESIGN.md, Performance budgets): prom-client's default buckets
  *   start at 5 ms and would put every hop in the first one.
