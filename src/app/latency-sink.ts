@@ -12,7 +12,8 @@
  *
  * - `decoded`: from the frame's receipt (the record's `tsRecv`) to its offer (`traced-admission.ts`);
  * - the trading actors count only the order flow (`ORDER_FLOW`), not the market data they also
- *   read for marks: `risk` is an order request or cancel reaching risk; `execution` one reaching
+ *   read for marks: `planner` is a strategy's target reaching the planner (not the fill and order
+ *   reports it also reads); `risk` is an order request or cancel reaching risk; `execution` one reaching
  *   execution (approved or denied); `venue` an order (submit or cancel) reaching the venue;
  *   execution processing the venue's report is `report`;
  * - each order's arrival at the venue also records the end-to-end time, from the record's receipt
@@ -43,6 +44,7 @@ const HOPS: ReadonlyMap<string, string> = new Map([
 
 /** For the trading actors: the hop of each message type that is order flow (others are not hops). */
 const ORDER_FLOW: ReadonlyMap<string, ReadonlyMap<unknown, string>> = new Map([
+  ['planner', new Map([['target', 'planner']])],
   ['risk', new Map([['order_request', 'risk'], ['cancel', 'risk']])],
   ['execution', new Map([['order_request', 'execution'], ['order_denied', 'execution'], ['cancel', 'execution'], ['venue_event', 'report']])],
   ['venue', new Map([['venue_submit', 'venue'], ['venue_cancel', 'venue']])],

@@ -18,7 +18,8 @@ describe('createLatencySink', () => {
     sink.hop(trace, 'pipeline/market/books', 1_040, 1_050, 1, trade);
     sink.hop(trace, 'pipeline/market/bars', 1_040, 1_060, 1, trade);
     sink.hop(trace, 'pipeline/market/strategy', 1_060, 1_100, 2, { type: 'trade_bar' });
-    sink.hop(trace, 'pipeline/trading/planner', 1_100, 1_125, 3, { type: 'position_target' });
+    sink.hop(trace, 'pipeline/trading/planner', 1_100, 1_125, 3, { type: 'target' });
+    sink.hop(trace, 'pipeline/trading/planner', 1_100, 1_190, 3, { type: 'fill_report' }); // not a hop: a report, not a target
     expect(hops).toEqual([
       ['decoded', 0.00004],
       ['books', 0.00001],
