@@ -6,7 +6,7 @@
  * SIGTERM stops it in order and it exits 0; SIGHUP does not kill it. Bad configs exit 78 listing
  * every bad path.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,8 +21,9 @@ const capture = dataPath('binance-spot/btcusdt_20240808.gz');
 const dir = mkdtempSync(join(tmpdir(), 'tickflow-run-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const VIEWER = 'viewer-token-0123456789';
-const OPERATOR = 'operator-token-0123456789';
+// The example config's tokens.
+const VIEWER = 'viewer-token-change-me';
+const OPERATOR = 'operator-token-change-me';
 
 function config(name: string, text: string): string {
   const file = join(dir, name);
@@ -58,21 +59,20 @@ describe.skipIf(capture === undefined)('tickflow run', () => {
     const cut = writeCapture(dir, 'btcusdt_cut.gz', readCapture(capture!).slice(0, 8_000));
     const server = await createFeedServer({ data: [cut], port: 0, speed: 10, paused: true });
     try {
+      // The README's example config, as shipped, pointed at this test's server and a free port.
+      const example = readFileSync(new URL('../../../config/daemon.example.yaml', import.meta.url), 'utf8');
       const file = config(
         'run.yaml',
-        `feeds:
-  - { venue: binance, url: "${server.url}", rest: "${server.restUrl}", symbols: [BTCUSDT], channels: [trade, bookTicker, depth], connectTimeout: 2s }
-bars: { spec: 1s }
-strategy: { name: ema-cross, params: { fast: 2, slow: 4, size: 0.01 } }
-instruments: [{ exchange: binance, symbol: BTCUSDT, priceIncrement: "0.01", sizeIncrement: "0.00001" }]
-http: { host: 127.0.0.1, port: 0 }
-gateway: { tokens: { viewer: ${VIEWER}, operator: ${OPERATOR} } }
-log: { level: silent }
-shutdown: { deadline: 5s }
-`,
+        example
+          .replaceAll('ws://127.0.0.1:9443', server.url)
+          .replaceAll('http://127.0.0.1:9443', server.restUrl)
+          .replace('port: 8080', 'port: 0')
+          .replace('deadline: 10s', 'deadline: 5s'),
       );
+      process.env['TICKFLOW_LOG__LEVEL'] = 'silent';
       const t = testPorts();
       const running = runDaemonCommand(['--config', file], t.ports);
+      delete process.env['TICKFLOW_LOG__LEVEL'];
       await waitUntil(() => t.out.some((l) => l.startsWith('tickflow run: serving ')), 5_000, 'the serving line');
       const base = /serving (http:\/\/[^ ]+)/.exec(t.out[0]!)![1]!;
       expect(await get(`${base}/healthz`)).toMatchObject({ status: 200 });
