@@ -10,45 +10,15 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ResolvedRiskConfig } from '../../../actors/risk/risk-config.js';
 import { STRATEGY_PARAMS } from '../../../actors/strategies/strategy-api.js';
-import type { Daemon } from '../../../src/app/daemon.js';
-import { runDaemonCommand, type RunPorts } from '../../../src/app/run-command.js';
+import { runDaemonCommand } from '../../../src/app/run-command.js';
 import { createFeedServer } from '../../../src/io/feed-server/feed-server.js';
-import type { Logger } from '../../../src/runtime/logger.js';
 import { dataPath } from '../../support/data.js';
 import { readCapture, waitUntil, writeCapture } from '../feed-server/feed-test-client.js';
+import { testPorts } from './daemon-test-ports.js';
 
 const capture = dataPath('binance-spot/btcusdt_20240808.gz');
 const dir = mkdtempSync(join(tmpdir(), 'tickflow-reload-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface LogLine {
-  readonly level: string;
-  readonly fields: Record<string, unknown>;
-  readonly message: string | undefined;
-}
-
-/** Ports that record what the command does, with a logger that keeps every line. */
-function testPorts() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const logs: LogLine[] = [];
-  const handlers = new Map<string, () => void>();
-  let daemon: Daemon | undefined;
-  const log = (level: string) => (fields: object, message?: string) => void logs.push({ level, fields: fields as Record<string, unknown>, message });
-  const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-  const ports: RunPorts = {
-    out: (l) => void out.push(l),
-    err: (l) => void err.push(l),
-    exit: () => undefined,
-    onSignal: (signal, handler) => {
-      handlers.set(signal, handler);
-      return () => void handlers.delete(signal);
-    },
-    logger,
-    started: (d) => void (daemon = d),
-  };
-  return { ports, out, err, logs, handlers, daemon: () => daemon };
-}
 
 function yaml(feedUrl: string, restUrl: string, risk: string, strategy: string, bars = '1s'): string {
   return `feeds:

@@ -12,10 +12,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { main } from '../../../src/app/cli.js';
-import { runDaemonCommand, type RunPorts } from '../../../src/app/run-command.js';
+import { runDaemonCommand } from '../../../src/app/run-command.js';
 import { createFeedServer } from '../../../src/io/feed-server/feed-server.js';
 import { dataPath } from '../../support/data.js';
 import { readCapture, waitUntil, writeCapture } from '../feed-server/feed-test-client.js';
+import { get, testPorts } from './daemon-test-ports.js';
 
 const capture = dataPath('binance-spot/btcusdt_20240808.gz');
 const dir = mkdtempSync(join(tmpdir(), 'tickflow-run-'));
@@ -29,29 +30,6 @@ function config(name: string, text: string): string {
   const file = join(dir, name);
   writeFileSync(file, text);
   return file;
-}
-
-/** Ports that record what the command does with its process. */
-function testPorts() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const handlers = new Map<string, () => void>();
-  const exits: number[] = [];
-  const ports: RunPorts = {
-    out: (l) => void out.push(l),
-    err: (l) => void err.push(l),
-    exit: (code) => void exits.push(code),
-    onSignal: (signal, handler) => {
-      handlers.set(signal, handler);
-      return () => void handlers.delete(signal);
-    },
-  };
-  return { ports, out, err, handlers, exits };
-}
-
-async function get(url: string): Promise<{ status: number; text: string }> {
-  const response = await fetch(url);
-  return { status: response.status, text: await response.text() };
 }
 
 describe.skipIf(capture === undefined)('tickflow run', () => {
@@ -69,10 +47,8 @@ describe.skipIf(capture === undefined)('tickflow run', () => {
           .replace('port: 8080', 'port: 0')
           .replace('deadline: 10s', 'deadline: 5s'),
       );
-      process.env['TICKFLOW_LOG__LEVEL'] = 'silent';
       const t = testPorts();
       const running = runDaemonCommand(['--config', file], t.ports);
-      delete process.env['TICKFLOW_LOG__LEVEL'];
       await waitUntil(() => t.out.some((l) => l.startsWith('tickflow run: serving ')), 5_000, 'the serving line');
       const base = /serving (http:\/\/[^ ]+)/.exec(t.out[0]!)![1]!;
       expect(await get(`${base}/healthz`)).toMatchObject({ status: 200 });

@@ -7,38 +7,12 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { main } from '../../../src/app/cli.js';
-import type { RunPorts } from '../../../src/app/run-command.js';
 import { runStart } from '../../../src/app/start-command.js';
-import type { Logger } from '../../../src/runtime/logger.js';
 import { waitUntil } from '../feed-server/feed-test-client.js';
-
-/** Ports that record what the command does with its process; the daemon's logs are dropped. */
-function testPorts() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const handlers = new Map<string, () => void>();
-  const exits: number[] = [];
-  const ports: RunPorts = {
-    out: (l) => void out.push(l),
-    err: (l) => void err.push(l),
-    exit: (code) => void exits.push(code),
-    onSignal: (signal, handler) => {
-      handlers.set(signal, handler);
-      return () => void handlers.delete(signal);
-    },
-    logger: pino({ level: 'silent' }) as unknown as Logger,
-  };
-  return { ports, out, err, handlers, exits };
-}
-
-async function get(url: string): Promise<{ status: number; text: string }> {
-  const response = await fetch(url);
-  return { status: response.status, text: await response.text() };
-}
+import { get, testPorts } from './daemon-test-ports.js';
 
 describe('tickflow start', () => {
   it('paper-trades the simulated market over a local socket, serves the dashboard, and stops on SIGINT with a summary', async () => {
