@@ -113,8 +113,10 @@ export class MutableSourceStats implements SourceStats {
   // ES private fields: kept out of JSON.stringify(stats) and of the public shape.
   readonly #maxIssues: number;
   #unknownNames: number;
+  readonly #onIssue: ((issue: SourceIssue) => void) | null;
 
-  constructor(name: string, format: string, maxIssues: number = DEFAULT_MAX_ISSUES) {
+  /** `onIssue` is told every issue as it happens, kept or not (live sources report through it). */
+  constructor(name: string, format: string, maxIssues: number = DEFAULT_MAX_ISSUES, onIssue: ((issue: SourceIssue) => void) | null = null) {
     this.name = name;
     this.format = format;
     this.lines = 0;
@@ -129,11 +131,29 @@ export class MutableSourceStats implements SourceStats {
     this.done = false;
     this.#maxIssues = maxIssues;
     this.#unknownNames = 0;
+    this.#onIssue = onIssue;
   }
 
-  /** Keeps an issue if there is room; counters are the caller's business. */
+  /**
+   * Keeps an issue if there is room and passes every one, kept or not, to the `onIssue` listener;
+   * counters are the caller's business.
+   */
   addIssue(code: TickflowErrorCode, line: number, message: string): void {
     if (this.issues.length < this.#maxIssues) this.issues.push({ code, file: this.name, line, message });
+    if (this.#onIssue !== null) this.pass({ code, file: this.name, line, message });
+  }
+
+  /**
+   * Passes an issue to the listener without keeping it (one a source keeps in its own stats). A
+   * listener that throws is not the source's failure: the throw is ignored.
+   */
+  pass(issue: SourceIssue): void {
+    if (this.#onIssue === null) return;
+    try {
+      this.#onIssue(issue);
+    } catch {
+      // A listener's bug must not end the source.
+    }
   }
 
   /** Counts one well-formed message of a kind no decoder handles. */

@@ -3,7 +3,6 @@
  * numbers line up with a fallback chain's metrics), what it delivered or skipped, and its buffer.
  * Counters only go up (bar `buffered`); reading them costs nothing.
  */
-import type { TickflowErrorCode } from '../../src/runtime/errors.js';
 import { MutableSourceStats, type SourceIssue, type SourceStats } from '../record-source.js';
 import { FAILURE_CLASSES, type FailureClass } from './failure-class.js';
 
@@ -36,10 +35,9 @@ export class MutablePollerStats extends MutableSourceStats implements BookTicker
   pauses: number;
   buffered: number;
   peakBuffered: number;
-  readonly #onIssue: ((issue: SourceIssue) => void) | null;
 
   constructor(name: string, maxIssues: number, onIssue: ((issue: SourceIssue) => void) | null) {
-    super(name, 'binance-rest-book-ticker', maxIssues);
+    super(name, 'binance-rest-book-ticker', maxIssues, onIssue);
     this.requests = 0;
     this.successes = 0;
     this.failures = 0;
@@ -49,17 +47,6 @@ export class MutablePollerStats extends MutableSourceStats implements BookTicker
     this.pauses = 0;
     this.buffered = 0;
     this.peakBuffered = 0;
-    this.#onIssue = onIssue;
   }
 
-  /** Keeps the issue if there is room and passes every one to the listener (whose throw is ignored: its bug is not the poller's failure). */
-  override addIssue(code: TickflowErrorCode, line: number, message: string): void {
-    super.addIssue(code, line, message);
-    if (this.#onIssue === null) return;
-    try {
-      this.#onIssue({ code, file: this.name, line, message });
-    } catch {
-      // ignored, see above
-    }
-  }
 }

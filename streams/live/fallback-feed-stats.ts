@@ -5,7 +5,6 @@
  * Counters cost nothing to keep; `sources` builds its snapshot only when read.
  */
 import type { Clock } from '../../src/runtime/clock.js';
-import type { TickflowErrorCode } from '../../src/runtime/errors.js';
 import { MutableSourceStats, type SourceIssue, type SourceStats } from '../record-source.js';
 import type { BreakerTransition } from './circuit-breaker.js';
 import type { FallbackChain, FallbackChainSnapshot, SourceSwitch } from './fallback-chain.js';
@@ -56,10 +55,9 @@ export class MutableFallbackFeedStats extends MutableSourceStats implements Fall
   sourceIssues: number;
   readonly #chain: FallbackChain;
   readonly #clock: Clock;
-  readonly #onIssue: ((issue: SourceIssue) => void) | null;
 
   constructor(name: string, chain: FallbackChain, clock: Clock, maxIssues: number, onIssue: ((issue: SourceIssue) => void) | null) {
-    super(name, 'fallback', maxIssues);
+    super(name, 'fallback', maxIssues, onIssue);
     this.active = chain.names[0] ?? null;
     this.switches = 0;
     this.failovers = 0;
@@ -75,7 +73,6 @@ export class MutableFallbackFeedStats extends MutableSourceStats implements Fall
     this.sourceIssues = 0;
     this.#chain = chain;
     this.#clock = clock;
-    this.#onIssue = onIssue;
   }
 
   get sources(): FallbackChainSnapshot['sources'] {
@@ -100,21 +97,5 @@ export class MutableFallbackFeedStats extends MutableSourceStats implements Fall
     this.staleQuotes = dedup.staleQuotes;
     this.repeatedQuotes = dedup.repeatedQuotes;
     this.restamped = dedup.restamped;
-  }
-
-  /** Keeps the issue if there is room and passes every one to the listener (a throwing listener is ignored). */
-  override addIssue(code: TickflowErrorCode, line: number, message: string): void {
-    super.addIssue(code, line, message);
-    this.pass({ code, file: this.name, line, message });
-  }
-
-  /** Passes an issue to the listener without keeping it (a source's own, kept in its stats). */
-  pass(issue: SourceIssue): void {
-    if (this.#onIssue === null) return;
-    try {
-      this.#onIssue(issue);
-    } catch {
-      // A listener's bug must not end the feed.
-    }
   }
 }

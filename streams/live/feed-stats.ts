@@ -98,10 +98,9 @@ export class MutableFeedStats extends MutableSourceStats implements FeedStats {
   lastReconnectUs: number;
   maxReconnectUs: number;
   readonly streams: Record<string, StreamCounters>;
-  readonly #onIssue: ((issue: SourceIssue) => void) | null;
 
   constructor(name: string, streamNames: readonly string[], maxIssues: number, onIssue: ((issue: SourceIssue) => void) | null) {
-    super(name, 'binance-ws', maxIssues);
+    super(name, 'binance-ws', maxIssues, onIssue);
     this.frames = 0;
     this.bytes = 0;
     this.delivered = 0;
@@ -128,7 +127,6 @@ export class MutableFeedStats extends MutableSourceStats implements FeedStats {
     this.maxReconnectUs = 0;
     this.streams = Object.create(null) as Record<string, StreamCounters>;
     for (const stream of streamNames) this.streams[stream] = { gaps: 0, missing: 0, duplicates: 0, resyncs: 0 };
-    this.#onIssue = onIssue;
   }
 
   /** Counters of `stream` (created on first use for a stream not named at construction). */
@@ -136,20 +134,6 @@ export class MutableFeedStats extends MutableSourceStats implements FeedStats {
     return (this.streams[stream] ??= { gaps: 0, missing: 0, duplicates: 0, resyncs: 0 });
   }
 
-  /**
-   * Keeps an issue if there is room (up to `maxIssues`) and passes it to the `onIssue` listener
-   * whether kept or not, so a listener sees every one, the decoder's malformed frames included.
-   * A listener that throws is not the feed's failure: the throw is ignored.
-   */
-  override addIssue(code: TickflowErrorCode, line: number, message: string): void {
-    super.addIssue(code, line, message);
-    if (this.#onIssue === null) return;
-    try {
-      this.#onIssue({ code, file: this.name, line, message });
-    } catch {
-      // A listener's bug must not end the feed.
-    }
-  }
 
   /** A feed issue (gap, resync, connection), positioned at the current frame count. */
   issue(code: TickflowErrorCode, message: string): void {
