@@ -132,7 +132,9 @@ export function startLiveTrading(request: LiveTradingRequest): LiveTrading {
     strategy,
     params,
     interval: barSpec.text,
-    keepFills: true,
+    // A daemon runs for weeks: execution keeps no fill list and only the latest closed orders
+    // (its bounded retention), so memory stays flat; fills reach consumers on `exec.fill`.
+    keepFills: false,
     feeds: { handles: [handle], admission },
   });
   request.onSystem?.(system);

@@ -15,6 +15,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BarsStats } from '../../../actors/bars/bars-actor.js';
+import type { ExecutionSnapshot } from '../../../actors/execution/orders/execution-actor.js';
 import { parseConfig } from '../../../src/app/config.js';
 import { runBacktest } from '../../../src/app/backtest.js';
 import { startLiveTrading } from '../../../src/app/live-trading.js';
@@ -116,6 +117,10 @@ describe.skipIf(capture === undefined)('live trading and the replay of its recor
     // A record that reached the bars actor later than the grace would be carried into the next bar
     // live, where the replay puts it in its own: say so if the machine stalled that long.
     const liveBars = await trading.pipeline.bars.ask<BarsStats>({ type: 'bars_stats' }, { timeout: 5_000_000 });
+    // A live run keeps no fill list (memory stays flat over a long run); fills are counted.
+    const liveExecution = await trading.pipeline.execution.ask<ExecutionSnapshot>({ type: 'exec_snapshot' }, { timeout: 5_000_000 });
+    expect(liveExecution.fills).toEqual([]);
+    expect(liveExecution.fillCount).toBeGreaterThan(0);
     const pumped = await trading.stop();
     raw.seal();
     await raw.close();
