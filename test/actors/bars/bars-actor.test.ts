@@ -15,18 +15,7 @@ function trade(tsRecv: number, price: number, amount: number, side: 'buy' | 'sel
 
 describe('bars actor', () => {
   it('closes a time bar on the clock one grace after its end, without a following trade', async () => {
-    const clock = new SimulatedClock(T0);
-    const system = createActorSystem({ clock });
-    const bars: { bar: TradeBar; at: number }[] = [];
-    system.spawn(
-      defineActor<void, null, TradeBar>({
-        name: 'sink',
-        init: () => null,
-        onStart: (s, ctx) => (ctx.subscribe('md.x.AAA.trade_bar'), s),
-        receive: (s, bar, ctx) => (bars.push({ bar, at: ctx.clock.now() }), s),
-      }),
-    );
-    const ref = system.spawn(barsActor, { config: { spec: '1s' } });
+    const { clock, system, bars, ref } = rig();
     await replay(system, createArraySource([trade(T0 + 100_000, 10, 1, 'buy'), trade(T0 + 600_000, 12, 3, 'sell')]));
     expect(bars).toEqual([]);
     clock.advanceTo(T0 + SECOND + 249_999);
