@@ -22,6 +22,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFeedServer, type FeedServer } from '../io/feed-server/feed-server.js';
+import { parsePortFlag, parseSpeedFlag } from '../io/feed-server/replay-flags.js';
 import { isTickflowError, TickflowError } from '../runtime/errors.js';
 import { flagValue, parseArgs, type FlagSpec } from './cli-args.js';
 import { loadConfig, type TickflowConfig } from './config.js';
@@ -44,8 +45,8 @@ const SIMULATED_GRID = { priceIncrement: '0.01', sizeIncrement: '0.001' } as con
 export async function runStart(args: readonly string[], ports: RunPorts = PROCESS_PORTS): Promise<number> {
   const parsed = parseArgs('start', args, START_FLAGS);
   const file = flagValue(parsed, 'config') ?? defaultConfigFile();
-  const port = parsePort(flagValue(parsed, 'port'));
-  const speed = parseSpeed(flagValue(parsed, 'speed'));
+  const port = parsePortFlag('start', flagValue(parsed, 'port'));
+  const speed = parseSpeedFlag('start', flagValue(parsed, 'speed'));
   const base = loadConfig(file);
   if (flagValue(parsed, 'out') !== undefined) {
     throw usage('it runs the daemon now and writes no report; the simulated backtest is `tickflow backtest --simulated --out <dir>`');
@@ -98,21 +99,6 @@ function startConfig(base: TickflowConfig, server: FeedServer, port: number | un
     instruments: configured ? base.instruments : [...base.instruments, { exchange: 'binance', symbol, ...SIMULATED_GRID }],
     http: port === undefined ? base.http : { ...base.http, port },
   };
-}
-
-function parsePort(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const port = Number(text);
-  if (!/^\d{1,5}$/.test(text) || port > 65535) throw usage(`--port must be a port number from 0 to 65535, got "${text}"`);
-  return port;
-}
-
-function parseSpeed(text: string | undefined): number | 'max' {
-  if (text === undefined) return 1;
-  if (text === 'max') return 'max';
-  const factor = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || !(factor > 0)) throw usage(`--speed must be a positive factor such as 1, 10 or 0.5, or "max", got "${text}"`);
-  return factor;
 }
 
 /** `config/default.yaml` from the working directory, else the one beside the installed package. */

@@ -9,6 +9,7 @@ import { createFeedServer } from './feed-server.js';
 import { DEPTH_STREAM } from './feed-event.js';
 import { DEFAULT_FEED_PORT } from './feed-server-options.js';
 import { FAULT_FORMS, parseFaultSpec } from './fault-spec.js';
+import { parsePortFlag, parseSpeedFlag } from './replay-flags.js';
 
 /** The `serve-feed` flags as given on the command line (values still text). */
 export interface ServeFeedFlags {
@@ -28,9 +29,8 @@ export interface ServeFeedFlags {
  */
 export async function runServeFeed(flags: ServeFeedFlags, out: (line: string) => void, err: (line: string) => void, until?: Promise<unknown>): Promise<number> {
   if (flags.data.length > 0 && flags.simulated) throw usage('--data and --simulated exclude each other');
-  const port = flags.port === undefined ? DEFAULT_FEED_PORT : Number(flags.port);
-  if (!/^\d{1,5}$/.test(flags.port ?? '0') || port > 65535) throw usage(`--port must be a port number from 0 to 65535, got "${flags.port}"`);
-  const speed = parseSpeed(flags.speed);
+  const port = parsePortFlag('serve-feed', flags.port) ?? DEFAULT_FEED_PORT;
+  const speed = parseSpeedFlag('serve-feed', flags.speed);
   let faults;
   try {
     faults = parseFaultSpec(flags.fault ?? '');
@@ -54,14 +54,6 @@ export async function runServeFeed(flags: ServeFeedFlags, out: (line: string) =>
   const stats = server.stats;
   out(`tickflow serve-feed: stopped after ${stats.connectionsTotal} connections, ${stats.framesSent} frames, ${stats.faults.total} faults injected`);
   return 0;
-}
-
-function parseSpeed(text: string | undefined): number | 'max' {
-  if (text === undefined) return 1;
-  if (text === 'max') return 'max';
-  const factor = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || !(factor > 0)) throw usage(`--speed must be a positive factor such as 1, 10 or 0.5, or "max", got "${text}"`);
-  return factor;
 }
 
 /** Resolves on the first SIGINT or SIGTERM, then stops listening for them. */
