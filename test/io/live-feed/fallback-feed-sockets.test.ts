@@ -18,7 +18,7 @@ import { createFallbackFeed, type FallbackFeed } from '../../../streams/live/fal
 import type { FallbackFeedSource } from '../../../streams/live/fallback-feed-source.js';
 import { consecutiveFailures } from '../../../streams/live/trip-rule.js';
 import { dataPath } from '../../support/data.js';
-import { nodeTimers, Rig } from './live-feed-rig.js';
+import { drainSourceUntil, nodeTimers, Rig } from './live-feed-rig.js';
 
 const spotPath = dataPath('binance-spot/btcusdt_20240808.gz');
 const rig = new Rig();
@@ -89,30 +89,13 @@ interface Tagged {
   readonly active: string | null;
 }
 
-/** Pulls from `feed` into `into` until `done()`; throws naming `what` after `timeoutMs`. */
-async function drainUntil(feed: FallbackFeed, into: Tagged[], done: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  let pending = pendingNext.get(feed) ?? null;
-  try {
-    while (!done()) {
-      const left = deadline - performance.now();
-      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; have ${into.length} records, stats ${JSON.stringify({ ...feed.stats, sources: feed.stats.sources.map((s) => [s.source, s.breaker, s.requests, s.failuresByClass]) })}`);
-      pending ??= feed.next();
-      let timer: NodeJS.Timeout | undefined;
-      const chunk = await Promise.race([pending, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), Math.min(left, 50))))]);
-      clearTimeout(timer);
-      if (chunk === 'timeout') continue;
-      pending = null;
-      if (chunk === null) throw new Error(`feed ended while waiting for ${what}`);
-      for (const record of chunk) into.push({ record, active: feed.stats.active });
-    }
-  } finally {
-    if (pending === null) pendingNext.delete(feed);
-    else pendingNext.set(feed, pending);
-  }
+/** Pulls from `feed` into `into`, each record tagged with the source active then, until `done()`; throws naming `what` after `timeoutMs`. */
+function drainUntil(feed: FallbackFeed, into: Tagged[], done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const state = () => `have ${into.length} records, stats ${JSON.stringify({ ...feed.stats, sources: feed.stats.sources.map((s) => [s.source, s.breaker, s.requests, s.failuresByClass]) })}`;
+  return drainSourceUntil(feed, (chunk) => {
+    for (const record of chunk) into.push({ record, active: feed.stats.active });
+  }, done, timeoutMs, what, state);
 }
-
-const pendingNext = new WeakMap<FallbackFeed, Promise<readonly MarketRecord[] | null>>();
 
 const tradeIds = (got: readonly Tagged[]): number[] => got.flatMap((g) => (g.record.type === 'trade' ? [Number(g.record.id)] : []));
 

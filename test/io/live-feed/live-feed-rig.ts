@@ -4,6 +4,7 @@
  * a deadline, and what the capture itself says (trade ids, quotes, depth diffs) to compare with.
  */
 import type { MarketRecord } from '../../../src/model/records.js';
+import type { RecordSource } from '../../../streams/record-source.js';
 import { OrderBook } from '../../../src/model/order-book.js';
 import { LiveClock } from '../../../src/runtime/clock.js';
 import { createFeedServer, type FeedServer } from '../../../src/io/feed-server/feed-server.js';
@@ -70,30 +71,38 @@ export class Collected {
  * Pulls chunks from `feed` into `into` until `done()` holds; rejects naming `what` after
  * `timeoutMs` (the feed is left open: the rig closes it).
  */
-export async function drainUntil(feed: BinanceFeed, into: Collected, done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+export function drainUntil(feed: BinanceFeed, into: Collected, done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  return drainSourceUntil(feed, (chunk) => into.add(chunk), done, timeoutMs, what, () => `have ${into.records.length} records, stats ${JSON.stringify(summary(feed))}`);
+}
+
+/**
+ * Pulls chunks from any live source into `take` until `done()` holds; rejects naming `what` and
+ * `state()` after `timeoutMs`. A call to `next()` that outlives one wait is kept for the next
+ * drain of the same source: calls never overlap.
+ */
+export async function drainSourceUntil(source: RecordSource, take: (chunk: readonly MarketRecord[]) => void, done: () => boolean, timeoutMs: number, what: string, state: () => string): Promise<void> {
   const deadline = performance.now() + timeoutMs;
-  // A call to next() that outlives one wait is kept for the next: calls never overlap.
-  let pending = pendingNext.get(feed) ?? null;
+  let pending = pendingNext.get(source) ?? null;
   try {
     while (!done()) {
       const left = deadline - performance.now();
-      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; have ${into.records.length} records, stats ${JSON.stringify(summary(feed))}`);
-      pending ??= feed.next();
+      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; ${state()}`);
+      pending ??= source.next();
       let timer: NodeJS.Timeout | undefined;
       const chunk = await Promise.race([pending, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), Math.min(left, 50))))]);
       clearTimeout(timer);
       if (chunk === 'timeout') continue;
       pending = null;
       if (chunk === null) throw new Error(`feed ended while waiting for ${what}`);
-      into.add(chunk);
+      take(chunk);
     }
   } finally {
-    if (pending === null) pendingNext.delete(feed);
-    else pendingNext.set(feed, pending);
+    if (pending === null) pendingNext.delete(source);
+    else pendingNext.set(source, pending);
   }
 }
 
-const pendingNext = new WeakMap<BinanceFeed, Promise<readonly MarketRecord[] | null>>();
+const pendingNext = new WeakMap<RecordSource, Promise<readonly MarketRecord[] | null>>();
 
 /** The counters worth printing when a test fails. */
 export function summary(feed: BinanceFeed): Record<string, unknown> {
