@@ -50,6 +50,15 @@ export class OpenOrders implements RiskOpenOrders {
     this.totalsOf(key)[order.side] += order.quantity;
   }
 
+  /** Counts an open order restored at a restart (recovery) by the lots it may still fill. */
+  restore(order: Order): void {
+    const remaining = order.quantity - order.filledQuantity;
+    if (this.byId.has(order.clientOrderId) || isTerminalStatus(order.status) || remaining <= 0n) return;
+    const key = instrumentKey(order.exchange, order.symbol);
+    this.byId.set(order.clientOrderId, { key, side: order.side, remaining });
+    this.totalsOf(key)[order.side] += remaining;
+  }
+
   /** Applies an order version from execution: its remaining lots, or its end. */
   update(order: Order): void {
     const open = this.byId.get(order.clientOrderId);

@@ -23,7 +23,9 @@ import { InstrumentKeys, instrumentKey } from '../../src/model/instrument-key.js
 import type { MarketRecord } from '../../src/model/records.js';
 import { defineActor, type ActorContext, type ActorRef } from '../../src/runtime/actor.js';
 import { deniedTopic, type CancelOrder, type FillReport, type OrderDenied, type OrderRequest, type OrderUpdate } from '../execution/execution-messages.js';
+import type { RiskJournal } from '../execution/orders/execution-journal.js';
 import { Portfolio } from '../execution/orders/portfolio.js';
+import { ordersOpenAfterRestart, type RecoveredTrading } from '../../src/model/trading-recovery.js';
 import { MarketSnapshots } from './market-snapshot.js';
 import { OpenOrders } from './open-orders.js';
 import type { RiskReason } from './risk-reason.js';
@@ -45,6 +47,10 @@ export interface RiskActorConfig {
   readonly quotePrecision: number;
   readonly initialCash: string;
   readonly execution: ActorRef<OrderRequest | OrderDenied | CancelOrder>;
+  /** The write-ahead log (a daemon's): trading-state changes are journaled before they are published. */
+  readonly journal?: RiskJournal;
+  /** What a restart restores: the positions (from the fills), the open orders, the trading state. */
+  readonly recovered?: RecoveredTrading;
 }
 
 /** Operator → risk: change the trading state. */
@@ -100,14 +106,24 @@ interface RiskState {
 /** The risk actor definition. */
 export const riskActor = defineActor<RiskActorConfig, RiskState, RiskMessage>({
   name: 'risk',
-  init: (config) => ({
-    config,
-    guard: new RiskGuard(config.risk, { quotePrecision: config.quotePrecision }),
-    market: new MarketSnapshots(config.builtBarInterval),
-    portfolio: new Portfolio({ quotePrecision: config.quotePrecision, initialCash: config.initialCash }),
-    openOrders: new OpenOrders(),
-    keys: new InstrumentKeys(),
-  }),
+  init: (config) => {
+    const state: RiskState = {
+      config,
+      guard: new RiskGuard(config.risk, { quotePrecision: config.quotePrecision }),
+      market: new MarketSnapshots(config.builtBarInterval),
+      portfolio: new Portfolio({ quotePrecision: config.quotePrecision, initialCash: config.initialCash }),
+      openOrders: new OpenOrders(),
+      keys: new InstrumentKeys(),
+    };
+    const recovered = config.recovered;
+    if (recovered !== undefined) {
+      for (const fill of recovered.fills) state.portfolio.applyFill(fill, config.instruments.get(instrumentKey(fill.exchange, fill.symbol))!);
+      for (const order of ordersOpenAfterRestart(recovered)) state.openOrders.restore(order);
+      // A kill switch that tripped before the restart stays tripped: only an operator re-arms it.
+      if (recovered.tradingState !== undefined) state.guard.restoreState(recovered.tradingState.state);
+    }
+    return state;
+  },
   onStart: (state, ctx) => {
     ctx.subscribe('md');
     ctx.subscribe('exec.fill');
@@ -164,7 +180,7 @@ export const riskActor = defineActor<RiskActorConfig, RiskState, RiskMessage>({
         return state;
       case 'set_trading_state': {
         const event = state.guard.setState(message.state, message.reason, ctx.clock.now());
-        if (event !== undefined) ctx.publish('risk.state', event);
+        if (event !== undefined) publishState(state, event, ctx);
         ctx.reply(state.guard.state);
         return state;
       }
@@ -198,5 +214,10 @@ function deny(state: RiskState, request: OrderRequest, reason: string, detail: s
 
 function feedEquity(state: RiskState, ctx: ActorContext<RiskMessage>): void {
   const event = state.guard.onEquity(state.portfolio.equity(), ctx.clock.now());
-  if (event !== undefined) ctx.publish('risk.state', event);
+  if (event !== undefined) publishState(state, event, ctx);
+}
+
+function publishState(state: RiskState, event: RiskStateEvent, ctx: ActorContext<RiskMessage>): void {
+  state.config.journal?.riskState(event);
+  ctx.publish('risk.state', event);
 }

@@ -188,6 +188,14 @@ export class RiskGuard {
     return this.transition(state, reason, reason, 'operator', now);
   }
 
+  /**
+   * Sets the state a restart restores (recovery), with no event: the change it came from is in
+   * the journal already. The kill switch's peak starts at the equity it sees next.
+   */
+  restoreState(state: TradingState): void {
+    this.current = state;
+  }
+
   /** Denials so far by reason, every reason present (zero included), in `RISK_REASONS` order. */
   denials(): Record<RiskReason, number> {
     return { ...this.denialCounts };

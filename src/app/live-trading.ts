@@ -46,7 +46,7 @@ import type { TickflowConfig } from './config.js';
 import { BACKTEST_ROOT_SUPERVISION } from './pipeline-supervision.js';
 import { resolveInstruments, type SeenInstrument } from './resolve-instruments.js';
 import { TracedAdmission } from './traced-admission.js';
-import { PIPELINE_PATHS, spawnTradingPipeline, type TradingPipeline } from './trading-pipeline.js';
+import { PIPELINE_PATHS, spawnTradingPipeline, type PipelineSpec, type TradingPipeline } from './trading-pipeline.js';
 import { parseBarSpec } from '../../streams/operators/bar-spec.js';
 
 /** What a live paper run is built from. */
@@ -63,6 +63,8 @@ export interface LiveTradingRequest {
   readonly onSystem?: (system: ActorSystem) => void;
   /** Trace one record in `every` (≥ 1) through the pipeline, reporting hops to `sink`; absent: no tracing. */
   readonly tracing?: { readonly every: number; readonly sink: TraceSink };
+  /** The journal's ports and what the restart restored (`PipelineSpec.persistence`); absent: nothing is kept. */
+  readonly persistence?: PipelineSpec['persistence'];
 }
 
 /** A running live paper-trading system. */
@@ -136,6 +138,7 @@ export function startLiveTrading(request: LiveTradingRequest): LiveTrading {
     // (its bounded retention), so memory stays flat; fills reach consumers on `exec.fill`.
     keepFills: false,
     feeds: { handles: [handle], admission },
+    ...(request.persistence === undefined ? {} : { persistence: request.persistence }),
   });
   request.onSystem?.(system);
   let stopping: Promise<FeedStats> | null = null;

@@ -38,6 +38,8 @@ import type { FeedAdmission } from '../../actors/feeds/feed-ports.js';
 import { feedsSupervisor } from '../../actors/feeds/feeds-supervisor.js';
 import { bookActor, type BooksMessage } from '../../actors/books/book-actor.js';
 import { executionActor, type ExecutionMessage } from '../../actors/execution/orders/execution-actor.js';
+import type { ExecutionJournal, RiskJournal } from '../../actors/execution/orders/execution-journal.js';
+import type { RecoveredTrading } from '../model/trading-recovery.js';
 import { venueTopic, type VenueCommand } from '../../actors/execution/venues/venue.js';
 import { venueNamed } from '../../actors/execution/venues/venues.js';
 import { plannerActor, type PlannerMessage } from '../../actors/execution/planner/planner-actor.js';
@@ -92,6 +94,12 @@ export interface PipelineSpec {
    * outlive feed-actor restarts, and the admission port they offer records through (the system).
    */
   readonly feeds?: { readonly handles: readonly FeedHandle[]; readonly admission: FeedAdmission };
+  /**
+   * A daemon's persistence: the write-ahead log's ports (execution journals every order version
+   * and fill before acting on it, risk every trading-state change) and what the restart restored
+   * from it (execution, risk, planner and venue each rebuild their books from it before trading).
+   */
+  readonly persistence?: { readonly execution: ExecutionJournal; readonly risk: RiskJournal; readonly recovered: RecoveredTrading };
 }
 
 /**
@@ -140,7 +148,9 @@ function tradingSupervisor(spec: PipelineSpec, mailbox: Partial<MailboxConfig>):
     receive: (state) => state,
     onStart(state, ctx) {
       const { type: venueType, ...venueConfig } = config.execution.venue;
-      const venue = venueNamed(venueType).spawn(ctx as ActorContext<never>, venueConfig, { instruments, quotePrecision, initialCash: config.cash, mailbox });
+      const persistence = spec.persistence;
+      const recovered = persistence === undefined ? {} : { recovered: persistence.recovered };
+      const venue = venueNamed(venueType).spawn(ctx as ActorContext<never>, venueConfig, { instruments, quotePrecision, initialCash: config.cash, mailbox, ...recovered });
       const execution = ctx.spawn(executionActor, {
         name: 'execution',
         config: {
@@ -152,16 +162,27 @@ function tradingSupervisor(spec: PipelineSpec, mailbox: Partial<MailboxConfig>):
           venue: venue as ActorRef<never>,
           venueTopic: venueTopic(venueType),
           keepFills: spec.keepFills,
+          ...recovered,
+          ...(persistence === undefined ? {} : { journal: persistence.execution }),
         },
         mailbox,
       });
       const risk = ctx.spawn(riskActor, {
         name: 'risk',
         // The strategy's interval is the bars actor's spec when it builds bars (undefined when they come from a file).
-        config: { risk: config.risk, builtBarInterval: spec.interval, instruments, quotePrecision, initialCash: config.cash, execution: execution as ActorRef<never> },
+        config: {
+          risk: config.risk,
+          builtBarInterval: spec.interval,
+          instruments,
+          quotePrecision,
+          initialCash: config.cash,
+          execution: execution as ActorRef<never>,
+          ...recovered,
+          ...(persistence === undefined ? {} : { journal: persistence.risk }),
+        },
         mailbox,
       });
-      ctx.spawn(plannerActor, { name: 'planner', config: { instruments, risk: risk as ActorRef<never> }, mailbox });
+      ctx.spawn(plannerActor, { name: 'planner', config: { instruments, risk: risk as ActorRef<never>, ...recovered }, mailbox });
       return state;
     },
   });

@@ -8,7 +8,7 @@ import { defineStrategy, type StrategyDefinition } from '../../actors/strategies
 import type { StrategyApi } from '../../actors/strategies/strategy-api.js';
 import { parseConfig } from '../../src/app/config.js';
 import { BACKTEST_ROOT_SUPERVISION } from '../../src/app/pipeline-supervision.js';
-import { spawnTradingPipeline, type TradingPipeline } from '../../src/app/trading-pipeline.js';
+import { spawnTradingPipeline, type PipelineSpec, type TradingPipeline } from '../../src/app/trading-pipeline.js';
 import { createInstrument, type Instrument } from '../../src/model/instrument.js';
 import type { MarketRecord, TradeBar } from '../../src/model/records.js';
 import type { ActorRef } from '../../src/runtime/actor.js';
@@ -50,12 +50,17 @@ export interface PipelineRig {
 }
 
 /** The pipeline with `strategy` (and its `params`), fed bars (no bar building), config from `raw` (validated). */
-export function pipelineRig(strategy: StrategyDefinition, raw: Record<string, unknown> = {}, params: Record<string, unknown> = {}): PipelineRig {
+export function pipelineRig(
+  strategy: StrategyDefinition,
+  raw: Record<string, unknown> = {},
+  params: Record<string, unknown> = {},
+  persistence?: PipelineSpec['persistence'],
+): PipelineRig {
   const clock = new SimulatedClock(T0);
   const system = createActorSystem({ clock, supervision: BACKTEST_ROOT_SUPERVISION });
   const config = parseConfig(raw, 'test');
   const instruments = new Map<string, Instrument>([['x:BTC', BTC]]);
-  const refs = spawnTradingPipeline(system, { config, instruments, quotePrecision: 2, strategy, params, interval: undefined, keepFills: true });
+  const refs = spawnTradingPipeline(system, { config, instruments, quotePrecision: 2, strategy, params, interval: undefined, keepFills: true, ...(persistence === undefined ? {} : { persistence }) });
   system.runUntilIdle();
   return {
     system,

@@ -25,6 +25,7 @@ import { orderView, type NewOrder, type OrderView } from '../../../src/model/ord
 import type { OrderStatus } from '../../../src/model/order-transitions.js';
 import type { MarketRecord } from '../../../src/model/records.js';
 import { defineActor, type ActorContext, type ActorRef } from '../../../src/runtime/actor.js';
+import { TickflowError } from '../../../src/runtime/errors.js';
 import type {
   ApproveOrder,
   CancelOrder,
@@ -36,7 +37,9 @@ import type {
 } from '../execution-messages.js';
 import type { VenueCancel, VenueReport, VenueSubmit } from '../venues/venue.js';
 import { fillTopic, orderTopic } from '../execution-messages.js';
+import type { ExecutionJournal } from './execution-journal.js';
 import { OrderRegistry } from './order-registry.js';
+import type { RecoveredTrading } from '../../../src/model/trading-recovery.js';
 import { Portfolio, type PortfolioSnapshot } from './portfolio.js';
 
 /** Config of the execution actor (built by the composition root, not read from users directly). */
@@ -59,6 +62,10 @@ export interface ExecutionConfig {
    * heap stays flat.
    */
   readonly retainClosedOrders?: number;
+  /** The write-ahead log (a daemon's): every order version and fill goes there before it is acted on. */
+  readonly journal?: ExecutionJournal;
+  /** What a restart restores (`recoverTrading`): open orders and the fills that made the positions. */
+  readonly recovered?: RecoveredTrading;
 }
 
 /** Asks for the books; replies `ExecutionSnapshot`. */
@@ -118,14 +125,20 @@ export const executionActor = defineActor<ExecutionConfig, ExecutionState, Execu
   name: 'execution',
   init: (config) => {
     const portfolio = new Portfolio({ quotePrecision: config.quotePrecision, initialCash: config.initialCash });
+    const registry = new OrderRegistry(retention(config));
+    const recovered = config.recovered;
+    if (recovered !== undefined) {
+      for (const fill of recovered.fills) portfolio.applyFill(fill, instrumentOf(config, fill.exchange, fill.symbol));
+      for (const order of recovered.openOrders) registry.restore(order);
+    }
     return {
       config,
       topics: new Map(),
       keys: new InstrumentKeys(),
-      registry: new OrderRegistry(retention(config)),
+      registry,
       portfolio,
-      fills: [],
-      fillCount: 0,
+      fills: config.keepFills && recovered !== undefined ? [...recovered.fills] : [],
+      fillCount: recovered?.fills.length ?? 0,
       peakEquity: portfolio.equity(),
       maxDrawdown: 0n,
     };
@@ -133,6 +146,7 @@ export const executionActor = defineActor<ExecutionConfig, ExecutionState, Execu
   onStart: (state, ctx) => {
     ctx.subscribe(state.config.venueTopic);
     ctx.subscribe('md');
+    if (state.config.recovered !== undefined) reconcile(state, ctx);
     return state;
   },
   receive: (state, message, ctx) => {
@@ -212,6 +226,38 @@ export const executionActor = defineActor<ExecutionConfig, ExecutionState, Execu
   },
 });
 
+function instrumentOf(config: ExecutionConfig, exchange: string, symbol: string): Instrument {
+  const instrument = config.instruments.get(instrumentKey(exchange, symbol));
+  if (instrument === undefined) {
+    throw new TickflowError('CONFIG_INVALID', `the journal holds fills of ${instrumentKey(exchange, symbol)}, which has no instrument in the config: its position cannot be restored`, { exchange, symbol });
+  }
+  return instrument;
+}
+
+/**
+ * After a restart, the open orders as the journal left them against what the venue holds (the
+ * paper venue restored its own working orders from the same journal, `PaperVenue.restore`):
+ * - `SUBMITTED`: journaled as sent, but the venue never acknowledged it before the crash, so the
+ *   venue does not hold it: it is closed `REJECTED` (never sent again: no order goes out twice);
+ * - `PENDING_CANCEL`: the venue holds it working; the cancel is asked again (a cancel, not an order);
+ * - `PENDING_APPROVAL`: its approval timer runs again for what is left of it (expired at once if none).
+ * Working orders (`ACCEPTED`, `PARTIALLY_FILLED`) need nothing: the venue holds them.
+ */
+function reconcile(state: ExecutionState, ctx: ActorContext<ExecutionMessage>): void {
+  const now = ctx.clock.now();
+  for (const order of state.config.recovered!.openOrders) {
+    const id = order.clientOrderId;
+    if (order.status === 'SUBMITTED') {
+      transition(state, id, { type: 'reject', ts: now, reason: 'RECOVERY_NOT_AT_VENUE: sent before a restart, never acknowledged; the venue does not hold it' }, ctx);
+    } else if (order.status === 'PENDING_CANCEL') {
+      ctx.send(state.config.venue, { type: 'venue_cancel', clientOrderId: id, ts: now });
+    } else if (order.status === 'PENDING_APPROVAL') {
+      const since = order.timestamps.PENDING_APPROVAL ?? order.updatedTs;
+      ctx.clock.startTimer(`approval:${id}`, Math.max(0, since + state.config.approvalTimeoutUs - now), { type: 'approval_expired', clientOrderId: id });
+    }
+  }
+}
+
 function retention(config: ExecutionConfig): { retainClosed?: number } {
   if (config.retainClosedOrders !== undefined) return { retainClosed: config.retainClosedOrders };
   return config.keepFills ? {} : { retainClosed: 10_000 };
@@ -241,6 +287,7 @@ function create(state: ExecutionState, order: NewOrder, ctx: ActorContext<Execut
     return false;
   }
   if (!result.created) return false;
+  state.config.journal?.order(result.order);
   ctx.publish(topicsOf(state, order.exchange, order.symbol).order, { type: 'order_update', order: result.order } satisfies OrderUpdate);
   return true;
 }
@@ -256,6 +303,7 @@ function transition(
     ctx.log.debug({ clientOrderId, code: result.code, reason: result.reason }, 'order event refused');
     return false;
   }
+  state.config.journal?.order(result.order);
   ctx.publish(topicsOf(state, result.order.exchange, result.order.symbol).order, { type: 'order_update', order: result.order } satisfies OrderUpdate);
   return true;
 }
@@ -280,12 +328,19 @@ function onVenueEvent(state: ExecutionState, report: VenueReport, ctx: ActorCont
   if (event.kind === 'fill') {
     // Positions follow fills, whatever the order's state says (a fill can race a cancel).
     const fill = event.fill;
-    const instrument = state.config.instruments.get(state.keys.of(fill.exchange, fill.symbol))!;
+    const key = state.keys.of(fill.exchange, fill.symbol);
+    const instrument = state.config.instruments.get(key)!;
     const outcome = state.portfolio.applyFill(fill, instrument);
     state.fillCount++;
     if (state.config.keepFills) state.fills.push(fill);
-    transition(state, event.clientOrderId, event.event, ctx);
-    ctx.publish(topicsOf(state, fill.exchange, fill.symbol).fill, { type: 'fill_report', fill, position: outcome.after } satisfies FillReport);
+    const moved = state.registry.apply(event.clientOrderId, event.event);
+    // One journal entry for the fill, the order version it made, the position and the cash, before
+    // anyone hears of any of them.
+    state.config.journal?.fill(fill, moved.order, moved.ok, state.portfolio.position(key)!, state.portfolio.cash, state.config.quotePrecision);
+    const topics = topicsOf(state, fill.exchange, fill.symbol);
+    if (moved.ok) ctx.publish(topics.order, { type: 'order_update', order: moved.order } satisfies OrderUpdate);
+    else ctx.log.debug({ clientOrderId: event.clientOrderId, code: moved.code, reason: moved.reason }, 'order event refused');
+    ctx.publish(topics.fill, { type: 'fill_report', fill, position: outcome.after } satisfies FillReport);
     sampleEquity(state);
     return;
   }

@@ -101,6 +101,17 @@ export class OrderRegistry {
     return { ok: true, order, created: true };
   }
 
+  /**
+   * Puts back an open order version read from the journal at a restart (recovery), as it was:
+   * no transition, no counts beyond its status. An id already held is left alone.
+   */
+  restore(order: Order): void {
+    if (this.byId.has(order.clientOrderId)) return;
+    this.byId.set(order.clientOrderId, order);
+    this.statusCounts[order.status]++;
+    this.indexOpen(order);
+  }
+
   /** Applies an event to the order with this id; refusals are counted and change nothing. */
   apply(clientOrderId: string, event: OrderEvent): OrderTransition {
     const order = this.byId.get(clientOrderId);

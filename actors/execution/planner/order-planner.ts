@@ -47,8 +47,9 @@ export type ClientOrderIdFactory = (target: TargetPosition) => string;
  * client order ids at 36 characters) and the ids of a single-venue run as they were. The order
  * itself carries its exchange.
  */
-export function createClientOrderIdFactory(): ClientOrderIdFactory {
-  const seqs = new Map<string, number>();
+export function createClientOrderIdFactory(start?: ReadonlyMap<string, number>): ClientOrderIdFactory {
+  // `start`: the last sequence used per key before a restart (recovery), continued from.
+  const seqs = new Map<string, number>(start);
   return (target) => {
     const key = `${target.strategy}-${target.symbol}`;
     const seq = (seqs.get(key) ?? 0) + 1;

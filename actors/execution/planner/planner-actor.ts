@@ -29,6 +29,7 @@ import type { BookTicker } from '../../../src/model/records.js';
 import type { TargetPosition } from '../../../src/model/signal.js';
 import { defineActor, type ActorContext, type ActorRef } from '../../../src/runtime/actor.js';
 import type { CancelOrder, FillReport, OrderRequest, OrderUpdate } from '../execution-messages.js';
+import { ordersOpenAfterRestart, type RecoveredTrading } from '../../../src/model/trading-recovery.js';
 import { createClientOrderIdFactory, planWithCancels, type ClientOrderIdFactory, type OpenOrderView } from './order-planner.js';
 
 /** Config of the planner actor. */
@@ -39,6 +40,11 @@ export interface PlannerConfig {
   readonly risk: ActorRef<OrderRequest | CancelOrder>;
   /** First segment(s) of market-data topics, for the quotes of limits at the touch (default `md`). */
   readonly marketPrefix?: string;
+  /**
+   * What a restart restores: positions (from the fills), the orders still open (those pending a
+   * cancel stay being cancelled) and the client order id sequences, so no id is used twice.
+   */
+  readonly recovered?: RecoveredTrading;
 }
 
 /** Asks for the planner's counters; replies `PlannerStats`. */
@@ -112,9 +118,9 @@ interface PlannerState {
 /** The planner actor definition. */
 export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMessage>({
   name: 'planner',
-  init: (config) => ({
+  init: (config) => restore({
     config,
-    nextId: createClientOrderIdFactory(),
+    nextId: createClientOrderIdFactory(config.recovered?.orderSequences),
     positions: new Map(),
     open: new Map(),
     cancelling: new Map(),
@@ -130,7 +136,7 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
     ignored: 0,
     roundedToZero: 0,
     timeouts: 0,
-  }),
+  } as PlannerState),
   onStart: (state, ctx) => {
     ctx.subscribe('signal');
     ctx.subscribe('exec');
@@ -276,6 +282,22 @@ function quoteFor(state: PlannerState, target: TargetPosition, ctx: ActorContext
 /** Both sides present: a positive, finite best bid and ask. */
 function usable(quote: BookTicker): boolean {
   return quote.bidPrice > 0 && quote.askPrice > 0 && Number.isFinite(quote.bidPrice) && Number.isFinite(quote.askPrice);
+}
+
+/** Rebuilds the planner's view at a restart from `config.recovered` (nothing to do on a first start). */
+function restore(state: PlannerState): PlannerState {
+  const recovered = state.config.recovered;
+  if (recovered === undefined) return state;
+  for (const fill of recovered.fills) {
+    const key = instrumentKey(fill.exchange, fill.symbol);
+    state.positions.set(key, (state.positions.get(key) ?? 0n) + (fill.side === 'buy' ? fill.quantity : -fill.quantity));
+  }
+  for (const order of ordersOpenAfterRestart(recovered)) {
+    const open: MutableOpenOrder = { clientOrderId: order.clientOrderId, side: order.side, quantity: order.quantity, filledQuantity: order.filledQuantity, status: order.status };
+    openOf(state, instrumentKey(order.exchange, order.symbol)).set(order.clientOrderId, open);
+    if (order.status === 'PENDING_CANCEL') state.cancelling.set(order.clientOrderId, { order: open, requestedAt: order.timestamps.PENDING_CANCEL ?? order.updatedTs });
+  }
+  return state;
 }
 
 function timeoutTimer(clientOrderId: string): string {

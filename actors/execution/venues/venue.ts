@@ -12,6 +12,7 @@
  * (a fill, or a cancel with a reason such as `INSUFFICIENT_BALANCE`) it reports the same way.
  */
 import type { z } from 'zod';
+import type { RecoveredTrading } from '../../../src/model/trading-recovery.js';
 import type { Instrument } from '../../../src/model/instrument.js';
 import type { NewOrder } from '../../../src/model/order.js';
 import type { ActorContext, ActorRef } from '../../../src/runtime/actor.js';
@@ -54,6 +55,11 @@ export interface VenueSetup {
   /** Starting balance of the account, quote currency, as a decimal string (`cash` in config). */
   readonly initialCash: string;
   readonly mailbox: Partial<MailboxConfig>;
+  /**
+   * What a daemon's restart restores (`RecoveredTrading`): a paper venue rebuilds its account and
+   * working orders from it; a real venue's adapter would reconcile with the exchange instead.
+   */
+  readonly recovered?: RecoveredTrading;
 }
 
 /**

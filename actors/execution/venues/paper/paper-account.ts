@@ -193,6 +193,29 @@ export class PaperAccount {
     }
   }
 
+  /**
+   * Recovery: a journaled fill applied again (the pool and the position move; no open quantity,
+   * since the working orders are restored apart with `restoreOpen` at what they have left).
+   */
+  restoreFill(key: string, instrument: Instrument, exchange: string, side: OrderSide, quantity: bigint, notional: bigint, fee: bigint): void {
+    const e = this.exposureOf(key, instrument, exchange);
+    if (side === 'buy') {
+      this.cash -= notional + fee;
+      e.lots += quantity;
+    } else {
+      this.cash += notional - fee;
+      e.lots -= quantity;
+    }
+  }
+
+  /** Recovery: a working order restored, counted open by what it has left (no admission check: it was admitted). */
+  restoreOpen(key: string, instrument: Instrument, exchange: string, side: OrderSide, remaining: bigint, limit: bigint): void {
+    const e = this.exposureOf(key, instrument, exchange);
+    if (side === 'buy') e.buyOpen += remaining;
+    else e.sellOpen += remaining;
+    if (limit > 0n) e.fallbackTicks = limit;
+  }
+
   /** An admitted order left the book with `remaining` unfilled (canceled, or cut). */
   release(key: string, side: OrderSide, remaining: bigint): void {
     const e = this.exposures.get(key);

@@ -12,6 +12,7 @@
  * adapter would take its place with the same messages.
  */
 import type { Instrument } from '../../../../src/model/instrument.js';
+import type { RecoveredTrading } from '../../../../src/model/trading-recovery.js';
 import type { MarketRecord } from '../../../../src/model/records.js';
 import { defineActor, type ActorContext } from '../../../../src/runtime/actor.js';
 import { venueTopic, type VenueCancel, type VenueDefinition, type VenueReport, type VenueSubmit } from '../venue.js';
@@ -29,6 +30,8 @@ export interface PaperVenueActorConfig {
   readonly initialCash?: string;
   /** Reports go to `venue.<topicName>` (default `paper`). */
   readonly topicName?: string;
+  /** What a restart restores (`PaperVenue.restore`): the account and the working orders. */
+  readonly recovered?: RecoveredTrading;
 }
 
 interface VenueTick {
@@ -72,6 +75,7 @@ export const paperVenueActor = defineActor<PaperVenueActorConfig, PaperVenueStat
   name: 'venue',
   init: (config) => {
     const venue = createPaperVenue(config.venue, { instruments: config.instruments, quotePrecision: config.quotePrecision, initialCash: config.initialCash });
+    if (config.recovered !== undefined) venue.restore(config.recovered);
     return {
       venue,
       topic: venueTopic(config.topicName ?? 'paper'),
@@ -126,7 +130,7 @@ export const paperVenue = {
   spawn: (ctx, config, setup) =>
     ctx.spawn(paperVenueActor, {
       name: 'venue',
-      config: { venue: config, instruments: setup.instruments, quotePrecision: setup.quotePrecision, initialCash: setup.initialCash, topicName: 'paper' },
+      config: { venue: config, instruments: setup.instruments, quotePrecision: setup.quotePrecision, initialCash: setup.initialCash, topicName: 'paper', ...(setup.recovered === undefined ? {} : { recovered: setup.recovered }) },
       mailbox: setup.mailbox,
     }),
 } as const satisfies VenueDefinition<typeof PaperVenueConfig>;

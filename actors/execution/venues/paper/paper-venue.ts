@@ -37,6 +37,7 @@ import { InstrumentKeys, instrumentKey } from '../../../../src/model/instrument-
 import { formatUnits, toUnits, type Decimal } from '../../../../src/model/money.js';
 import { validateNewOrder, type NewOrder } from '../../../../src/model/order.js';
 import type { MarketRecord } from '../../../../src/model/records.js';
+import { ordersOpenAfterRestart, type RecoveredTrading } from '../../../../src/model/trading-recovery.js';
 import { PaperAccount, type AccountSnapshot } from './paper-account.js';
 import { matchDepth, matchDepthTrade } from './paper-depth-matching.js';
 import { matchBar, matchTrade, type FillSink, type MatchRules } from './paper-matching.js';
@@ -176,6 +177,38 @@ export class PaperVenue implements FillSink {
   }
 
   /**
+   * Recovery: rebuilds the venue as the journal left it (this is the paper venue's own persisted
+   * state): the account from every fill, then the working orders (`ACCEPTED`, `PARTIALLY_FILLED`,
+   * `PENDING_CANCEL`) back on their books with what they have left, in their original order, as
+   * resting (so a limit that rested fills as a maker). Orders `SUBMITTED` but never acknowledged
+   * are not restored: the venue never held them (execution closes them). Call before any request.
+   */
+  restore(recovered: RecoveredTrading): void {
+    for (const fill of recovered.fills) {
+      const key = this.keys.of(fill.exchange, fill.symbol);
+      const instrument = this.instrumentOf(key);
+      if (instrument === undefined || this.account === undefined) continue;
+      const qp = this.quotePrecision ?? instrument.quotePrecision;
+      this.account.restoreFill(key, instrument, fill.exchange, fill.side, fill.quantity, fillNotional(instrument, fill.price, fill.quantity, qp), fill.fee);
+    }
+    for (const order of ordersOpenAfterRestart(recovered)) {
+      if (order.status === 'PENDING_APPROVAL') continue; // never sent
+      const key = this.keys.of(order.exchange, order.symbol);
+      const instrument = this.instrumentOf(key);
+      if (instrument === undefined) continue;
+      const limit = order.type === 'limit' ? (order.limitPrice as bigint) : 0n;
+      const arrival = order.timestamps.ACCEPTED ?? order.updatedTs;
+      const o = new VenueOrder(order.clientOrderId, order.exchange, order.symbol, order.side, order.type, order.quantity, limit, limit === 0n ? 0 : ticksToNumber(instrument, limit), order.createdTs, arrival, this.seq++, instrument, undefined, undefined);
+      o.remaining = order.quantity - order.filledQuantity;
+      o.seen = true;
+      o.state = 'working';
+      this.live.set(o.clientOrderId, o);
+      this.bookOf(key).orders.push(o);
+      this.account?.restoreOpen(key, instrument, order.exchange, order.side, o.remaining, limit);
+    }
+  }
+
+  /**
    * A market record at engine time `tsRecv`: handles the requests due by then, then fills what
    * the record fills. Returns the events in engine-time order (the shared empty array when none).
    */
@@ -301,6 +334,10 @@ export class PaperVenue implements FillSink {
     this.counters.canceled++;
     const reason = `INSUFFICIENT_BALANCE: the cash balance of ${formatUnits(account.cash, this.quotePrecision ?? 0)} pays for no more of ${o.clientOrderId}`;
     this.emit(statusEvent('canceled', o.clientOrderId, o.exchange, o.symbol, ts, 0n, 'INSUFFICIENT_BALANCE', reason));
+  }
+
+  private instrumentOf(key: string): Instrument | undefined {
+    return typeof this.lookup === 'function' ? this.lookup(key) : this.lookup.get(key);
   }
 
   private finish(): readonly VenueEvent[] {
