@@ -68,11 +68,35 @@ export const GatewayConfig = z.strictObject({
   maxClients: z.int().positive().max(10_000).default(100),
 });
 
-/** Where the daemon keeps what it must not lose (the journal alone for now). */
+/**
+ * Where the daemon keeps what it must not lose. The journal (`<dir>/journal`, the write-ahead log)
+ * is always written and is the recovery truth; `store: postgres` adds PostgreSQL as a projection
+ * of it, and `redis` adds Redis (latest state and notifications). URLs default to `DATABASE_URL` and
+ * `REDIS_URL`, then the loopback servers.
+ */
 export const PersistenceConfig = z.strictObject({
-  store: z.enum(['journal']).default('journal'),
+  store: z.enum(['journal', 'postgres']).default('journal'),
   dir: z.string().min(1).default('./data'),
+  /** `interval` (fdatasync every 100 ms), `always` (every order and fill entry), `never` (the kernel's). */
+  fsync: z.enum(['always', 'interval', 'never']).default('interval'),
+  postgres: z
+    .strictObject({
+      url: z.string().min(1).optional(),
+      schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier').default('public'),
+      connectTimeout: durationSchema().prefault('5s'),
+      statementTimeout: durationSchema().prefault('10s'),
+    })
+    .prefault({}),
+  redis: z
+    .strictObject({
+      url: z.string().min(1).optional(),
+      prefix: z.string().min(1).default('tickflow:'),
+      connectTimeout: durationSchema().prefault('2s'),
+      commandTimeout: durationSchema().prefault('2s'),
+    })
+    .optional(),
 });
+export type PersistenceConfig = z.output<typeof PersistenceConfig>;
 
 /** Graceful stop: everything must be drained and flushed within `deadline`, else the exit is forced (non-zero). */
 export const ShutdownConfig = z.strictObject({

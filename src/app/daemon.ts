@@ -40,6 +40,8 @@ import { daemonConfigProblems } from './daemon-config.js';
 import { EngineViews } from './daemon-views.js';
 import { createLatencySink } from './latency-sink.js';
 import { startLiveTrading, type LiveTrading, type LiveTradingRequest } from './live-trading.js';
+import { openDaemonPersistence, type DaemonPersistence } from './daemon-persistence.js';
+import type { ActorSystem } from '../runtime/actor-system.js';
 
 /** Forwarder mailbox: consumers may fall this far behind before the oldest messages go. */
 const FORWARDER_CAPACITY = 65_536;
@@ -76,6 +78,12 @@ export async function startDaemon(config: TickflowConfig, logger: Logger): Promi
   const generatedToken = configured.viewer === undefined && configured.operator === undefined ? generateToken() : undefined;
   const tokens = generatedToken === undefined ? configured : { operator: generatedToken };
 
+  // Before anything listens: a journal that cannot be opened or trusted stops the start here.
+  const persistence = openDaemonPersistence(config.persistence);
+  logger.info(
+    { journal: persistence.journalDir, seq: persistence.wal.lastSeq, openOrders: persistence.recovered.openOrders.length, fills: persistence.recovered.fills.length, tradingState: persistence.recovered.tradingState?.state ?? 'ACTIVE' },
+    'journal opened',
+  );
   let trading: LiveTrading | undefined;
   let gateway: Gateway | undefined;
   let views: EngineViews | undefined;
@@ -91,7 +99,7 @@ export async function startDaemon(config: TickflowConfig, logger: Logger): Promi
     port: config.http.port,
     routes: {
       health: () => ({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) }),
-      ready: () => ({ checks: [feedCheck(trading), ...(views?.checks(feedConfig.channels.includes('depth')) ?? [{ name: 'engine', ok: false, detail: 'starting' }])] }),
+      ready: () => ({ checks: [feedCheck(trading), ...persistence.checks(), ...(views?.checks(feedConfig.channels.includes('depth')) ?? [{ name: 'engine', ok: false, detail: 'starting' }])] }),
       metrics: () => metrics.metrics(),
     },
     dashboard: createDashboard({
@@ -108,11 +116,14 @@ export async function startDaemon(config: TickflowConfig, logger: Logger): Promi
       if (gateway === undefined) socket.destroy();
       else gateway.handleUpgrade(req, socket, head);
     },
+  }).catch((error: unknown) => {
+    persistence.close();
+    throw error;
   });
   try {
     gateway = createGateway({
       tokens,
-      commands: commandsOf(() => trading),
+      commands: audited(commandsOf(() => trading), persistence),
       allowedOrigins: ownOrigins(config.http.host, http.port),
       maxPayload: config.gateway.maxPayload,
       maxClients: config.gateway.maxClients,
@@ -120,12 +131,19 @@ export async function startDaemon(config: TickflowConfig, logger: Logger): Promi
     });
     const liveGateway = gateway;
     const tracing = config.metrics.traceEvery === 0 ? {} : { tracing: { every: config.metrics.traceEvery, sink: createLatencySink(metrics) } };
-    trading = startLiveTrading({ config, logger, ...feedRequest(config), ...tracing, onSystem: (system) => void system.spawn(busForwarder, { config: { port: liveGateway }, mailbox: { capacity: FORWARDER_CAPACITY, overflow: 'dropOldest' } }) });
+    const onSystem = (system: ActorSystem) => {
+      system.spawn(busForwarder, { config: { port: liveGateway }, mailbox: { capacity: FORWARDER_CAPACITY, overflow: 'dropOldest' } });
+      persistence.spawnWriters(system);
+    };
+    trading = startLiveTrading({ config, logger, ...feedRequest(config), ...tracing, persistence: persistence.pipeline, onSystem });
   } catch (error) {
     await gateway?.close();
     await http.close();
+    persistence.close();
     throw error;
   }
+  const restored = persistence.recovered;
+  persistence.journal.start({ restoredOrders: restored.openOrders.length, restoredFills: restored.fills.length, tradingState: restored.tradingState?.state ?? 'ACTIVE' }, trading.system.clock.now());
   views = new EngineViews(trading.pipeline, ASK_TIMEOUT_US);
   views.start(1000);
   const running = trading;
@@ -137,7 +155,11 @@ export async function startDaemon(config: TickflowConfig, logger: Logger): Promi
     views?.stop();
     await liveGateway.close();
     await http.close();
-    await running.stop();
+    try {
+      await running.stop();
+    } finally {
+      persistence.close();
+    }
   };
   return {
     url: http.url,
@@ -184,6 +206,21 @@ function feedViews(trading: LiveTrading) {
   const source = trading.handle.source as BinanceFeed | FallbackFeed | null;
   if (source === null) return [];
   return 'connected' in source ? [liveFeedMetricsView(source.stats)] : [fallbackFeedMetricsView(source.stats)];
+}
+
+/** `commands` with each outcome journaled (the audit log) before it is answered. */
+function audited(commands: GatewayCommands, persistence: DaemonPersistence): GatewayCommands {
+  const log = async (command: string, detail: string, run: () => Promise<CommandResult | ApprovalResult>) => {
+    const result = await run();
+    persistence.journal.audit(command, 'operator', result.ok, `${detail}: ${result.detail}`, Date.now() * 1000);
+    return result;
+  };
+  return {
+    approve: (id) => log('approve', id, () => commands.approve(id)),
+    reject: (id, reason) => log('reject', `${id} (${reason})`, () => commands.reject(id, reason)),
+    setTradingState: (state, reason) => log('set_trading_state', `${state} (${reason})`, () => commands.setTradingState(state, reason)),
+    killSwitch: (reason) => log('kill_switch', reason, () => commands.killSwitch(reason)),
+  };
 }
 
 /** Operator commands, asked of the engine's actors. */

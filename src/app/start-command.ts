@@ -15,8 +15,8 @@
  *   and suggests `--port 0`.
  * - SIGINT (Ctrl-C) or SIGTERM: the daemon stops as `tickflow run`'s does, then the feed server
  *   closes, then the summary is printed; exit 0. SIGHUP re-reads the config file.
- * - Nothing is persisted yet: the journal comes with the persistence issue, and the lines printed
- *   at start say so.
+ * - The journal (`persistence.dir`, `./data` by default) keeps orders, fills and the trading state:
+ *   the next start restores them before it trades (`daemon-persistence.ts`).
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -66,7 +66,7 @@ export async function runStart(args: readonly string[], ports: RunPorts = PROCES
           ...(base.feeds.length > 0 ? [`tickflow start: the feeds of ${file} are not used here (\`tickflow run --config ${file}\` runs them)`] : []),
         ],
         notes: [
-          'journal: not written yet (persistence comes with its own issue); nothing of this run is kept after it stops',
+          `journal: ${resolve(config.persistence.dir, 'journal')}: orders, fills and the trading state survive a stop or a crash, and the next start restores them (delete the folder to start afresh)`,
           'Ctrl-C stops it; `tickflow backtest --simulated --out out/simulated` replays the same market as a backtest',
         ],
         afterStop: async () => {

@@ -30,6 +30,7 @@ instruments: [{ exchange: binance, symbol: BTCUSDT, priceIncrement: "0.01", size
 http: { host: 127.0.0.1, port: 0 }
 log: { level: silent }
 shutdown: { deadline: 5s }
+persistence: { dir: ${JSON.stringify(join(dir, 'data'))}, fsync: never }
 `;
 }
 

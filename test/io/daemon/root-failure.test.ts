@@ -47,6 +47,7 @@ strategy: { name: always-throws }
 instruments: [{ exchange: binance, symbol: BTCUSDT, priceIncrement: "0.01", sizeIncrement: "0.00001" }]
 http: { port: 0 }
 log: { level: silent }
+persistence: { dir: ${JSON.stringify(join(dir, 'data'))}, fsync: never }
 `,
       );
       const out: string[] = [];

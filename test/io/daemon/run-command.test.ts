@@ -45,7 +45,8 @@ describe.skipIf(capture === undefined)('tickflow run', () => {
           .replaceAll('ws://127.0.0.1:9443', server.url)
           .replaceAll('http://127.0.0.1:9443', server.restUrl)
           .replace('port: 8080', 'port: 0')
-          .replace('deadline: 10s', 'deadline: 5s'),
+          .replace('deadline: 10s', 'deadline: 5s')
+          .replace('dir: ./data', `dir: ${JSON.stringify(join(dir, 'data'))}`),
       );
       const t = testPorts();
       const running = runDaemonCommand(['--config', file], t.ports);

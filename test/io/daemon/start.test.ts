@@ -7,12 +7,20 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { main } from '../../../src/app/cli.js';
 import { runStart } from '../../../src/app/start-command.js';
 import { waitUntil } from '../feed-server/feed-test-client.js';
 import { get, testPorts } from './daemon-test-ports.js';
+
+// The journal goes to a folder of this test's own, not the checkout's ./data.
+const journalHome = mkdtempSync(join(tmpdir(), 'tickflow-start-'));
+vi.stubEnv('TICKFLOW_PERSISTENCE__DIR', journalHome);
+afterAll(() => rmSync(journalHome, { recursive: true, force: true }));
 
 describe('tickflow start', () => {
   it('paper-trades the simulated market over a local socket, serves the dashboard, and stops on SIGINT with a summary', async () => {
@@ -21,7 +29,7 @@ describe('tickflow start', () => {
     await waitUntil(() => t.out.some((l) => l.startsWith('dashboard: ')), 10_000, 'the dashboard line');
     const text = t.out.join('\n');
     expect(text).toMatch(/^tickflow start: paper trading ema-cross on the built-in simulated market \(SIMUSDT, seed 42, 200,000 records at speed 20\), served over ws:\/\/127\.0\.0\.1:\d+ by an in-process serve-feed/);
-    expect(text).toContain('journal: not written yet');
+    expect(text).toContain(`journal: ${join(journalHome, 'journal')}: orders, fills and the trading state survive`);
     expect(text).toContain('tickflow backtest --simulated');
     const feedUrl = /served over (ws:\/\/[^ ]+)/.exec(text)![1]!;
     const base = /tickflow start: serving (http:\/\/[^ ]+)/.exec(text)![1]!;

@@ -30,6 +30,7 @@ function daemonConfig(feed: FeedServer, traceEvery: number) {
       http: { host: '127.0.0.1', port: 0 },
       log: { level: 'silent' },
       metrics: { traceEvery },
+      persistence: { dir: join(dir, `data-${traceEvery}`), fsync: 'never' },
     },
     'trace latency test',
   );

@@ -46,6 +46,7 @@ describe.skipIf(capture === undefined || browserPath === undefined)('the dashboa
             http: { host: '127.0.0.1', port: 0 },
             gateway: { tokens: { operator: OPERATOR } },
             log: { level: 'silent' },
+            persistence: { dir: join(dir, 'data'), fsync: 'never' },
           },
           'dashboard browser test',
         ),

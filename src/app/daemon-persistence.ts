@@ -1,0 +1,72 @@
+/**
+ * The daemon's persistence, opened before it trades (DESIGN.md, Persistence; README, Persistence):
+ *
+ * ```
+ * <dir>/journal/   the write-ahead log (src/io/journal/wal.ts): the recovery truth
+ *    ▲ execution: every order version and fill, before it is acted on (sync write)
+ *    ▲ risk: every trading-state change, before it is published (sync write)
+ *    ▲ operator commands (audit), the daemon's starts (sync write)
+ *    ▲ journal recorder actor: trades, bars, signals (buffered, off the trading path)
+ *    └──► projections (PostgreSQL, Redis) follow it behind their own cursors
+ * ```
+ *
+ * Start: open the log (its torn tail cut, a live writer's lock refused), rebuild what to restore
+ * (`recoverTrading`), and hand it to the trading actors, which rebuild their books from it before
+ * the feed connects. Stop (`close`): the log is flushed and synced after the engine has stopped.
+ */
+import { resolve } from 'node:path';
+import { journalRecorder } from '../../actors/persistence/journal-recorder.js';
+import { openWal, type Wal } from '../io/journal/wal.js';
+import { recoverTrading } from '../io/journal/wal-recovery.js';
+import type { ReadinessCheck } from '../io/http/health-report.js';
+import type { RecoveredTrading } from '../model/trading-recovery.js';
+import type { ActorSystem } from '../runtime/actor-system.js';
+import type { PersistenceConfig } from './daemon-config.js';
+import { createTradingJournal, type TradingJournal } from './trading-journal.js';
+import type { PipelineSpec } from './trading-pipeline.js';
+
+/** The recorder's mailbox: market data may fall this far behind before the oldest is dropped (counted). */
+const RECORDER_CAPACITY = 65_536;
+
+/** Open persistence of a running daemon. */
+export interface DaemonPersistence {
+  /** The journal's folder (absolute). */
+  readonly journalDir: string;
+  readonly wal: Wal;
+  readonly journal: TradingJournal;
+  readonly recovered: RecoveredTrading;
+  /** The trading pipeline's part (`PipelineSpec.persistence`). */
+  readonly pipeline: NonNullable<PipelineSpec['persistence']>;
+  /** Spawns the writers (the journal recorder) into the engine's system, before the feed starts. */
+  spawnWriters(system: ActorSystem): void;
+  /** Readiness: the journal is open. */
+  checks(): ReadinessCheck[];
+  /** Flushes, syncs and closes the journal; idempotent. */
+  close(): void;
+}
+
+/** Opens the journal in `config.dir` and recovers from it. Throws what the journal throws (a lock held, an untrustworthy log). */
+export function openDaemonPersistence(config: PersistenceConfig): DaemonPersistence {
+  const journalDir = resolve(config.dir, 'journal');
+  const wal = openWal({ dir: journalDir, fsync: config.fsync });
+  let recovered: RecoveredTrading;
+  try {
+    recovered = recoverTrading(journalDir);
+  } catch (error) {
+    wal.close();
+    throw error;
+  }
+  const journal = createTradingJournal(wal, recovered);
+  return {
+    journalDir,
+    wal,
+    journal,
+    recovered,
+    pipeline: { execution: journal.execution, risk: journal.risk, recovered },
+    spawnWriters(system) {
+      system.spawn(journalRecorder, { config: { port: journal }, mailbox: { capacity: RECORDER_CAPACITY, overflow: 'dropOldest' } });
+    },
+    checks: () => [{ name: 'journal', ok: true, detail: `${journalDir} at seq ${wal.lastSeq}` }],
+    close: () => wal.close(),
+  };
+}
