@@ -18,7 +18,8 @@ export default defineConfig({
         extends: true,
         // Real loopback sockets and wall-clock timeouts: one file at a time, so a busy neighbour
         // cannot starve a timing assertion.
-        test: { name: 'sockets', include: ['test/io/**/*.test.ts'], fileParallelism: false },
+        // The CLI is built once for the tests that spawn it (`build-cli.global.ts`).
+        test: { name: 'sockets', include: ['test/io/**/*.test.ts'], fileParallelism: false, globalSetup: ['test/support/build-cli.global.ts'] },
       },
     ],
   },
