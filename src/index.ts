@@ -158,6 +158,21 @@ export type { EngineMetrics } from './io/metrics/engine-metrics.js';
 export { liveFeedMetricsView, fallbackFeedMetricsView } from './io/metrics/feed-metrics-view.js';
 export type { SegmentWriterOptions } from './io/journal/segment-writer.js';
 
+// ---- Persistence: the write-ahead journal, recovery, PostgreSQL and Redis projections --------
+export { openWal, readWal } from './io/journal/wal.js';
+export type { Wal, WalOptions, WalReader, WalStats, WalFsyncPolicy } from './io/journal/wal.js';
+export { recoverTrading } from './io/journal/wal-recovery.js';
+export type { RecoveredTrading } from './model/trading-recovery.js';
+export type { WalEntry, WalEntryKind } from './model/wal-entry.js';
+export { projectionActor } from '../actors/persistence/projection-actor.js';
+export type { ProjectionSink, ProjectionSource } from '../actors/persistence/projection-ports.js';
+export type { ProjectionStatus } from '../actors/persistence/projection-status.js';
+export { migrate } from './io/postgres/migrate.js';
+export { createPostgresSink } from './io/postgres/postgres-sink.js';
+export { createRedisSink } from './io/redis/redis-sink.js';
+export { createTcpProxy } from './io/net/tcp-proxy.js';
+export type { TcpProxy } from './io/net/tcp-proxy.js';
+
 // ---- Application -----------------------------------------------------------------------------
 export { spawnTradingPipeline, PIPELINE_PATHS } from './app/trading-pipeline.js';
 export type { PipelineSpec, TradingPipeline } from './app/trading-pipeline.js';

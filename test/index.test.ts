@@ -22,4 +22,11 @@ describe('public entry', () => {
       expect(typeof (tickflow as Record<string, unknown>)[name], name).toBe('function');
     }
   });
+
+  it('exports persistence: the journal, recovery, the projection writer and its stores', () => {
+    for (const name of ['openWal', 'readWal', 'recoverTrading', 'migrate', 'createPostgresSink', 'createRedisSink', 'createTcpProxy']) {
+      expect(typeof (tickflow as Record<string, unknown>)[name], name).toBe('function');
+    }
+    expect(tickflow.projectionActor.name).toBe('projection');
+  });
 });

@@ -5,7 +5,7 @@
  * `npm start` runs, see `start-command.ts`), `serve-feed` (a local
  * exchange replaying captures in Binance's protocol, until SIGINT or SIGTERM), `record` (a live
  * Binance feed to a journal and raw captures, see `record-command.ts`), `run` (the daemon, see
- * `run-command.ts`), `strategies`
+ * `run-command.ts`), `migrate` (PostgreSQL schema migrations, see `migrate-command.ts`), `strategies`
  * (the built-in strategies and their parameters) and `help`.
  *
  * Exit codes follow sysexits: 0 done, 64 bad usage, 65 bad data, 66 input missing or unreadable,
@@ -31,6 +31,7 @@ import { loadConfig, type TickflowConfig } from './config.js';
 import { FAILURE_FILE, formatSummary, writeFailure, writeReport } from './report.js';
 import { runServeFeed } from '../io/feed-server/serve-feed-command.js';
 import { PROCESS_PORTS, runDaemonCommand } from './run-command.js';
+import { runMigrate } from './migrate-command.js';
 import { runRecord } from './record-command.js';
 import { runStart, START_FLAGS } from './start-command.js';
 
@@ -71,6 +72,11 @@ const RECORD_FLAGS: readonly FlagSpec[] = [
   { name: 'flush-every', takesValue: true, help: 'flush period of every file: at most this much is lost in a crash (default 1s)' },
 ];
 
+const MIGRATE_FLAGS: readonly FlagSpec[] = [
+  { name: 'url', takesValue: true, help: 'PostgreSQL URL (default: DATABASE_URL, then postgres://postgres@127.0.0.1:5432/postgres)' },
+  { name: 'schema', takesValue: true, help: 'schema to migrate (default public)' },
+];
+
 const USAGE = `tickflow: actor-model stream processing for market data
 
 usage:
@@ -80,6 +86,7 @@ usage:
   tickflow serve-feed [--data <capture> ...] [flags]  a local exchange replaying captures in Binance's protocol
   tickflow record --url <ws-url> --symbols <list> --out <dir> [--raw] [flags]  record a live Binance feed
   tickflow run --config <file>                        the daemon: paper trading on a live feed, HTTP, gateway
+  tickflow migrate [--url <postgres-url>] [--schema <name>]  apply PostgreSQL schema migrations, create partitions ahead
   tickflow strategies                                 list strategies and their parameters
   tickflow help
 
@@ -94,6 +101,9 @@ ${flagHelp(SERVE_FEED_FLAGS)}
 
 record flags (runs until SIGINT, SIGTERM or --duration, then finishes every file):
 ${flagHelp(RECORD_FLAGS)}
+
+migrate flags (an unreachable server exits 70, an edited applied migration 78):
+${flagHelp(MIGRATE_FLAGS)}
 
 exit codes: 0 ok, 64 usage, 65 bad data, 66 missing input, 70 internal or an actor failed, 78 invalid config`;
 
@@ -122,6 +132,10 @@ export async function main(argv: readonly string[], out: (line: string) => void 
       }
       case 'run':
         return await runDaemonCommand(rest, { ...PROCESS_PORTS, out, err });
+      case 'migrate': {
+        const parsed = parseArgs('migrate', rest, MIGRATE_FLAGS);
+        return await runMigrate({ url: flagValue(parsed, 'url'), schema: flagValue(parsed, 'schema') }, out);
+      }
       case 'strategies':
         out(describeStrategies());
         return 0;
@@ -132,7 +146,7 @@ export async function main(argv: readonly string[], out: (line: string) => void 
         out(USAGE);
         return 0;
       default:
-        throw new TickflowError('CLI_USAGE', `unknown command "${command}"; commands: backtest, start, serve-feed, record, run, strategies, help`);
+        throw new TickflowError('CLI_USAGE', `unknown command "${command}"; commands: backtest, start, serve-feed, record, run, migrate, strategies, help`);
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

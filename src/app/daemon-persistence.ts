@@ -7,7 +7,7 @@
  *    ▲ risk: every trading-state change, before it is published (sync write)
  *    ▲ operator commands (audit), the daemon's starts (sync write)
  *    ▲ journal recorder actor: trades, bars, signals (buffered, off the trading path)
- *    └──► projections (PostgreSQL, Redis) follow it behind their own cursors
+ *    └──► projections (PostgreSQL, Redis) follow it behind their own cursors (`store-writers.ts`)
  * ```
  *
  * Start: open the log (its torn tail cut, a live writer's lock refused), rebuild what to restore
@@ -24,6 +24,8 @@ import type { ActorSystem } from '../runtime/actor-system.js';
 import type { PersistenceConfig } from './daemon-config.js';
 import { createTradingJournal, type TradingJournal } from './trading-journal.js';
 import type { PipelineSpec } from './trading-pipeline.js';
+import { startStoreWriters, type StoreWriters } from './store-writers.js';
+import type { Logger } from '../runtime/logger.js';
 
 /** The recorder's mailbox: market data may fall this far behind before the oldest is dropped (counted). */
 const RECORDER_CAPACITY = 65_536;
@@ -39,14 +41,19 @@ export interface DaemonPersistence {
   readonly pipeline: NonNullable<PipelineSpec['persistence']>;
   /** Spawns the writers (the journal recorder) into the engine's system, before the feed starts. */
   spawnWriters(system: ActorSystem): void;
-  /** Readiness: the journal is open. */
+  /** The projections (PostgreSQL, Redis) following the journal. */
+  readonly writers: StoreWriters;
+  /** Readiness: the journal is open, and every configured store is up. */
   checks(): ReadinessCheck[];
-  /** Flushes, syncs and closes the journal; idempotent. */
-  close(): void;
+  /**
+   * Drains the projections (at most `deadlineMs`) and stops them, then flushes, syncs and closes
+   * the journal; idempotent. Call after the engine has stopped, so the journal is complete.
+   */
+  close(deadlineMs: number): Promise<void>;
 }
 
 /** Opens the journal in `config.dir` and recovers from it. Throws what the journal throws (a lock held, an untrustworthy log). */
-export function openDaemonPersistence(config: PersistenceConfig): DaemonPersistence {
+export function openDaemonPersistence(config: PersistenceConfig, env: Readonly<Record<string, string | undefined>>, logger: Logger): DaemonPersistence {
   const journalDir = resolve(config.dir, 'journal');
   const wal = openWal({ dir: journalDir, fsync: config.fsync });
   let recovered: RecoveredTrading;
@@ -57,16 +64,30 @@ export function openDaemonPersistence(config: PersistenceConfig): DaemonPersiste
     throw error;
   }
   const journal = createTradingJournal(wal, recovered);
+  const writers = startStoreWriters(config, wal, env, logger);
+  let closing: Promise<void> | undefined;
   return {
     journalDir,
     wal,
     journal,
     recovered,
     pipeline: { execution: journal.execution, risk: journal.risk, recovered },
+    writers,
     spawnWriters(system) {
       system.spawn(journalRecorder, { config: { port: journal }, mailbox: { capacity: RECORDER_CAPACITY, overflow: 'dropOldest' } });
+      writers.watchHealth(system);
     },
-    checks: () => [{ name: 'journal', ok: true, detail: `${journalDir} at seq ${wal.lastSeq}` }],
-    close: () => wal.close(),
+    checks: () => [{ name: 'journal', ok: true, detail: `${journalDir} at seq ${wal.lastSeq}` }, ...writers.checks()],
+    close: (deadlineMs) =>
+      (closing ??= (async () => {
+        try {
+          const drained = await writers.stop(deadlineMs);
+          for (const [i, d] of drained.entries()) {
+            if (!d.caughtUp) logger.warn({ store: writers.statuses()[i]?.name, cursor: d.cursor, journalSeq: wal.lastSeq }, 'store not caught up at stop: it catches up from its cursor at the next start');
+          }
+        } finally {
+          wal.close();
+        }
+      })()),
   };
 }

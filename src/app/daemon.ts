@@ -79,7 +79,7 @@ export async function startDaemon(config: TickflowConfig, logger: Logger): Promi
   const tokens = generatedToken === undefined ? configured : { operator: generatedToken };
 
   // Before anything listens: a journal that cannot be opened or trusted stops the start here.
-  const persistence = openDaemonPersistence(config.persistence);
+  const persistence = openDaemonPersistence(config.persistence, process.env, logger);
   logger.info(
     { journal: persistence.journalDir, seq: persistence.wal.lastSeq, openOrders: persistence.recovered.openOrders.length, fills: persistence.recovered.fills.length, tradingState: persistence.recovered.tradingState?.state ?? 'ACTIVE' },
     'journal opened',
@@ -92,6 +92,10 @@ export async function startDaemon(config: TickflowConfig, logger: Logger): Promi
       actors: () => trading?.system.inspect() ?? [],
       feeds: () => (trading === undefined ? [] : feedViews(trading)),
       trading: () => views?.trading(),
+      stores: () => ({
+        journal: { lastSeq: persistence.wal.lastSeq, ...persistence.wal.stats },
+        stores: persistence.writers.statuses().map((w) => ({ name: w.name, up: w.state === 'up', lag: w.lag, cursor: w.cursor, appliedEntries: w.appliedEntries, batches: w.batches, failures: w.failures, outages: w.outages })),
+      }),
     },
   });
   const http: HttpServer = await createHttpServer({
@@ -116,8 +120,8 @@ export async function startDaemon(config: TickflowConfig, logger: Logger): Promi
       if (gateway === undefined) socket.destroy();
       else gateway.handleUpgrade(req, socket, head);
     },
-  }).catch((error: unknown) => {
-    persistence.close();
+  }).catch(async (error: unknown) => {
+    await persistence.close(0);
     throw error;
   });
   try {
@@ -139,7 +143,7 @@ export async function startDaemon(config: TickflowConfig, logger: Logger): Promi
   } catch (error) {
     await gateway?.close();
     await http.close();
-    persistence.close();
+    await persistence.close(0);
     throw error;
   }
   const restored = persistence.recovered;
@@ -158,7 +162,8 @@ export async function startDaemon(config: TickflowConfig, logger: Logger): Promi
     try {
       await running.stop();
     } finally {
-      persistence.close();
+      // The stores drain what the engine journaled last, within half the shutdown deadline.
+      await persistence.close(Math.round(config.shutdown.deadline / 2000));
     }
   };
   return {

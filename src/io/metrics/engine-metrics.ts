@@ -19,6 +19,7 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 import { registerActorMetrics } from './actor-metrics.js';
 import { registerFeedMetrics } from './feed-metrics.js';
 import { ScrapeReader, type EnginePortName, type EnginePorts } from './scrape-reader.js';
+import { registerStoreMetrics } from './store-metrics.js';
 import { registerTradingMetrics } from './trading-metrics.js';
 
 /** Bucket upper bounds of the latency histograms, in seconds: 5 µs to 100 ms. */
@@ -70,6 +71,7 @@ export function createEngineMetrics(options: EngineMetricsOptions): EngineMetric
   registerActorMetrics(registry, read);
   registerFeedMetrics(registry, read);
   registerTradingMetrics(registry, read);
+  registerStoreMetrics(registry, read);
   const hops = new Histogram<'hop'>({
     name: 'tickflow_hop_latency_seconds',
     help: 'Time of sampled records through one hop of the pipeline.',

@@ -11,6 +11,7 @@
  */
 import type { ActorSnapshot } from '../../runtime/inspection.js';
 import type { FeedMetricsView } from './feed-metrics-view.js';
+import type { StoreMetricsView } from './store-metrics.js';
 import type { TradingMetricsView } from './trading-metrics-view.js';
 
 /** Where the exporter reads the engine. Each is called at scrape time only, at most once a scrape. */
@@ -21,16 +22,19 @@ export interface EnginePorts {
   readonly feeds?: () => readonly FeedMetricsView[];
   /** The trading side; absent, or `undefined` while not trading, for no trading series. */
   readonly trading?: () => TradingMetricsView | undefined;
+  /** The journal and the stores that follow it; absent in a process that keeps none. */
+  readonly stores?: () => StoreMetricsView;
 }
 
 /** The name of a port, as the `port` label of the error counter. */
-export type EnginePortName = 'actors' | 'feeds' | 'trading';
+export type EnginePortName = 'actors' | 'feeds' | 'trading' | 'stores';
 
 /** One scrape's reading of every port. */
 export interface EngineScrape {
   readonly actors: readonly ActorSnapshot[];
   readonly feeds: readonly FeedMetricsView[];
   readonly trading: TradingMetricsView | undefined;
+  readonly stores: StoreMetricsView | undefined;
 }
 
 /** Reads the ports at most once per synchronous collection pass. */
@@ -48,11 +52,12 @@ export class ScrapeReader {
   /** This pass's reading, taking it on the first call of the pass. */
   read(): EngineScrape {
     if (this.current !== null) return this.current;
-    const { actors, feeds, trading } = this.ports;
+    const { actors, feeds, trading, stores } = this.ports;
     const scrape: EngineScrape = {
       actors: this.port('actors', actors, []),
       feeds: feeds === undefined ? [] : this.port('feeds', feeds, []),
       trading: trading === undefined ? undefined : this.port('trading', trading, undefined),
+      stores: stores === undefined ? undefined : this.port('stores', stores, undefined),
     };
     this.current = scrape;
     queueMicrotask(() => {

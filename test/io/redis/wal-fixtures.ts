@@ -3,6 +3,7 @@
  * decimals are independent of the code under test. Instrument: binance BTCUSDT, price precision 2,
  * size precision 4, quote precision 2.
  */
+import { orderJsonFixture } from '../../support/order-json.js';
 import type { OrderStatus } from '../../../src/model/order.js';
 import type {
   AuditEntry,
@@ -36,29 +37,7 @@ export function bar(seq: number, interval: string, close: number, ts = TS): BarE
 
 /** A limit buy of 0.0150 at 30050.25. */
 export function orderJson(clientOrderId: string, status: OrderStatus, over: Partial<OrderJson> = {}): OrderJson {
-  return {
-    clientOrderId,
-    exchange: 'binance',
-    symbol: 'BTCUSDT',
-    side: 'buy',
-    type: 'limit',
-    quantity: '150',
-    limitPrice: '3005025',
-    pricePrecision: 2,
-    sizePrecision: 4,
-    quotePrecision: 2,
-    status,
-    filledQuantity: '0',
-    fillNotional: '0',
-    avgFillPrice: null,
-    fillCount: 0,
-    createdTs: TS,
-    updatedTs: TS,
-    timestamps: {},
-    reason: null,
-    cause: null,
-    ...over,
-  };
+  return orderJsonFixture(clientOrderId, { quantity: '150', limitPrice: '3005025', status, createdTs: TS, updatedTs: TS, ...over });
 }
 
 export function order(seq: number, clientOrderId: string, status: OrderStatus, version = 1, ts = TS): OrderEntry {
