@@ -95,6 +95,7 @@ export async function startDaemon(config: TickflowConfig, logger: Logger): Promi
       stores: () => ({
         journal: { lastSeq: persistence.wal.lastSeq, ...persistence.wal.stats },
         stores: persistence.writers.statuses().map((w) => ({ name: w.name, up: w.state === 'up', lag: w.lag, cursor: w.cursor, appliedEntries: w.appliedEntries, batches: w.batches, failures: w.failures, outages: w.outages })),
+        ...(persistence.writers.notifications() === undefined ? {} : { notifications: persistence.writers.notifications()! }),
       }),
     },
   });

@@ -31,6 +31,8 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export interface StoreWriters {
   /** Last known status of each writer (empty when no store is configured). */
   statuses(): readonly ProjectionStatus[];
+  /** Redis notifications published and dropped (undefined without Redis). */
+  notifications(): { readonly published: number; readonly stale: number; readonly failed: number } | undefined;
   /** Ready when every writer is up (a writer still opening or down is not). */
   checks(): ReadinessCheck[];
   /** Gives Redis the engine's actor health every second (no-op without Redis). */
@@ -93,6 +95,11 @@ export function startStoreWriters(config: PersistenceConfig, wal: Wal, env: Read
   let health: ReturnType<typeof setInterval> | undefined;
   return {
     statuses: () => writers.flatMap((w) => (w.status === undefined ? [] : [w.status])),
+    notifications: () => {
+      if (redis === undefined) return undefined;
+      const stats = redis.stats();
+      return { published: stats.published, stale: stats.notificationsDropped.stale, failed: stats.notificationsDropped.failed };
+    },
     checks: () =>
       writers.map((w) => {
         const s = w.status;
@@ -127,6 +134,7 @@ export function startStoreWriters(config: PersistenceConfig, wal: Wal, env: Read
 
 const NO_WRITERS: StoreWriters = {
   statuses: () => [],
+  notifications: () => undefined,
   checks: () => [],
   watchHealth: () => undefined,
   stop: async () => [],

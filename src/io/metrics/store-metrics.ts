@@ -24,6 +24,8 @@ export interface StoreWriterView {
 export interface StoreMetricsView {
   readonly journal: { readonly lastSeq: number; readonly appended: number; readonly bytes: number; readonly fsyncs: number; readonly repairedBytes: number };
   readonly stores: readonly StoreWriterView[];
+  /** Redis pub/sub notifications (absent without Redis): published, and dropped by reason. */
+  readonly notifications?: { readonly published: number; readonly stale: number; readonly failed: number };
 }
 
 /** Registers the journal and store families, filled from `read().stores`. */
@@ -56,4 +58,25 @@ export function registerStoreMetrics(registry: Registry, read: () => EngineScrap
   for (const { name, help, field } of counters) {
     scrapedCounter({ registry, name, help, labelNames: ['store'], read, values: (s, emit) => s.stores?.stores.forEach((w) => emit({ store: w.name }, w[field])) });
   }
+  scrapedCounter({
+    registry,
+    name: 'tickflow_redis_notifications_published_total',
+    help: 'Signals and order events published on Redis pub/sub.',
+    labelNames: [],
+    read,
+    values: (s, emit) => void (s.stores?.notifications !== undefined && emit({}, s.stores.notifications.published)),
+  });
+  scrapedCounter({
+    registry,
+    name: 'tickflow_redis_notifications_dropped_total',
+    help: 'Redis notifications not published: stale (older than 5 s when caught up after an outage) or failed.',
+    labelNames: ['reason'],
+    read,
+    values: (s, emit) => {
+      const n = s.stores?.notifications;
+      if (n === undefined) return;
+      emit({ reason: 'stale' }, n.stale);
+      emit({ reason: 'failed' }, n.failed);
+    },
+  });
 }

@@ -85,6 +85,33 @@ describe('restart recovery from the journal', () => {
     wal.close();
   });
 
+  it('restores a tripped kill switch: the restarted engine stays halted and denies new orders', async () => {
+    const dir = join(root, 'killswitch');
+    const wal = openWal({ dir, fsync: 'never' });
+    // Buys 5 at 100 with 1,000 of cash, then the price falls 20%: a 10% drawdown against a 2% limit.
+    const buyer = barStrategy('buyer', (b, api) => {
+      const i = Math.round((b.closeTs - T0) / MINUTE);
+      if (i === 1) api.target(b.symbol, 5);
+      if (i === 6) api.target(b.symbol, 6);
+    });
+    const raw = { ...RAW, cash: '1000', risk: { killSwitch: { maxDrawdown: '2%', action: 'HALTED' } } };
+    const first = pipelineRig(buyer, raw, {}, { ...portsOf(createTradingJournal(wal, recoverTrading(dir))), recovered: recoverTrading(dir) });
+    await first.feed([...bars(1, 3).map((b) => ({ ...b, close: 100, open: 100, high: 100, low: 100, vwap: 100 })), ...bars(4, 4).map((b) => ({ ...b, close: 80, open: 80, high: 80, low: 80, vwap: 80 }))]);
+    const tripped = await first.ask<RiskStats>(first.refs.risk, { type: 'risk_stats' });
+    expect(tripped.state).toBe('HALTED');
+    wal.flush();
+    const recovered = recoverTrading(dir);
+    expect(recovered.tradingState).toMatchObject({ state: 'HALTED', source: 'kill_switch' });
+
+    const second = pipelineRig(buyer, raw, {}, { ...portsOf(createTradingJournal(wal, recovered)), recovered });
+    expect((await second.ask<RiskStats>(second.refs.risk, { type: 'risk_stats' })).state).toBe('HALTED');
+    await second.feed(bars(5, 7).map((b) => ({ ...b, close: 80, open: 80, high: 80, low: 80, vwap: 80 })));
+    const risk = await second.ask<RiskStats>(second.refs.risk, { type: 'risk_stats' });
+    expect(risk.denials.TRADING_HALTED).toBeGreaterThan(0);
+    expect(risk.approved).toBe(0);
+    wal.close();
+  });
+
   it('closes an order journaled as sent but never acknowledged, and never sends it again', async () => {
     const dir = join(root, 'unacked');
     const wal = openWal({ dir, fsync: 'never' });
