@@ -43,6 +43,8 @@ export interface DaemonPersistence {
   spawnWriters(system: ActorSystem): void;
   /** The projections (PostgreSQL, Redis) following the journal. */
   readonly writers: StoreWriters;
+  /** After `close`: the stores that did not drain the journal's end (`name (n entries)`). */
+  behind(): readonly string[];
   /** Readiness: the journal is open, and every configured store is up. */
   checks(): ReadinessCheck[];
   /**
@@ -66,6 +68,7 @@ export function openDaemonPersistence(config: PersistenceConfig, env: Readonly<R
   const journal = createTradingJournal(wal, recovered);
   const writers = startStoreWriters(config, wal, env, logger);
   let closing: Promise<void> | undefined;
+  let behind: string[] = [];
   return {
     journalDir,
     wal,
@@ -73,6 +76,7 @@ export function openDaemonPersistence(config: PersistenceConfig, env: Readonly<R
     recovered,
     pipeline: { execution: journal.execution, risk: journal.risk, recovered },
     writers,
+    behind: () => behind,
     spawnWriters(system) {
       system.spawn(journalRecorder, { config: { port: journal }, mailbox: { capacity: RECORDER_CAPACITY, overflow: 'dropOldest' } });
       writers.watchHealth(system);
@@ -81,9 +85,10 @@ export function openDaemonPersistence(config: PersistenceConfig, env: Readonly<R
     close: (deadlineMs) =>
       (closing ??= (async () => {
         try {
-          const drained = await writers.stop(deadlineMs);
-          for (const [i, d] of drained.entries()) {
-            if (!d.caughtUp) logger.warn({ store: writers.statuses()[i]?.name, cursor: d.cursor, journalSeq: wal.lastSeq }, 'store not caught up at stop: it catches up from its cursor at the next start');
+          for (const d of await writers.stop(deadlineMs)) {
+            if (d.caughtUp) continue;
+            behind.push(`${d.name} (${wal.lastSeq - d.cursor} entries)`);
+            logger.warn({ store: d.name, cursor: d.cursor, journalSeq: wal.lastSeq }, 'store not caught up at stop: it catches up from its cursor at the next start');
           }
         } finally {
           wal.close();

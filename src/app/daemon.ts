@@ -56,6 +56,14 @@ export interface Daemon {
   readonly gateway: Gateway;
   /** The operator token generated because none was configured (loopback only), else undefined. */
   readonly generatedToken: string | undefined;
+  /** The journal: where it is, what the start restored from it, and how far it has got. */
+  readonly journal: {
+    readonly dir: string;
+    readonly restored: { readonly openOrders: number; readonly fills: number; readonly tradingState: string };
+    readonly lastSeq: () => number;
+    /** Stores that did not drain the journal's end at the stop (they catch up at the next start). */
+    readonly behind: () => readonly string[];
+  };
   /** Resolves when the engine's actor system ends: `failed` when the root supervisor gave up. */
   readonly terminated: Promise<Termination>;
   /** Stops everything in order (see the module comment); idempotent. */
@@ -172,6 +180,12 @@ export async function startDaemon(config: TickflowConfig, logger: Logger): Promi
     trading: running,
     gateway: liveGateway,
     generatedToken,
+    journal: {
+      dir: persistence.journalDir,
+      restored: { openOrders: restored.openOrders.length, fills: restored.fills.length, tradingState: restored.tradingState?.state ?? 'ACTIVE' },
+      lastSeq: () => persistence.wal.lastSeq,
+      behind: () => persistence.behind(),
+    },
     terminated: running.system.terminated,
     stop: (reason) => (stopping ??= stop(reason)),
     reload: (next) => reloader.reload(next),

@@ -138,12 +138,22 @@ function announce(name: string, daemon: Daemon, out: (line: string) => void): vo
     out(`gateway: no tokens configured, generated an operator token for this run: ${daemon.url.replace(/^http/, 'ws')}/ws?token=${daemon.generatedToken}`);
   }
   out(`dashboard: ${daemon.url}/?token=${daemon.generatedToken ?? '<your gateway token>'}`);
+  const { restored } = daemon.journal;
+  if (restored.openOrders > 0 || restored.fills > 0 || restored.tradingState !== 'ACTIVE') {
+    out(`restored from ${daemon.journal.dir}: ${restored.openOrders} open orders, ${restored.fills} fills (positions and cash rebuilt from them), trading state ${restored.tradingState}`);
+  }
 }
 
 function summary(name: string, daemon: Daemon, why: string): string {
   const feed = daemon.trading.handle.stats();
   const gw = daemon.gateway.stats();
-  return [`${name}: stopped (${why})`, `records: ${feed.records.toLocaleString('en-US')} offered, ${feed.refusals} waits for room, ${feed.restarts} feed restarts`, `gateway: ${gw.connectionsTotal} connections`].join('\n');
+  const behind = daemon.journal.behind();
+  return [
+    `${name}: stopped (${why})`,
+    `records: ${feed.records.toLocaleString('en-US')} offered, ${feed.refusals} waits for room, ${feed.restarts} feed restarts`,
+    `gateway: ${gw.connectionsTotal} connections`,
+    `journal: ${daemon.journal.lastSeq().toLocaleString('en-US')} entries in ${daemon.journal.dir}${behind.length === 0 ? '' : `; not yet in ${behind.join(', ')}: caught up at the next start`}`,
+  ].join('\n');
 }
 
 /**

@@ -38,7 +38,7 @@ export interface StoreWriters {
   /** Gives Redis the engine's actor health every second (no-op without Redis). */
   watchHealth(engine: ActorSystem): void;
   /** Drains each writer up to the journal's end (at most `deadlineMs`), then stops them. */
-  stop(deadlineMs: number): Promise<readonly ProjectionDrainReply[]>;
+  stop(deadlineMs: number): Promise<readonly (ProjectionDrainReply & { readonly name: string })[]>;
 }
 
 interface Writer {
@@ -123,7 +123,10 @@ export function startStoreWriters(config: PersistenceConfig, wal: Wal, env: Read
       const deadlineUs = system.clock.now() + deadlineMs * 1000;
       const replies = await Promise.all(
         writers.map((w) =>
-          w.ref.ask<ProjectionDrainReply>({ type: 'projection_drain', deadlineUs }, { timeout: deadlineMs * 1000 + 500_000 }).catch(() => ({ caughtUp: false, cursor: w.status?.cursor ?? 0 })),
+          w.ref
+            .ask<ProjectionDrainReply>({ type: 'projection_drain', deadlineUs }, { timeout: deadlineMs * 1000 + 500_000 })
+            .catch(() => ({ caughtUp: false, cursor: w.status?.cursor ?? 0 }))
+            .then((reply) => ({ ...reply, name: w.name })),
         ),
       );
       await system.stop();

@@ -111,6 +111,8 @@ async function killAndRestart(name: string, postgres?: { url: string; schema: st
     await waitUntil(() => safeCount(path) >= fills(atKill).length + 20, 30_000, `20 more fills after the restart (stderr: ${second.stderr()})`);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
+  expect(second.stderr()).toContain(`restored from ${path}: ${recoveredAtKill.openOrders.length} open orders, ${recoveredAtKill.fills.length} fills`);
+  expect(second.stderr()).toMatch(/journal: [\d,]+ entries in /);
     const all = journal(path);
 
     // The journal is append-only across the kill: what was there is still there.

@@ -54,7 +54,7 @@ describe('tickflow start', () => {
     expect(await closed).toBe(1001);
     expect(t.exits).toEqual([]);
     expect(t.err).toEqual([]);
-    expect(t.out.join('\n')).toMatch(/tickflow start: stopped \(SIGINT\)\nrecords: [\d,]+ offered.*\n.*\nsimulated market: [\d,]+ frames sent over 1 connections/);
+    expect(t.out.join('\n')).toMatch(/tickflow start: stopped \(SIGINT\)\nrecords: [\d,]+ offered.*\ngateway: .*\njournal: [\d,]+ entries in .*\nsimulated market: [\d,]+ frames sent over 1 connections/);
     expect(t.handlers.size).toBe(0);
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
     // The feed server is closed too: its REST port answers no more.
