@@ -6,7 +6,7 @@
  * SIGTERM stops it in order and it exits 0; SIGHUP does not kill it. Bad configs exit 78 listing
  * every bad path.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -118,6 +118,29 @@ describe('tickflow run: configuration', () => {
     expect(await main(['run', '--config', none], () => undefined, (l) => err.push(l))).toBe(78);
     expect(err.join('\n')).toContain('feeds: at least one feed is needed');
     expect(await main(['run'], () => undefined, (l) => err.push(l))).toBe(64);
+  });
+});
+
+describe('tickflow run: a journal it cannot trust or cannot own', () => {
+  const feedless = (home: string) => config(`journal-${home}.yaml`, `feeds:\n  - { url: "ws://127.0.0.1:1", symbols: [BTCUSDT], connectTimeout: 1s }\ninstruments: [{ exchange: binance, symbol: BTCUSDT, priceIncrement: "0.01", sizeIncrement: "0.00001" }]\nhttp: { port: 0 }\nlog: { level: silent }\npersistence: { dir: ${JSON.stringify(join(dir, home))} }\n`);
+
+  it('refuses to start on a journal damaged before its tail, naming the file and line (exit 65)', async () => {
+    const journal = join(dir, 'damaged', 'journal');
+    mkdirSync(journal, { recursive: true });
+    const entry = (seq: number) => JSON.stringify({ seq, kind: 'audit', ts: seq, command: 'x', by: 'test', ok: true, detail: '' });
+    writeFileSync(join(journal, '00000000000000000001.wal'), `${entry(1)}\n{"seq":2,"kind\n${entry(3)}\n`);
+    const err: string[] = [];
+    expect(await main(['run', '--config', feedless('damaged')], () => undefined, (l) => err.push(l))).toBe(65);
+    expect(err.join('\n')).toContain(`journal ${join(journal, '00000000000000000001.wal')} line 2: not JSON`);
+  });
+
+  it('refuses a journal another live process writes, naming the process (exit 70)', async () => {
+    const journal = join(dir, 'locked', 'journal');
+    mkdirSync(journal, { recursive: true });
+    writeFileSync(join(journal, 'LOCK'), `${process.ppid}\n`);
+    const err: string[] = [];
+    expect(await main(['run', '--config', feedless('locked')], () => undefined, (l) => err.push(l))).toBe(70);
+    expect(err.join('\n')).toContain(`is in use by process ${process.ppid}`);
   });
 });
 
