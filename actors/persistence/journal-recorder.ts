@@ -28,7 +28,9 @@ export const journalRecorder = defineActor<JournalRecorderConfig, JournalRecorde
   name: 'journal-recorder',
   init: (config) => config,
   onStart: (state, ctx) => {
-    ctx.subscribe('md');
+    // What the projections store, and nothing else: depth diffs are not delivered to it at all.
+    ctx.subscribe('md.*.*.trade');
+    ctx.subscribe('md.*.*.trade_bar');
     ctx.subscribe('signal');
     return state;
   },

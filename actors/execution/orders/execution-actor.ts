@@ -145,7 +145,9 @@ export const executionActor = defineActor<ExecutionConfig, ExecutionState, Execu
   },
   onStart: (state, ctx) => {
     ctx.subscribe(state.config.venueTopic);
-    ctx.subscribe('md');
+    // Marks only: trades, quotes and bars. Depth diffs, snapshots and the book actor's top-N are
+    // not delivered at all (they are most of a depth feed's messages and execution has no use for them).
+    for (const type of MARK_TYPES) ctx.subscribe(`md.*.*.${type}`);
     if (state.config.recovered !== undefined) reconcile(state, ctx);
     return state;
   },
@@ -257,6 +259,9 @@ function reconcile(state: ExecutionState, ctx: ActorContext<ExecutionMessage>): 
     }
   }
 }
+
+/** The market records execution marks positions at. */
+const MARK_TYPES = ['trade', 'book_ticker', 'trade_bar'] as const;
 
 function retention(config: ExecutionConfig): { retainClosed?: number } {
   if (config.retainClosedOrders !== undefined) return { retainClosed: config.retainClosedOrders };
