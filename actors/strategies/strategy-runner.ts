@@ -153,11 +153,13 @@ export class StrategyRunner implements StrategyApi<unknown> {
   /** Bus prefixes to subscribe to for the given inputs (see `defineStrategy`). */
   subscriptions(inputs: readonly ('trade_bar' | 'trade')[]): string[] {
     const { topicPrefix, exchange, symbols } = this.config;
-    if (exchange === undefined) return [topicPrefix];
-    if (symbols === undefined) return [`${topicPrefix}.${exchange}`];
-    // `book`: the book actor's snapshots, for `api.book(symbol)`.
+    // By record type: its inputs and `book` (the book actor's snapshots, for `api.book(symbol)`),
+    // so quotes, depth diffs and snapshots a strategy never reads are not delivered to it at all.
     // (Execution's reports, `exec.fill` and `exec.order`, are subscribed apart: `execSubscriptions`.)
-    return symbols.flatMap((symbol) => [...inputs, 'book'].map((type) => `${topicPrefix}.${exchange}.${symbol}.${type}`));
+    const types = [...inputs, 'book'];
+    if (exchange === undefined) return types.map((type) => `${topicPrefix}.*.*.${type}`);
+    if (symbols === undefined) return types.map((type) => `${topicPrefix}.${exchange}.*.${type}`);
+    return symbols.flatMap((symbol) => types.map((type) => `${topicPrefix}.${exchange}.${symbol}.${type}`));
   }
 
   /**
