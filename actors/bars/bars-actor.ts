@@ -82,7 +82,10 @@ export const barsActor = defineActor<z.output<typeof BarsConfig>, BarsState, Bar
     return { set: createBarAggregatorSet(spec), prefix: config.prefix, graceUs: parseDuration(config.grace), armed: NO_DEADLINE };
   },
   onStart: (state, ctx) => {
-    ctx.subscribe(state.prefix);
+    // Trades and quotes only: the records bars are built from and the ones that close them (a time
+    // bar closes at the first trade or quote received after its end). Bars, depth diffs and
+    // snapshots are ignored here, so they are not delivered at all.
+    for (const type of BUILT_FROM) ctx.subscribe(typeTopic(state.prefix, type));
     return state;
   },
   receive: (state, message, ctx) => {
@@ -116,6 +119,16 @@ export const barsActor = defineActor<z.output<typeof BarsConfig>, BarsState, Bar
     return state;
   },
 });
+
+const BUILT_FROM = ['trade', 'book_ticker'] as const;
+
+/** The pattern for records of `type` under `prefix` (`md` → `md.*.*.trade`; a whole topic is kept). */
+function typeTopic(prefix: string, type: string): string {
+  const segments = prefix === '' ? [] : prefix.split('.');
+  if (segments.length >= 4) return prefix;
+  while (segments.length < 3) segments.push('*');
+  return `${segments.join('.')}.${type}`;
+}
 
 function publishAll(bars: readonly TradeBar[], ctx: ActorContext<BarsMessage>): void {
   for (let i = 0; i < bars.length; i++) ctx.publish(topicOf(bars[i]!), bars[i]);
