@@ -9,7 +9,8 @@ import { createLineSource } from './line-source.js';
 import { createMergedSource, type MergeOptions } from './merge-sources.js';
 import { DEFAULT_READ_BUFFER_SIZE, sizeOption, type RecordSource, type SourceSizing } from './record-source.js';
 import { createDecoder, detectFormat, parseSourceFormat, SOURCE_FORMATS, type SourceFormat } from './source-format.js';
-import { describeStreamError, openTextStream, probeFile } from './text-stream.js';
+import { openTextChunks, type InflateMode } from './text-chunks.js';
+import { describeStreamError, probeFile } from './text-stream.js';
 
 /** Options for opening one recording. */
 export interface OpenSourceOptions extends SourceSizing {
@@ -25,6 +26,8 @@ export interface OpenSourceOptions extends SourceSizing {
   readonly trusted?: boolean | undefined;
   /** See `LineSourceOptions.maxLeadingMalformed` (default 64). */
   readonly maxLeadingMalformed?: number | undefined;
+  /** Where a compressed file is inflated (see `InflateMode`; default `auto`). The records are the same. */
+  readonly inflate?: InflateMode | undefined;
 }
 
 /**
@@ -66,7 +69,7 @@ export async function openSource(path: string, options: OpenSourceOptions = {}):
   return createLineSource({
     name: path,
     format,
-    open: () => openTextStream(probe, readBufferSize),
+    open: () => openTextChunks(probe, readBufferSize, options.inflate),
     decoder,
     describeError: (error) => describeStreamError(path, error),
     chunkSize: options.chunkSize,

@@ -71,7 +71,7 @@ export interface SourceStats {
 
 /** Records per chunk unless told otherwise. */
 export const DEFAULT_CHUNK_SIZE = 1024;
-/** Bytes per file read (and per decompressed block) unless told otherwise. */
+/** Bytes per file read unless told otherwise (a compressed file inflates in blocks of four reads, `blockBytesFor`). */
 export const DEFAULT_READ_BUFFER_SIZE = 64 * 1024;
 /** Issues kept per source unless told otherwise; the counters go on past it. */
 export const DEFAULT_MAX_ISSUES = 20;

@@ -5,7 +5,9 @@
  *
  * Streams are Node streams with a bounded buffer (`readBufferSize` bytes read at a time, the same
  * for decompressed blocks), read only when pulled. A file error or corrupt compressed data errors the
- * stream after everything decoded before it.
+ * stream; what zlib had inflated but the reader not yet read when it failed is lost (a zlib stream
+ * destroys itself and its buffer on error), so record sources read compressed files through
+ * `openTextChunks` (`text-chunks.ts`), which loses nothing.
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';

@@ -28,5 +28,7 @@ export default function setup(project: TestProject): void {
   }
   // The dashboard's page is served from files beside the code (`dashboard-assets.ts`), which tsc does not copy.
   cpSync(join(root, 'src/io/dashboard/page'), join(out, 'src/io/dashboard/page'), { recursive: true });
+  // Likewise the inflate worker's script (plain CommonJS, found beside the compiled `worker-inflate.js`).
+  cpSync(join(root, 'streams/inflate-worker.cjs'), join(out, 'streams/inflate-worker.cjs'));
   project.provide('tickflowCli', join(out, 'src/app/cli.js'));
 }
