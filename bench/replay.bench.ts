@@ -1,15 +1,22 @@
 /**
- * Reading recordings: read + decode + normalize of the Binance spot BTCUSDT capture
- * (`btcusdt_20240808.gz` then `_20240809.gz`, 99,574 lines), repeated with receive times shifted
- * forward so the run holds at least a million records (about 200,000 with `--quick`), beside
- * `JSON.parse` of the same lines alone (the baseline the decoder must beat) and gunzip alone (for
- * context). The captures are decompressed once into memory; each repeat is a copy whose receive
- * times are moved past the previous repeat's.
+ * Reading recordings: the Binance decoder, and read + decode of the spot BTCUSDT capture
+ * (`btcusdt_20240808.gz` then `_20240809.gz`, 99,574 lines) repeated with receive times shifted
+ * forward so a run holds at least a million lines (about 200,000 with `--quick`), beside
+ * `JSON.parse` of the same lines (the baseline the decoder must beat by 2.5x) and gunzip alone (for
+ * context). The captures are decompressed once into memory (`binance-corpus.ts`).
  *
- * Rows (each side: a warm-up, then three timed passes alternating with the baseline, fastest counts):
- * - decode: the `binance` line source over the in-memory text (64 KiB chunks, as a file stream
- *   gives them) pulled in chunks of 1,024 records: line splitting, parsing, normalizing, counting.
- *   Baseline: `JSON.parse` of each line's JSON (lines already split into strings, untimed).
+ * Every contender runs once per round, the rounds interleaved in this process (`interleave`), so a
+ * slow spell of a shared machine hits all of them; each row's value is the median over the rounds of
+ * CPU time (`process.cpuUsage`, which includes GC), with the wall-clock median, the slowest and
+ * fastest round, and the median of the per-round ratios beside it as extra fields.
+ *
+ * Rows:
+ * - `binance decoder`: `BinanceCaptureDecoder.decode` on every line (lines split beforehand, untimed,
+ *   as offsets into the text), records appended to an array emptied every 1,024 records.
+ *   Baseline: `JSON.parse` of each line's JSON (lines split beforehand into strings, untimed).
+ * - `replay decode binance spot`: the `binance` line source over the in-memory text (64 KiB chunks,
+ *   as a file stream gives them) pulled in chunks of 1,024 records: line splitting, parsing,
+ *   normalizing, counting. Same baseline.
  * - from .gz files: `openSource` on the two files on disk, once per repeat, gunzip included.
  * - merge: two interleaved inputs (the repeats and a copy 0.5 ms later) through the k-way merge.
  * - gunzip alone, in lines/s, for context (no parsing at all).
@@ -17,64 +24,102 @@
  * Without the recordings (`TICKFLOW_DATA_DIR`, default `../shared/data`) it prints a skip message and
  * exits 0.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { createLineSource } from '../streams/line-source.js';
+import type { MarketRecord } from '../src/model/records.js';
 import { createMergedSource } from '../streams/merge-sources.js';
 import { openSource } from '../streams/open-source.js';
 import type { RecordSource } from '../streams/record-source.js';
 import { BinanceCaptureDecoder } from '../streams/venues/binance/binance-capture.js';
-import { quick, report, row, timeIt, timeItAsync, type BenchRow } from './harness.js';
+import { CORPUS_FILES, CORPUS_SYMBOL, loadBinanceCorpus, memorySource } from './binance-corpus.js';
+import { interleave, median, quick, report, row, type BenchRow, type ContenderTimings } from './harness.js';
 
-const TARGET_RECORDS = quick ? 200_000 : 1_000_000;
-const PASSES = 3;
-const READ_CHUNK = 64 * 1024;
+const ROUNDS = quick ? 5 : 7;
+const corpus = loadBinanceCorpus('replay bench', quick ? 200_000 : 1_000_000);
+const { texts, totalLines } = corpus;
+const files = CORPUS_FILES.map((f) => resolve(process.env.TICKFLOW_DATA_DIR ?? '../shared/data', f));
+const compressed = files.map((f) => readFileSync(f));
+console.log(`${corpus.repeats} × ${corpus.linesPerRepeat.toLocaleString('en-US')} lines = ${totalLines.toLocaleString('en-US')} lines (${corpus.megabytes.toFixed(0)} MB of text), ${ROUNDS} rounds`);
 
-const dataDir = resolve(process.env.TICKFLOW_DATA_DIR ?? '../shared/data');
-const files = ['binance-spot/btcusdt_20240808.gz', 'binance-spot/btcusdt_20240809.gz'].map((f) => resolve(dataDir, f));
-const missing = files.filter((f) => !existsSync(f));
-if (missing.length > 0) {
-  console.log(`skipping replay bench: ${missing.join(', ')} not found (set TICKFLOW_DATA_DIR to the shared data folder)`);
-  process.exit(0);
+/** Line `k` of a text is `[starts[k], ends[k])`, without its newline. */
+interface LineIndex {
+  readonly text: Buffer;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
 }
 
-const compressed = files.map((f) => readFileSync(f));
-const original = Buffer.concat(compressed.map((c) => gunzipSync(c)));
-const linesPerPass = countLines(original);
-const repeats = Math.ceil(TARGET_RECORDS / linesPerPass);
-const span = spanSeconds(original);
-const texts = Array.from({ length: repeats }, (_, k) => shifted(original, k * span));
-const totalLines = linesPerPass * repeats;
-console.log(`${repeats} × ${linesPerPass.toLocaleString('en-US')} lines = ${totalLines.toLocaleString('en-US')} lines (${((original.length * repeats) / 1e6).toFixed(0)} MB of text)`);
+function indexLines(text: Buffer): LineIndex {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf(10, start);
+    if (end < 0) end = text.length;
+    starts.push(start);
+    ends.push(end);
+    start = end + 1;
+  }
+  return { text, starts: Int32Array.from(starts), ends: Int32Array.from(ends) };
+}
 
-function countLines(text: Buffer): number {
+const indexes = texts.map(indexLines);
+// The baseline's lines as strings, split once here: only `JSON.parse` is timed.
+const lineStrings = texts.map((t) => {
+  const lines = t.toString('latin1').split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+});
+
+/** The decoder alone over every line; returns the records decoded. */
+function decodeLines(): number {
+  let records = 0;
+  let out: MarketRecord[] = [];
+  for (const { text, starts, ends } of indexes) {
+    // One decoder per input, as a source has.
+    const decoder = new BinanceCaptureDecoder({ symbol: CORPUS_SYMBOL });
+    for (let k = 0; k < starts.length; k++) {
+      decoder.decode(text, starts[k]!, ends[k]!, out);
+      if (out.length >= 1024) {
+        records += out.length;
+        out = [];
+      }
+    }
+  }
+  return records + out.length;
+}
+
+/** `JSON.parse` of each line's JSON; returns the messages parsed. */
+function jsonParseLines(): number {
   let n = 0;
-  for (let i = text.indexOf(10); i >= 0; i = text.indexOf(10, i + 1)) n++;
+  for (const lines of lineStrings) {
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      const msg = JSON.parse(line.slice(line.indexOf(' ') + 1)) as { data?: unknown };
+      if (msg !== null) n++;
+    }
+  }
   return n;
 }
 
-/** Whole seconds covered by the capture, plus one: the shift between repeats. */
-function spanSeconds(text: Buffer): number {
-  const first = Number(text.toString('latin1', 0, 10));
-  const lastLine = text.lastIndexOf(10, text.length - 2) + 1;
-  return Number(text.toString('latin1', lastLine, lastLine + 10)) - first + 1;
+/** Pulls a source to its end; returns the number of records (checksum of the work). */
+async function drain(source: RecordSource): Promise<number> {
+  let n = 0;
+  for (let chunk = await source.next(); chunk !== null; chunk = await source.next()) n += chunk.length;
+  return n;
 }
 
-/** A copy with every line's receive time moved `seconds` later (the first 10 digits are seconds). */
-function shifted(text: Buffer, seconds: number): Buffer {
-  const copy = Buffer.from(text);
-  if (seconds === 0) return copy;
-  for (let start = 0; start < copy.length; ) {
-    const s = Number(copy.toString('latin1', start, start + 10)) + seconds;
-    copy.write(String(s), start, 10, 'latin1');
-    const nl = copy.indexOf(10, start);
-    start = nl < 0 ? copy.length : nl + 1;
-  }
-  return copy;
+async function decodeFiles(): Promise<number> {
+  let n = 0;
+  for (let k = 0; k < corpus.repeats; k++) for (const f of files) n += await drain(await openSource(f, { format: 'binance' }));
+  return n;
 }
 
-/** Shifts receive times by half a millisecond (adds 500,000 ns to the 19-digit prefix). */
+function gunzipLines(): number {
+  for (let k = 0; k < corpus.repeats; k++) for (const c of compressed) gunzipSync(c);
+  return totalLines;
+}
+
+/** Adds 500,000 ns to each line's 19-digit receive time: the second input of the merge. */
 function halfMsLater(text: Buffer): Buffer {
   const copy = Buffer.from(text);
   for (let start = 0; start < copy.length; ) {
@@ -86,83 +131,69 @@ function halfMsLater(text: Buffer): Buffer {
   return copy;
 }
 
-async function* chunksOf(buffers: readonly Buffer[]): AsyncGenerator<Buffer> {
-  for (const b of buffers) for (let i = 0; i < b.length; i += READ_CHUNK) yield b.subarray(i, i + READ_CHUNK);
+const later = texts.map(halfMsLater);
+const expect = (what: string, want: number) => (got: unknown) => {
+  if (got !== want) throw new Error(`${what}: ${String(got)}, expected ${want}`);
+};
+
+/** Rates per round (count / seconds) of one contender, CPU and wall. */
+function rates(t: ContenderTimings, count: number): { cpu: number[]; wall: number[] } {
+  return { cpu: t.samples.map((s) => count / s.cpuSeconds), wall: t.samples.map((s) => count / s.wallSeconds) };
 }
 
-function memorySource(name: string, buffers: readonly Buffer[]): RecordSource {
-  return createLineSource({ name, format: 'binance', open: () => chunksOf(buffers), decoder: new BinanceCaptureDecoder({ symbol: 'BTCUSDT' }) });
-}
-
-/** Pulls a source to its end; returns the number of records (checksum of the work). */
-async function drain(source: RecordSource): Promise<number> {
-  let n = 0;
-  for (let chunk = await source.next(); chunk !== null; chunk = await source.next()) n += chunk.length;
-  return n;
-}
-
-async function decodeInMemory(buffers: readonly Buffer[]): Promise<number> {
-  return drain(memorySource('memory', buffers));
-}
-
-async function decodeFiles(times: number): Promise<number> {
-  let n = 0;
-  for (let k = 0; k < times; k++) for (const f of files) n += await drain(await openSource(f, { format: 'binance' }));
-  return n;
-}
-
-/** JSON.parse of each line's JSON, lines split beforehand (untimed); returns seconds spent parsing. */
-function jsonParseSeconds(buffers: readonly Buffer[]): number {
-  let seconds = 0;
-  let sink = 0;
-  for (const b of buffers) {
-    const lines = b.toString('latin1').split('\n');
-    lines.pop();
-    seconds += timeIt(() => {
-      for (let i = 0; i < lines.length; i++) {
-        const line = lines[i]!;
-        const msg = JSON.parse(line.slice(line.indexOf(' ') + 1)) as { data?: unknown };
-        if (msg.data !== undefined) sink++;
-      }
-    });
-  }
-  if (sink < 0) throw new Error('unreachable');
-  return seconds;
-}
-
-function gunzipSeconds(times: number): number {
-  return timeIt(() => {
-    for (let k = 0; k < times; k++) for (const c of compressed) gunzipSync(c);
-  });
+/**
+ * A row of `value` against `baseline` (both counted per second): CPU medians as value and baseline,
+ * plus wall medians, the slowest and fastest round of each, and the median of per-round ratios
+ * (each round's contender over the same round's baseline, which cancels most machine drift).
+ */
+function rateRow(name: string, unit: string, scale: number, value: ContenderTimings, count: number, baseline: ContenderTimings, baseCount: number): BenchRow {
+  const v = rates(value, count);
+  const b = rates(baseline, baseCount);
+  const r = (x: number) => Math.round((x / scale) * 1000) / 1000;
+  const perRound = v.cpu.map((x, i) => x / b.cpu[i]!);
+  return {
+    ...row(name, unit, median(v.cpu) / scale, median(b.cpu) / scale),
+    clock: 'cpu',
+    rounds: v.cpu.length,
+    valueRange: [r(Math.min(...v.cpu)), r(Math.max(...v.cpu))],
+    baselineRange: [r(Math.min(...b.cpu)), r(Math.max(...b.cpu))],
+    roundRatioMedian: Math.round(median(perRound) * 1000) / 1000,
+    roundRatioRange: [Math.round(Math.min(...perRound) * 1000) / 1000, Math.round(Math.max(...perRound) * 1000) / 1000],
+    wallValue: r(median(v.wall)),
+    wallBaseline: r(median(b.wall)),
+    wallRatio: Math.round((median(v.wall) / median(b.wall)) * 1000) / 1000,
+  } as BenchRow;
 }
 
 async function main(): Promise<void> {
-  const warm = texts.slice(0, 1);
-  await decodeInMemory(warm);
-  jsonParseSeconds(warm);
-  const best = { decode: Infinity, json: Infinity, files: Infinity, merge: Infinity, gunzip: Infinity };
-  let records = 0;
-  const later = texts.map(halfMsLater);
-  for (let p = 0; p < PASSES; p++) {
-    best.decode = Math.min(best.decode, await timeItAsync(async () => void (records = await decodeInMemory(texts))));
-    best.json = Math.min(best.json, jsonParseSeconds(texts));
-    best.files = Math.min(best.files, await timeItAsync(async () => void (await decodeFiles(repeats))));
-    best.merge = Math.min(
-      best.merge,
-      await timeItAsync(async () => void (await drain(createMergedSource([memorySource('a', texts), memorySource('b', later)])))),
-    );
-    best.gunzip = Math.min(best.gunzip, gunzipSeconds(repeats));
-  }
-  if (records !== totalLines) throw new Error(`decoded ${records} records from ${totalLines} lines`);
-  const m = (count: number, seconds: number): number => count / seconds / 1e6;
-  const json = m(totalLines, best.json);
+  const timings = await interleave(
+    [
+      { name: 'json', run: jsonParseLines, check: expect('JSON.parse messages', totalLines) },
+      { name: 'decoder', run: decodeLines, check: expect('decoder records', totalLines) },
+      { name: 'line source', run: () => drain(memorySource(texts)), check: expect('line source records', totalLines) },
+      { name: 'files', run: decodeFiles, check: expect('records from .gz files', totalLines) },
+      {
+        name: 'merge',
+        run: () => drain(createMergedSource([memorySource(texts), memorySource(later)])),
+        check: expect('merged records', 2 * totalLines),
+      },
+      { name: 'gunzip', run: gunzipLines },
+    ],
+    ROUNDS,
+    1,
+  );
+  const [json, decoder, lineSource, fromFiles, merge, gunzip] = timings as [ContenderTimings, ContenderTimings, ContenderTimings, ContenderTimings, ContenderTimings, ContenderTimings];
   const rows: BenchRow[] = [
-    row('replay decode binance spot (vs JSON.parse)', 'M records/s', m(records, best.decode), json),
-    row('replay read .gz files + decode (vs JSON.parse)', 'M records/s', m(records, best.files), json),
-    row('replay merge 2 inputs + decode (vs JSON.parse)', 'M records/s', m(2 * records, best.merge), json),
-    row('replay gunzip alone (vs JSON.parse)', 'M lines/s', m(totalLines, best.gunzip), json),
+    rateRow('binance decoder', 'records/s', 1, decoder, totalLines, json, totalLines),
+    rateRow('replay decode binance spot (vs JSON.parse)', 'M records/s', 1e6, lineSource, totalLines, json, totalLines),
+    rateRow('replay read .gz files + decode (vs JSON.parse)', 'M records/s', 1e6, fromFiles, totalLines, json, totalLines),
+    rateRow('replay merge 2 inputs + decode (vs JSON.parse)', 'M records/s', 1e6, merge, 2 * totalLines, json, totalLines),
+    rateRow('replay gunzip alone (vs JSON.parse)', 'M lines/s', 1e6, gunzip, totalLines, json, totalLines),
   ];
   report(rows);
+  for (const r of rows as unknown as Record<string, unknown>[]) {
+    console.log(`${String(r.name)}: CPU rounds ${JSON.stringify(r.valueRange)} vs ${JSON.stringify(r.baselineRange)}; per-round ratio median ${String(r.roundRatioMedian)} ${JSON.stringify(r.roundRatioRange)}; wall ${String(r.wallValue)} vs ${String(r.wallBaseline)} (${String(r.wallRatio)})`);
+  }
 }
 
 await main();

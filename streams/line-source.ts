@@ -225,7 +225,27 @@ class LineSource implements RecordSource {
   private countRecords(from: number): void {
     const pending = this.pending;
     const byType = this.counters.byType;
-    for (let i = from; i < pending.length; i++) byType[pending[i]!.type]++;
+    for (let i = from; i < pending.length; i++) {
+      // A switch on the tag, not `byType[type]++`: a store by a computed key went through V8's
+      // megamorphic keyed-access stubs (about 2% of a decode-only replay in a profile).
+      switch (pending[i]!.type) {
+        case 'book_ticker':
+          byType.book_ticker++;
+          break;
+        case 'trade':
+          byType.trade++;
+          break;
+        case 'book_change':
+          byType.book_change++;
+          break;
+        case 'depth_snapshot':
+          byType.depth_snapshot++;
+          break;
+        case 'trade_bar':
+          byType.trade_bar++;
+          break;
+      }
+    }
     this.counters.records += pending.length - from;
   }
 

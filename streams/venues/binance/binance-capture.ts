@@ -20,9 +20,14 @@ export class BinanceCaptureDecoder implements LineDecoder {
   }
 
   decode(bytes: Buffer, start: number, end: number, out: MarketRecord[]): DecodeOutcome {
-    let space = start;
-    while (space < end && bytes[space] !== 32) space++;
-    const tsRecv = space > start && space < end ? nanosToMicrosBytes(bytes, start, space) : -1;
+    let space = start + NANOS_DIGITS;
+    let tsRecv = space < end && bytes[space] === 32 ? nineteenDigitNanosToMicros(bytes, start) : -1;
+    if (tsRecv < 0) {
+      // Any other prefix: the general reading, which also names what is wrong with it.
+      space = start;
+      while (space < end && bytes[space] !== 32) space++;
+      tsRecv = space > start && space < end ? nanosToMicrosBytes(bytes, start, space) : -1;
+    }
     if (tsRecv < 0) {
       this.reason = 'line does not start with "<receive ns> "';
       return MALFORMED;
@@ -35,6 +40,37 @@ export class BinanceCaptureDecoder implements LineDecoder {
   finish(): void {
     // Nothing held back.
   }
+}
+
+/** Digits of a receive time in ns from 2001 to 2286, as every capture line has. */
+const NANOS_DIGITS = 19;
+
+/**
+ * The µs of the 19 digits of ns at `at` (the last 3 dropped), or -1 if one is not a digit or the
+ * µs are not a safe integer: what `nanosToMicrosBytes` gives for the same digits, faster. The 16
+ * digits kept are read as two independent 8-digit int32s, two short dependency chains side by side
+ * where the general reading makes one long chain of double multiply-adds and finds the space first;
+ * the digit checks fold into one sign test (`d | (9 - d)` is negative exactly when `d` is not 0..9).
+ */
+function nineteenDigitNanosToMicros(bytes: Buffer, at: number): number {
+  let high = 0;
+  let low = 0;
+  let bad = 0;
+  for (let k = 0; k < 8; k++) {
+    const a = bytes[at + k]! - 48;
+    const b = bytes[at + 8 + k]! - 48;
+    high = (high * 10 + a) | 0;
+    low = (low * 10 + b) | 0;
+    bad |= a | (9 - a) | b | (9 - b);
+  }
+  const x = bytes[at + 16]! - 48;
+  const y = bytes[at + 17]! - 48;
+  const z = bytes[at + 18]! - 48;
+  bad |= x | (9 - x) | y | (9 - y) | z | (9 - z);
+  if (bad < 0) return -1;
+  // Exact up to 2^53 (high × 10^8 is exact); past it, at least 2^53 and refused like the general path.
+  const micros = high * 1e8 + low;
+  return micros <= Number.MAX_SAFE_INTEGER ? micros : -1;
 }
 
 /** True when `line` looks like a raw capture line (for format detection). */

@@ -53,24 +53,12 @@ import {
   SLOT_RESULT,
   SLOT_STREAM,
 } from './binance-field-table.js';
+import { BinanceKeyedPass } from './binance-keyed-pass.js';
+import { BinanceNaming, type BinanceParserOptions } from './binance-naming.js';
 import { BinanceScanner, MAX_TIME_MS } from './binance-scanner.js';
 
-/** Exchange name of Binance spot records. */
-export const BINANCE_SPOT = 'binance';
-/** Exchange name of Binance USD-M futures records. */
-export const BINANCE_FUTURES = 'binance-futures';
-
-/** Naming options of the Binance parser. */
-export interface BinanceParserOptions {
-  /** Exchange name for every record, overriding detection. */
-  readonly exchange?: string | undefined;
-  /** Exchange of messages with no spot or futures marker, until one is seen (default `binance`). */
-  readonly defaultExchange?: string | undefined;
-  /** Name detection gives futures messages (default `binance-futures`; `binance-delivery` for COIN-M). */
-  readonly futuresExchange?: string | undefined;
-  /** Symbol for a snapshot seen before any message naming one. */
-  readonly symbol?: string | undefined;
-}
+// Part of the parser's API, defined beside the naming state they configure.
+export { BINANCE_FUTURES, BINANCE_SPOT, type BinanceParserOptions } from './binance-naming.js';
 
 // Single-letter keys by character code.
 const E_TYPE = 101; // e
@@ -102,25 +90,25 @@ const N = 110; // n
 /**
  * Parses Binance messages. Stateful only in naming (last symbol and exchange seen), so one instance
  * serves one input. Fields are initialised in the constructor in a fixed order (hidden class).
+ *
+ * Two paths, one outcome: the keyed pass (`binance-keyed-pass.ts`) decodes the common message types
+ * in the form Binance sends them; whatever it declines goes through the scanner's tables and the
+ * readers below, which decide every other message and name the reason for refusing one.
  */
 export class BinanceMessageParser {
   /** After `MALFORMED`, why; after `UNKNOWN`, the message type. */
   reason: string;
+  private readonly fast: BinanceKeyedPass | null;
   private readonly scanner: BinanceScanner;
-  private readonly fixedExchange: string | null;
-  private readonly futuresExchange: string;
-  private lastExchange: string;
-  private lastSymbol: string;
+  private readonly naming: BinanceNaming;
   /** Depth of the message's table (1 inside an envelope) during a parse. */
   private depth: number;
 
   constructor(options: BinanceParserOptions = {}) {
     this.reason = '';
+    this.fast = options.keyedPass === false ? null : new BinanceKeyedPass();
     this.scanner = new BinanceScanner();
-    this.fixedExchange = options.exchange ?? null;
-    this.futuresExchange = options.futuresExchange ?? BINANCE_FUTURES;
-    this.lastExchange = options.defaultExchange ?? BINANCE_SPOT;
-    this.lastSymbol = options.symbol ?? '';
+    this.naming = new BinanceNaming(options);
     this.depth = 0;
   }
 
@@ -129,6 +117,7 @@ export class BinanceMessageParser {
    * µs, appending at most one record to `out`.
    */
   parse(bytes: Buffer, start: number, end: number, tsRecv: number, out: MarketRecord[]): DecodeOutcome {
+    if (this.fast !== null && this.fast.decode(bytes, start, end, tsRecv, this.naming, out) === DECODED) return DECODED;
     if (!this.scanner.scan(bytes, start, end)) return this.malformed('not a well-formed JSON object');
     const scanner = this.scanner;
     this.depth = scanner.has(0, SLOT_DATA) ? 1 : 0;
@@ -166,7 +155,7 @@ export class BinanceMessageParser {
     }
     out.push({
       type: 'trade',
-      exchange: this.exchangeOf(!this.scanner.has(this.depth, M_SPOT)),
+      exchange: this.naming.exchangeOf(!this.scanner.has(this.depth, M_SPOT)),
       symbol,
       ts: time * 1000,
       tsRecv,
@@ -191,7 +180,7 @@ export class BinanceMessageParser {
     }
     out.push({
       type: 'book_ticker',
-      exchange: this.exchangeOf(futures || hasEvent),
+      exchange: this.naming.exchangeOf(futures || hasEvent),
       symbol,
       ts: hasEvent ? event * 1000 : tsRecv,
       tsRecv,
@@ -217,7 +206,7 @@ export class BinanceMessageParser {
     }
     out.push({
       type: 'book_change',
-      exchange: this.exchangeOf(hasPrev),
+      exchange: this.naming.exchangeOf(hasPrev),
       symbol,
       ts: event * 1000,
       tsRecv,
@@ -240,11 +229,11 @@ export class BinanceMessageParser {
     if (lastUpdateId < 0 || event < 0 || bids === null || asks === null || !this.scanner.has(this.depth, SLOT_BIDS) || !this.scanner.has(this.depth, SLOT_ASKS)) {
       return this.invalid(SNAPSHOT_RULES);
     }
-    const symbol = this.depth === 1 && this.scanner.has(0, SLOT_STREAM) ? this.streamSymbol() : this.lastSymbol;
+    const symbol = this.depth === 1 && this.scanner.has(0, SLOT_STREAM) ? this.streamSymbol() : this.naming.lastSymbol;
     if (symbol === '') return this.malformed('depth snapshot before any message naming its symbol, and no symbol given');
     out.push({
       type: 'depth_snapshot',
-      exchange: this.exchangeOf(hasEvent),
+      exchange: this.naming.exchangeOf(hasEvent),
       symbol,
       ts: hasEvent ? event * 1000 : tsRecv,
       tsRecv,
@@ -289,7 +278,7 @@ export class BinanceMessageParser {
     if (sellVolume - sellVolume !== 0 || vwap - vwap !== 0) return this.malformed('kline whose v, V and q give a sellVolume or vwap beyond a double');
     out.push({
       type: 'trade_bar',
-      exchange: this.fixedExchange ?? this.lastExchange,
+      exchange: this.naming.fixedExchange ?? this.naming.lastExchange,
       symbol,
       ts: event * 1000,
       tsRecv,
@@ -330,8 +319,7 @@ export class BinanceMessageParser {
     if (!this.has(S, KIND_STRING)) return null;
     const t = this.scanner.table(this.depth);
     if (t.end[S] === t.start[S]) return null;
-    if (this.scanner.textEquals(this.depth, S, this.lastSymbol)) return this.lastSymbol;
-    return (this.lastSymbol = this.scanner.text(this.depth, S));
+    return this.naming.symbolOf(this.scanner.bytes, t.start[S]!, t.end[S]!);
   }
 
   /** `btcusdt@depth20` → `BTCUSDT`. */
@@ -345,11 +333,6 @@ export class BinanceMessageParser {
   private streamChannel(): string {
     const name = this.scanner.text(0, SLOT_STREAM);
     return name.slice(name.indexOf('@') + 1) || 'unknown';
-  }
-
-  private exchangeOf(futures: boolean): string {
-    if (this.fixedExchange !== null) return this.fixedExchange;
-    return (this.lastExchange = futures ? this.futuresExchange : BINANCE_SPOT);
   }
 
   private malformed(reason: string): DecodeOutcome {

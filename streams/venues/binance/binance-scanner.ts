@@ -28,7 +28,7 @@ import {
   SLOT_STREAM,
   SLOTS,
 } from './binance-field-table.js';
-import { BAD_LEVEL_VALUE, cursor, decimalUntilQuote, parseLevels, skipNested, stringEnd } from './binance-values.js';
+import { BAD_LEVEL_VALUE, cursor, decimalUntilQuote, parseLevels, skipNested, stringEnd, unsignedDigits } from './binance-values.js';
 
 /**
  * The largest time in ms the parser accepts: records carry µs, and ms × 1000 must stay a safe
@@ -171,10 +171,18 @@ export class BinanceScanner {
     while (i < end) {
       if (bytes[i] !== 34 /* " */) return -1;
       const keyStart = i + 1;
-      let keyEnd = keyStart;
-      while (keyEnd < end && bytes[keyEnd] !== 34) keyEnd++;
-      const slot = slotOf(bytes, keyStart, keyEnd);
-      i = keyEnd + 1;
+      let slot: number;
+      const k = bytes[keyStart]!;
+      if (bytes[keyStart + 1] === 34 && k !== 34 && keyStart + 1 < end) {
+        // A single-letter key, most of Binance's: its slot is its character code.
+        slot = k < 128 ? k : -1;
+        i = keyStart + 2;
+      } else {
+        let keyEnd = keyStart;
+        while (keyEnd < end && bytes[keyEnd] !== 34) keyEnd++;
+        slot = slotOf(bytes, keyStart, keyEnd);
+        i = keyEnd + 1;
+      }
       if (i < end && bytes[i]! <= 32) i = skipSpace(bytes, i, end);
       if (bytes[i] !== 58 /* : */) return -1;
       i++;
@@ -226,20 +234,22 @@ export class BinanceScanner {
         valueEnd = i;
         kind = KIND_OBJECT;
       } else {
-        // An unquoted value: a number, true, false or null. Unsigned integers are parsed on the way.
-        let value = 0;
-        let digitsOnly = true;
-        while (i < end) {
-          const b = bytes[i]!;
-          if (b === 44 || b === 125 || b <= 32) break;
-          const d = b - 48;
-          if (d >= 0 && d <= 9) value = value * 10 + d;
-          else digitsOnly = false;
-          i++;
+        // An unquoted value: a number, true, false or null; it runs to the next `,`, `}` or space.
+        // Unsigned integers (times, ids) are parsed on the way; anything else is only delimited.
+        const value = unsignedDigits(bytes, i, end);
+        i = cursor;
+        const b = i < end ? bytes[i]! : 32;
+        if (b !== 44 && b !== 125 && b > 32) {
+          while (i < end) {
+            const b = bytes[i]!;
+            if (b === 44 || b === 125 || b <= 32) break;
+            i++;
+          }
+        } else if (value <= Number.MAX_SAFE_INTEGER) {
+          number = value;
         }
         valueEnd = i;
         if (valueEnd === valueStart) return -1;
-        if (digitsOnly && value <= Number.MAX_SAFE_INTEGER) number = value;
         kind = KIND_SCALAR;
       }
       if (slot >= 0) {

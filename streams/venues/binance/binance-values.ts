@@ -1,6 +1,8 @@
 /**
- * Value-level scanning of Binance JSON bytes, for `binance-scanner.ts`: string ends, skipping nested
- * values, and the fused scan-and-parse of decimal strings and order-book level arrays.
+ * Value-level scanning of Binance JSON bytes, for the parser's two paths (`binance-scanner.ts`,
+ * `binance-keyed-pass.ts`): string ends, skipping nested values, unsigned integers, and the fused
+ * scan-and-parse of decimal strings and order-book level arrays. The readers report where they
+ * stopped in `cursor` rather than in a returned object, so reading a value allocates nothing.
  */
 import type { BookLevel } from '../../../src/model/records.js';
 import { parseDecimalBytes } from '../../text/ascii-bytes.js';
@@ -34,7 +36,7 @@ export function skipNested(bytes: Buffer, i: number, end: number): number {
   return -1;
 }
 
-/** Where the last `decimalUntilQuote` stopped: its closing quote, or -1 if there was none. */
+/** Where the last reader below stopped (each says where: a closing quote, past a value, or -1 for none). */
 export let cursor = 0;
 
 const POW10: readonly number[] = [
@@ -49,6 +51,62 @@ const POW10: readonly number[] = [
  * One pass does both jobs: Binance prices and amounts are read once, not scanned then parsed.
  */
 export function decimalUntilQuote(bytes: Buffer, i: number, end: number): number {
+  const value = shortDecimalUntilQuote(bytes, i, end);
+  return value === value ? value : plainDecimalUntilQuote(bytes, i, end);
+}
+
+/**
+ * `decimalUntilQuote` for the shape Binance sends (at most 9 digits each side of an optional point,
+ * 15 in all, then the closing quote), else NaN with `cursor` -1: small enough for V8 to inline into
+ * the loops that call it. The whole and fractional digits are accumulated as int32s: a double
+ * multiply-add per digit is a dependency chain about twice as long, and digits were the decoder's
+ * largest cost. Both halves are exact, so `(whole × 10^k + fraction) / 10^k` is the correctly
+ * rounded division the general loop does, to the same double.
+ */
+export function shortDecimalUntilQuote(bytes: Buffer, i: number, end: number): number {
+  const start = i;
+  let whole = 0;
+  let c = 0;
+  while (i < end) {
+    c = bytes[i]!;
+    const d = c - 48;
+    if (d < 0 || d > 9) break;
+    whole = (whole * 10 + d) | 0;
+    i++;
+  }
+  const wholeDigits = i - start;
+  if (i < end && wholeDigits <= 9) {
+    if (c === 34 && wholeDigits > 0) {
+      cursor = i;
+      return whole;
+    }
+    if (c === 46) {
+      const fractionStart = ++i;
+      let fraction = 0;
+      while (i < end) {
+        c = bytes[i]!;
+        const d = c - 48;
+        if (d < 0 || d > 9) break;
+        fraction = (fraction * 10 + d) | 0;
+        i++;
+      }
+      const digits = i - fractionStart;
+      if (c === 34 && i < end && digits <= 9 && wholeDigits + digits <= 15 && wholeDigits + digits > 0) {
+        cursor = i;
+        // Zero (an emptied depth level's amount, about half of them) without the division: what
+        // follows a division waits for it, and V8 then branches on whether the result is an integer.
+        if ((whole | fraction) === 0) return 0;
+        const scale = POW10[digits]!;
+        return (whole * scale + fraction) / scale;
+      }
+    }
+  }
+  cursor = -1;
+  return NaN;
+}
+
+/** `decimalUntilQuote` for any text: one loop, digits read into a double. */
+function plainDecimalUntilQuote(bytes: Buffer, i: number, end: number): number {
   let mantissa = 0;
   let digits = 0;
   let fraction = 0;
@@ -78,6 +136,76 @@ export function decimalUntilQuote(bytes: Buffer, i: number, end: number): number
 }
 
 /**
+ * Reads the digits from `i` (stopping at the first other byte or `end`, left in `cursor`) as an
+ * unsigned integer: exact up to 2^53; past it, only known to exceed `Number.MAX_SAFE_INTEGER` (each
+ * step rounds monotonically). Digits go through an int32 9 at a time (see `shortDecimalUntilQuote`)
+ * and each 9 into the double: the 13 digits of a time in ms take one step of each.
+ */
+export function unsignedDigits(bytes: Buffer, i: number, end: number): number {
+  let value = 0;
+  let group = 0;
+  let n = 0;
+  while (i < end) {
+    const d = bytes[i]! - 48;
+    if (d < 0 || d > 9) break;
+    group = (group * 10 + d) | 0;
+    i++;
+    if (++n === 9) {
+      value = value * 1e9 + group;
+      group = 0;
+      n = 0;
+    }
+  }
+  cursor = i;
+  return value * POW10[n]! + group;
+}
+
+/**
+ * The index past the closing quote of the string at `i` (its `"`), or -1 if `i` holds no string or
+ * the string has an escape (which only the general path reads).
+ */
+export function plainStringEnd(bytes: Buffer, i: number, end: number): number {
+  if (bytes[i] !== 34) return -1;
+  for (i++; i < end; i++) {
+    const c = bytes[i]!;
+    if (c === 34) return i + 1;
+    if (c === 92 /* \ */) return -1;
+  }
+  return -1;
+}
+
+/** The unsigned safe integer at `i`, `cursor` past it; `cursor` -1 if there is none or it is not safe. */
+export function unsignedAt(bytes: Buffer, i: number, end: number): number {
+  const value = unsignedDigits(bytes, i, end);
+  if (cursor === i || value > Number.MAX_SAFE_INTEGER) cursor = -1;
+  return value;
+}
+
+/**
+ * The decimal string at `i` (its `"`) in the short form of `shortDecimalUntilQuote`, `cursor` past
+ * its closing quote; NaN and `cursor` -1 for any other string.
+ */
+export function shortDecimalAt(bytes: Buffer, i: number, end: number): number {
+  const value = shortDecimalUntilQuote(bytes, i + 1, end);
+  if (value === value) cursor++;
+  return value;
+}
+
+/** 1 for `true`, 0 for `false` at `i`, `cursor` past it; `cursor` -1 for anything else. */
+export function booleanAt(bytes: Buffer, i: number): number {
+  if (bytes[i] === 116 && bytes[i + 1] === 114 && bytes[i + 2] === 117 && bytes[i + 3] === 101) {
+    cursor = i + 4;
+    return 1;
+  }
+  if (bytes[i] === 102 && bytes[i + 1] === 97 && bytes[i + 2] === 108 && bytes[i + 3] === 115 && bytes[i + 4] === 101) {
+    cursor = i + 5;
+    return 0;
+  }
+  cursor = -1;
+  return 0;
+}
+
+/**
  * What `parseLevels` returns for a well-framed level whose price or amount is not a decimal with a
  * finite value (`"x"`, `"1e400"`): distinct from -1 (broken framing) so the scanner can skip the
  * array and the parser can name the field, rather than calling the whole message ill-formed JSON.
@@ -89,8 +217,33 @@ export const BAD_LEVEL_VALUE = -2;
  * index past the closing `]`, -1 if the array is not well framed, or `BAD_LEVEL_VALUE` at the first
  * price or amount that is not a finite decimal (`levels` then holds the levels before it). Levels
  * with extra elements (`["p","q",[]]`) keep the first two.
+ *
+ * Levels as Binance sends them (`["p","q"]` with short plain decimals) are read by a tight loop;
+ * at the first level that is anything else, `levels` is emptied and the general loop reads the
+ * array again from the start, so every outcome is the general loop's.
  */
 export function parseLevels(bytes: Buffer, i: number, end: number, levels: BookLevel[]): number {
+  const from = i;
+  if (bytes[i] === 93 /* ] */) return i + 1;
+  while (i < end && bytes[i] === 91 /* [ */ && bytes[i + 1] === 34 /* " */) {
+    const price = shortDecimalUntilQuote(bytes, i + 2, end);
+    let j = cursor;
+    if (j < 0 || bytes[j + 1] !== 44 /* , */ || bytes[j + 2] !== 34) break;
+    const amount = shortDecimalUntilQuote(bytes, j + 3, end);
+    j = cursor;
+    if (j < 0 || bytes[j + 1] !== 93) break;
+    levels.push({ price, amount });
+    const c = bytes[j + 2];
+    if (c === 93) return j + 3;
+    if (c !== 44) break;
+    i = j + 3;
+  }
+  levels.length = 0;
+  return anyLevels(bytes, from, end, levels);
+}
+
+/** `parseLevels` for any well-framed array (extra elements, slow-path numbers) and for the errors. */
+function anyLevels(bytes: Buffer, i: number, end: number, levels: BookLevel[]): number {
   if (bytes[i] === 93 /* ] */) return i + 1;
   while (i < end) {
     const levelStart = i;
