@@ -1,13 +1,8 @@
-import { gunzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MarketRecord } from '../../../../src/model/records.js';
 import { DECODED, MALFORMED, SKIPPED, UNKNOWN } from '../../../../streams/line-decoder.js';
-import { BinanceCaptureDecoder } from '../../../../streams/venues/binance/binance-capture.js';
 import { BinanceMessageParser } from '../../../../streams/venues/binance/binance-message.js';
-import { dataPath } from '../../../support/data.js';
-import { referenceRecord } from './binance-reference.js';
 
 const RECV = 1_723_161_254_087_896;
 
@@ -253,28 +248,4 @@ describe('BinanceMessageParser value bounds', () => {
   });
 });
 
-const captures = ['binance-spot/btcusdt_20240808.gz', 'binance-spot/btcusdt_20240809.gz', 'binance-spot/ethusdt_20240808.gz', 'binance-usdm/btcusdt_20240808.gz'];
-
-describe.each(captures)('fast parser against JSON.parse on %s', (file) => {
-  const path = dataPath(file);
-  it.skipIf(!path)('gives the same record as the JSON.parse reference for every line', () => {
-    const text = gunzipSync(readFileSync(path!));
-    const decoder = new BinanceCaptureDecoder({ symbol: 'UNUSED' });
-    const state = { symbol: '' };
-    let start = 0;
-    let lines = 0;
-    while (start < text.length) {
-      const end = text.indexOf(10, start);
-      const line = text.toString('latin1', start, end);
-      const out: MarketRecord[] = [];
-      const outcome = decoder.decode(text, start, end, out);
-      // Comparing JSON texts checks every value and the key order (one hidden class per type).
-      const got = JSON.stringify(out);
-      const want = JSON.stringify([referenceRecord(line, state)]);
-      if (outcome !== DECODED || got !== want) expect({ line: line.slice(0, 120), outcome, got }).toEqual({ line: line.slice(0, 120), outcome: DECODED, got: want });
-      lines++;
-      start = end + 1;
-    }
-    expect(lines).toBeGreaterThan(30_000);
-  });
-});
+// Every line of every shared capture against an independent JSON.parse reference: decoder-identity.test.ts.
