@@ -12,7 +12,10 @@ const rig = recordingRig();
 describe.skipIf(!capturePath)('startRecording across rollovers (btcusdt_20240808 at max speed)', () => {
   it('taps only the arbitrated connection: the raw file still replays to the journal', async () => {
     const server = await rig.server();
-    const recording = rig.record(server, join(rig.tmp, 'rollover'), { maxConnectionAgeMs: 250, rolloverLeadMs: 100 });
+    // The candidate opens 300 ms before the server's 500 ms age limit: time enough, even on a loaded
+    // machine, for it to subscribe and overlap before the old connection is cut (with 100 ms of lead
+    // a slow handshake once let the old one end first: a forced, unmatched switch).
+    const recording = rig.record(server, join(rig.tmp, 'rollover'), { maxConnectionAgeMs: 500, rolloverLeadMs: 300 });
     await waitUntil(() => recording.records >= 8_000 && recording.feed.stats.rollovers >= 2, 20_000, `two rollovers (feed ${JSON.stringify(summary(recording.feed))})`);
     const result = await recording.stop();
     // The connections overlapped (the arbiter dropped duplicates), and none of it reached the files.
