@@ -1,16 +1,16 @@
 import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTcpProxy, type TcpProxy } from '../../../src/io/net/tcp-proxy.js';
-import { createRedisSink, type RedisSink } from '../../../src/io/redis/redis-sink.js';
+import type { RedisSink } from '../../../src/io/redis/redis-sink.js';
 import { isTickflowError } from '../../../src/runtime/errors.js';
 import type { WalEntry } from '../../../src/model/wal-entry.js';
-import { freshKeyPrefix, redisUrl } from '../../support/services.js';
-import { mixed, NOW_US } from './wal-fixtures.js';
+import { redisUrl } from '../../support/services.js';
+import { redisRig, TEST_TIMEOUT_MS } from './redis-rig.js';
+import { mixed } from './wal-fixtures.js';
 
 const url = await redisUrl();
-const TIMEOUT_MS = 300;
+const TIMEOUT_MS = TEST_TIMEOUT_MS;
 // Scheduling slack on top of a timeout: a loaded CI machine, never a second timeout.
 const SLACK_MS = 400;
 
@@ -65,52 +65,28 @@ async function replyEatingProxy(target: URL): Promise<{ url: string; close(): Pr
 }
 
 describe.skipIf(url === undefined)('createRedisSink through an outage', () => {
-  let admin: Redis;
-  const sinks: RedisSink[] = [];
-  const closers: (() => Promise<void>)[] = [];
-  const prefixes: string[] = [];
-
-  beforeAll(() => {
-    admin = new Redis(url!, { lazyConnect: true });
-  });
-  afterAll(async () => {
-    await admin.quit();
-  });
-  afterEach(async () => {
-    await Promise.all(sinks.splice(0).map((s) => s.close()));
-    await Promise.all(closers.splice(0).map((close) => close()));
-    for (const prefix of prefixes.splice(0)) {
-      const keys = await admin.keys(`${prefix}*`);
-      if (keys.length > 0) await admin.del(...keys);
-    }
-  });
-
-  function sink(target: string, prefix: string): RedisSink {
-    const s = createRedisSink({ url: target, prefix, connectTimeoutMs: TIMEOUT_MS, commandTimeoutMs: TIMEOUT_MS, now: () => NOW_US });
-    sinks.push(s);
-    return s;
-  }
+  const rig = redisRig(url!);
+  const sink = (target: string, prefix: string): RedisSink => rig.sink({ url: target, prefix });
 
   async function proxy(): Promise<TcpProxy> {
     const target = new URL(url!);
     const p = await createTcpProxy({ target: { host: target.hostname, port: Number(target.port || 6379) } });
-    closers.push(() => p.close());
+    rig.defer(() => p.close());
     return p;
   }
 
   /** Every key under `prefix` with its value, the prefix cut off. */
   async function dump(prefix: string): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
-    for (const key of (await admin.keys(`${prefix}*`)).sort()) {
-      out[key.slice(prefix.length)] = (await admin.type(key)) === 'hash' ? await admin.hgetall(key) : await admin.get(key);
+    for (const key of (await rig.admin.keys(`${prefix}*`)).sort()) {
+      out[key.slice(prefix.length)] = (await rig.admin.type(key)) === 'hash' ? await rig.admin.hgetall(key) : await rig.admin.get(key);
     }
     return out;
   }
 
   /** The keys `entries` give when applied in one go, on a prefix of their own. */
   async function reference(entries: WalEntry[]): Promise<Record<string, unknown>> {
-    const p = freshKeyPrefix();
-    prefixes.push(p);
+    const p = rig.prefix();
     const s = sink(url!, p);
     await s.open();
     await s.apply(entries);
@@ -127,8 +103,7 @@ describe.skipIf(url === undefined)('createRedisSink through an outage', () => {
   }
 
   it('rejects fast while cut, and after restore catches up from the cursor with nothing lost', async () => {
-    const prefix = freshKeyPrefix();
-    prefixes.push(prefix);
+    const prefix = rig.prefix();
     const entries = mixed(1, 30);
     const p = await proxy();
     const s = sink(via(p.host, p.port), prefix);
@@ -142,7 +117,7 @@ describe.skipIf(url === undefined)('createRedisSink through an outage', () => {
     const opening = await timed(s.open());
     expect(isTickflowError(opening.error, 'IO_UNAVAILABLE')).toBe(true);
     expect(opening.ms).toBeLessThan(2 * TIMEOUT_MS + SLACK_MS);
-    expect(await admin.get(`${prefix}cursor`)).toBe('10');
+    expect(await rig.admin.get(`${prefix}cursor`)).toBe('10');
     // A failed open leaves the sink closed: nothing is sent until the next open succeeds.
     expect(isTickflowError(await timed(s.apply(entries.slice(10, 20))).then((r) => r.error), 'IO_UNAVAILABLE')).toBe(true);
 
@@ -153,15 +128,14 @@ describe.skipIf(url === undefined)('createRedisSink through an outage', () => {
     await s.apply(entries.slice(cursor, 20));
     await s.apply(entries.slice(20));
     expect(await dump(prefix)).toEqual(await reference(entries));
-    expect(await admin.get(`${prefix}cursor`)).toBe('30');
+    expect(await rig.admin.get(`${prefix}cursor`)).toBe('30');
   });
 
   it('rejects within the command timeout when the EXEC reply is lost, and the reopened cursor tells the truth', async () => {
-    const prefix = freshKeyPrefix();
-    prefixes.push(prefix);
+    const prefix = rig.prefix();
     const entries = mixed(1, 12);
     const eating = await replyEatingProxy(new URL(url!));
-    closers.push(() => eating.close());
+    rig.defer(() => eating.close());
     const s = sink(eating.url, prefix);
     await s.open();
 
@@ -182,10 +156,10 @@ describe.skipIf(url === undefined)('createRedisSink through an outage', () => {
   it('rejects open within its deadline when the server accepts and never answers', async () => {
     const silent = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    closers.push(() => new Promise<void>((resolve) => silent.close(() => resolve())));
+    rig.defer(() => new Promise<void>((resolve) => silent.close(() => resolve())));
     // Sockets the silent server holds would keep close() waiting: drop them with it.
-    silent.on('connection', (socket) => closers.push(async () => void socket.destroy()));
-    const s = sink(via('127.0.0.1', (silent.address() as AddressInfo).port), freshKeyPrefix());
+    silent.on('connection', (socket) => rig.defer(async () => void socket.destroy()));
+    const s = sink(via('127.0.0.1', (silent.address() as AddressInfo).port), rig.prefix());
 
     const opening = await timed(s.open());
     expect(isTickflowError(opening.error, 'IO_UNAVAILABLE')).toBe(true);

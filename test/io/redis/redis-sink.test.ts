@@ -1,45 +1,18 @@
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ProjectionSink } from '../../../actors/persistence/projection-ports.js';
-import { createRedisSink, type RedisSink, type RedisSinkOptions } from '../../../src/io/redis/redis-sink.js';
+import type { RedisSink, RedisSinkOptions } from '../../../src/io/redis/redis-sink.js';
 import { isTickflowError } from '../../../src/runtime/errors.js';
-import { freshKeyPrefix, redisUrl } from '../../support/services.js';
+import { redisUrl } from '../../support/services.js';
+import { redisRig } from './redis-rig.js';
 import { everyKind, fill, NOW_US, order, signal, trade } from './wal-fixtures.js';
 
 const url = await redisUrl();
 
 describe.skipIf(url === undefined)('createRedisSink', () => {
-  let admin: Redis;
-  const sinks: RedisSink[] = [];
-  const clients: Redis[] = [];
-  const prefixes: string[] = [];
-
-  beforeAll(() => {
-    admin = new Redis(url!, { lazyConnect: true });
-  });
-  afterAll(async () => {
-    await admin.quit();
-  });
-  afterEach(async () => {
-    await Promise.all(sinks.splice(0).map((s) => s.close()));
-    for (const c of clients.splice(0)) c.disconnect();
-    for (const prefix of prefixes.splice(0)) {
-      const keys = await admin.keys(`${prefix}*`);
-      if (keys.length > 0) await admin.del(...keys);
-    }
-  });
-
-  function prefix(): string {
-    const p = freshKeyPrefix();
-    prefixes.push(p);
-    return p;
-  }
-
-  function sink(p: string, options: Partial<RedisSinkOptions> = {}): RedisSink {
-    const s = createRedisSink({ url: url!, prefix: p, connectTimeoutMs: 300, commandTimeoutMs: 300, now: () => NOW_US, ...options });
-    sinks.push(s);
-    return s;
-  }
+  const rig = redisRig(url!);
+  const prefix = (): string => rig.prefix();
+  const sink = (p: string, options: Partial<RedisSinkOptions> = {}): RedisSink => rig.sink({ prefix: p, ...options });
 
   async function refusal(promise: Promise<unknown>): Promise<unknown> {
     return promise.then(
@@ -61,14 +34,14 @@ describe.skipIf(url === undefined)('createRedisSink', () => {
     expect(await s.open()).toBe(0);
     await s.apply(everyKind());
 
-    expect(await admin.get(`${p}cursor`)).toBe('9');
-    expect(await admin.hgetall(`${p}last:binance:BTCUSDT`)).toEqual({ price: '30050.25', amount: '0.015', side: 'buy', tradeId: 't2', ts: String(NOW_US - 1005), tsRecv: String(NOW_US - 1000), seq: '2' });
-    expect(await admin.hgetall(`${p}bar:binance:BTCUSDT:1m`)).toMatchObject({ interval: '1m', open: '30000.5', high: '30100', low: '29950.25', close: '30060.5', volume: '1.25', trades: '42', seq: '3' });
-    expect(await admin.hgetall(`${p}position:binance:BTCUSDT`)).toMatchObject({ quantity: '0.0150', costBasis: '450.75', avgPrice: '30050.00', realizedPnl: '0.00', fees: '0.45', fillCount: '1', seq: '6' });
-    expect(await admin.hgetall(`${p}balance`)).toMatchObject({ cash: '9548.80', quotePrecision: '2', seq: '6' });
-    expect(await admin.hgetall(`${p}trading_state`)).toMatchObject({ state: 'REDUCING', from: 'ACTIVE', source: 'operator', seq: '7' });
+    expect(await rig.admin.get(`${p}cursor`)).toBe('9');
+    expect(await rig.admin.hgetall(`${p}last:binance:BTCUSDT`)).toEqual({ price: '30050.25', amount: '0.015', side: 'buy', tradeId: 't2', ts: String(NOW_US - 1005), tsRecv: String(NOW_US - 1000), seq: '2' });
+    expect(await rig.admin.hgetall(`${p}bar:binance:BTCUSDT:1m`)).toMatchObject({ interval: '1m', open: '30000.5', high: '30100', low: '29950.25', close: '30060.5', volume: '1.25', trades: '42', seq: '3' });
+    expect(await rig.admin.hgetall(`${p}position:binance:BTCUSDT`)).toMatchObject({ quantity: '0.0150', costBasis: '450.75', avgPrice: '30050.00', realizedPnl: '0.00', fees: '0.45', fillCount: '1', seq: '6' });
+    expect(await rig.admin.hgetall(`${p}balance`)).toMatchObject({ cash: '9548.80', quotePrecision: '2', seq: '6' });
+    expect(await rig.admin.hgetall(`${p}trading_state`)).toMatchObject({ state: 'REDUCING', from: 'ACTIVE', source: 'operator', seq: '7' });
     // o-2 was filled (terminal): only o-1 is open.
-    const open = await admin.hgetall(`${p}orders:open`);
+    const open = await rig.admin.hgetall(`${p}orders:open`);
     expect(Object.keys(open)).toEqual(['o-1']);
     expect(JSON.parse(open['o-1']!)).toMatchObject({ status: 'ACCEPTED', quantity: '0.0150', limitPrice: '30050.25', filledQuantity: '0.0000', avgFillPrice: null, version: 1, seq: 4 });
     expect(s.stats()).toMatchObject({ batches: 1, entries: 9 });
@@ -83,7 +56,7 @@ describe.skipIf(url === undefined)('createRedisSink', () => {
     await s.close();
     const again = sink(p);
     expect(await again.open()).toBe(3);
-    expect(await admin.hget(`${p}last:binance:BTCUSDT`, 'price')).toBe('102');
+    expect(await rig.admin.hget(`${p}last:binance:BTCUSDT`, 'price')).toBe('102');
   });
 
   it('refuses a batch that does not follow the cursor and applies none of it', async () => {
@@ -95,11 +68,11 @@ describe.skipIf(url === undefined)('createRedisSink', () => {
       const error = await refusal(s.apply(batch));
       expect(isTickflowError(error, 'DATA_GAP')).toBe(true);
     }
-    expect(await admin.get(`${p}cursor`)).toBe('2');
-    expect(await admin.hget(`${p}last:binance:BTCUSDT`, 'price')).toBe('101');
+    expect(await rig.admin.get(`${p}cursor`)).toBe('2');
+    expect(await rig.admin.hget(`${p}last:binance:BTCUSDT`, 'price')).toBe('101');
     // The refusal leaves the sink usable for the right batch.
     await s.apply([trade(3, 102)]);
-    expect(await admin.get(`${p}cursor`)).toBe('3');
+    expect(await rig.admin.get(`${p}cursor`)).toBe('3');
   });
 
   it('skips what was applied when a reopened writer replays, so neither cursor nor state goes back', async () => {
@@ -111,12 +84,12 @@ describe.skipIf(url === undefined)('createRedisSink', () => {
     const again = sink(p);
     expect(await again.open()).toBe(3);
     await again.apply([trade(1, 100), trade(2, 101)]);
-    expect(await admin.get(`${p}cursor`)).toBe('3');
-    expect(await admin.hget(`${p}last:binance:BTCUSDT`, 'price')).toBe('103');
+    expect(await rig.admin.get(`${p}cursor`)).toBe('3');
+    expect(await rig.admin.hget(`${p}last:binance:BTCUSDT`, 'price')).toBe('103');
     // Overlapping the cursor: only seq 4 is new.
     await again.apply([trade(3, 103), trade(4, 104)]);
-    expect(await admin.get(`${p}cursor`)).toBe('4');
-    expect(await admin.hget(`${p}last:binance:BTCUSDT`, 'price')).toBe('104');
+    expect(await rig.admin.get(`${p}cursor`)).toBe('4');
+    expect(await rig.admin.hget(`${p}last:binance:BTCUSDT`, 'price')).toBe('104');
     expect(again.stats()).toMatchObject({ skipped: 3, entries: 1 });
   });
 
@@ -131,14 +104,14 @@ describe.skipIf(url === undefined)('createRedisSink', () => {
       expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
       const lost = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
       expect(isTickflowError(lost.reason, 'DATA_GAP')).toBe(true);
-      expect(await admin.get(`${p}cursor`)).toBe(String(seq));
+      expect(await rig.admin.get(`${p}cursor`)).toBe(String(seq));
     }
   });
 
   it('publishes order, fill and signal notifications after the transaction', async () => {
     const p = prefix();
     const subscriber = new Redis(url!);
-    clients.push(subscriber);
+    rig.defer(() => subscriber.disconnect());
     const got: { channel: string; message: string }[] = [];
     subscriber.on('pmessage', (_pattern: string, channel: string, message: string) => got.push({ channel, message }));
     await subscriber.psubscribe(`${p}*`);
@@ -155,7 +128,7 @@ describe.skipIf(url === undefined)('createRedisSink', () => {
   it('does not publish entries older than notifyMaxAgeUs and counts them as stale', async () => {
     const p = prefix();
     const subscriber = new Redis(url!);
-    clients.push(subscriber);
+    rig.defer(() => subscriber.disconnect());
     const channels: string[] = [];
     subscriber.on('pmessage', (_pattern: string, channel: string) => channels.push(channel));
     await subscriber.psubscribe(`${p}*`);
@@ -164,20 +137,20 @@ describe.skipIf(url === undefined)('createRedisSink', () => {
     const old = NOW_US - 6_000_000;
     await s.apply([signal(1, 1, old), order(2, 'o-1', 'ACCEPTED', 1, old), fill(3, 'o-1', old), signal(4, 2)]);
     // A marker published after the batch: once it arrives, anything the batch published has too.
-    await admin.publish(`${p}marker`, 'x');
+    await rig.admin.publish(`${p}marker`, 'x');
 
     await vi.waitFor(() => expect(channels).toContain(`${p}marker`), { timeout: 2000 });
     expect(channels).toEqual([`${p}signal.binance.BTCUSDT`, `${p}marker`]);
     expect(s.stats()).toMatchObject({ published: 1, notificationsDropped: { stale: 3, failed: 0 } });
     // Stale news is still state: the fill moved the position.
-    expect(await admin.hget(`${p}position:binance:BTCUSDT`, 'quantity')).toBe('0.0150');
+    expect(await rig.admin.hget(`${p}position:binance:BTCUSDT`, 'quantity')).toBe('0.0150');
   });
 
   it('counts a refused publish as failed without failing the apply', async () => {
     const p = prefix();
     // A user who may write the prefix's keys but publish on no channel.
     const user = `t-${p.slice(2, 14)}`;
-    await admin.call('ACL', 'SETUSER', user, 'on', '>pw-for-test', `~${p}*`, 'resetchannels', '+@all');
+    await rig.admin.call('ACL', 'SETUSER', user, 'on', '>pw-for-test', `~${p}*`, 'resetchannels', '+@all');
     try {
       const withUser = new URL(url!);
       withUser.username = user;
@@ -186,9 +159,9 @@ describe.skipIf(url === undefined)('createRedisSink', () => {
       await s.open();
       await s.apply([signal(1, 1), trade(2, 100)]);
       expect(s.stats()).toMatchObject({ published: 0, notificationsDropped: { stale: 0, failed: 1 } });
-      expect(await admin.get(`${p}cursor`)).toBe('2');
+      expect(await rig.admin.get(`${p}cursor`)).toBe('2');
     } finally {
-      await admin.call('ACL', 'DELUSER', user);
+      await rig.admin.call('ACL', 'DELUSER', user);
     }
   });
 });
