@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parseConfig } from '../../../src/app/config.js';
 import { startDaemon } from '../../../src/app/daemon.js';
 import { createFeedServer } from '../../../src/io/feed-server/feed-server.js';
@@ -51,6 +51,15 @@ describe.skipIf(pgUrl === undefined || rdUrl === undefined)('tickflow run: Postg
     viaRedis.host = `127.0.0.1:${rdProxy.port}`;
     const prefix = freshKeyPrefix();
     const redis = new Redis(rdUrl!);
+    // Whatever the outcome: a failed assertion must not leave keys, a schema or proxies behind.
+    onTestFinished(async () => {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+      await db.drop();
+      await pgProxy.close();
+      await rdProxy.close();
+    });
     const server = await createFeedServer({ simulated: { seed: 11, symbol: 'SIMUSDT', records: 200_000 }, port: 0, speed: 20 });
     const home = join(dir, 'data');
     const daemon = await startDaemon(
@@ -134,12 +143,6 @@ describe.skipIf(pgUrl === undefined || rdUrl === undefined)('tickflow run: Postg
     const redisPosition = await redis.hget(`${prefix}position:binance:SIMUSDT`, 'quantity');
     expect(Number(redisPosition)).toBe(Number(formatUnits(BigInt(lastFill.position.quantity), lastFill.position.sizePrecision)));
 
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
-    await db.drop();
-    await pgProxy.close();
-    await rdProxy.close();
   });
 });
 
