@@ -16,6 +16,15 @@ function audit(i: number): WalEntryInput {
   return { kind: 'audit', ts: i, command: 'test', by: 'test', ok: true, detail: `entry ${i}` };
 }
 
+/** A closed journal of `n` audit entries in a fresh folder, and its one segment file. */
+function written(n: number): { dir: string; segment: string } {
+  const dir = fresh();
+  const wal = openWal({ dir, fsync: 'never' });
+  for (let i = 1; i <= n; i++) wal.append(audit(i));
+  wal.close();
+  return { dir, segment: join(dir, readdirSync(dir).find((f) => f.endsWith('.wal'))!) };
+}
+
 function all(dir: string): WalEntry[] {
   const out: WalEntry[] = [];
   readWal(dir, 0, (e) => out.push(e));
@@ -47,11 +56,7 @@ describe('the write-ahead log', () => {
   });
 
   it('continues the numbering after a reopen and cuts a torn tail', () => {
-    const dir = fresh();
-    const wal = openWal({ dir, fsync: 'never' });
-    for (let i = 1; i <= 5; i++) wal.append(audit(i));
-    wal.close();
-    const segment = join(dir, readdirSync(dir).find((f) => f.endsWith('.wal'))!);
+    const { dir, segment } = written(5);
     appendFileSync(segment, '{"seq":6,"kind":"aud'); // a crash mid-write
     const again = openWal({ dir, fsync: 'never' });
     expect(again.stats.repairedBytes).toBe(20);
@@ -62,11 +67,7 @@ describe('the write-ahead log', () => {
   });
 
   it('refuses a journal with a malformed line before its tail, naming the file and line', () => {
-    const dir = fresh();
-    const wal = openWal({ dir, fsync: 'never' });
-    for (let i = 1; i <= 3; i++) wal.append(audit(i));
-    wal.close();
-    const segment = join(dir, readdirSync(dir).find((f) => f.endsWith('.wal'))!);
+    const { dir, segment } = written(3);
     const lines = readFileSync(segment, 'utf8').split('\n');
     lines[1] = '{"seq":2,"kind":'; // damaged in the middle: not a crash artefact
     writeFileSync(segment, lines.join('\n'));
@@ -81,11 +82,7 @@ describe('the write-ahead log', () => {
   });
 
   it('refuses a gap in the sequence', () => {
-    const dir = fresh();
-    const wal = openWal({ dir, fsync: 'never' });
-    for (let i = 1; i <= 3; i++) wal.append(audit(i));
-    wal.close();
-    const segment = join(dir, readdirSync(dir).find((f) => f.endsWith('.wal'))!);
+    const { dir, segment } = written(3);
     const lines = readFileSync(segment, 'utf8').split('\n');
     writeFileSync(segment, [lines[0], lines[2], ''].join('\n'));
     expect(() => all(dir)).toThrow(/seq 3 follows 1/);
