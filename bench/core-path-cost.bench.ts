@@ -22,34 +22,22 @@
 import { Session } from 'node:inspector/promises';
 import { z } from 'zod';
 import { defineStrategy } from '../actors/strategies/define-strategy.js';
-import { OrderRegistry } from '../actors/execution/orders/order-registry.js';
 import type { ExecutionSnapshot } from '../actors/execution/orders/execution-actor.js';
-import { createClientOrderIdFactory, planWithCancels } from '../actors/execution/planner/order-planner.js';
-import { Portfolio } from '../actors/execution/orders/portfolio.js';
-import { MarketSnapshots } from '../actors/risk/market-snapshot.js';
-import { createRiskGuard } from '../actors/risk/risk-guard.js';
+import { planWithCancels } from '../actors/execution/planner/order-planner.js';
 import { parseConfig } from '../src/app/config.js';
 import { spawnTradingPipeline } from '../src/app/trading-pipeline.js';
-import { createInstrument, type Instrument } from '../src/model/instrument.js';
-import { instrumentKey } from '../src/model/instrument-key.js';
 import type { MarketRecord, Trade } from '../src/model/records.js';
 import type { TargetPosition } from '../src/model/signal.js';
 import { createActorSystem, type ActorSystem } from '../src/runtime/actor-system.js';
 import { LiveClock } from '../src/runtime/clock.js';
 import type { RecordSource, SourceStats } from '../streams/record-source.js';
 import { pumpSource } from '../streams/source-bridge.js';
-import { CORPUS_SYMBOL, decodeTrades, loadBinanceCorpus } from './binance-corpus.js';
+import { decodeTrades, loadBinanceCorpus } from './binance-corpus.js';
 import { interleave, quick, report, row } from './harness.js';
+import { CASH, directParts, EXCHANGE, INSTRUMENT, INSTRUMENTS, KEY, QUOTE_PRECISION, RISK } from './core-path-setup.js';
 
 const N = quick ? 20_000 : 100_000;
 const ROUNDS = quick ? 3 : 7;
-const EXCHANGE = 'binance';
-const INSTRUMENT = createInstrument({ symbol: CORPUS_SYMBOL, exchange: EXCHANGE, priceIncrement: '0.01', sizeIncrement: '0.00001' });
-const KEY = instrumentKey(EXCHANGE, CORPUS_SYMBOL);
-const INSTRUMENTS = new Map<string, Instrument>([[KEY, INSTRUMENT]]);
-const QUOTE_PRECISION = Math.max(2, INSTRUMENT.quotePrecision);
-const CASH = '100000000';
-const RISK = { maxOrderQuantity: '10', maxPosition: '100000', priceBand: { maxDeviation: '5%' } };
 const CONFIG = parseConfig({ cash: CASH, bars: { spec: '1s' }, risk: RISK, execution: { venue: { type: 'paper', accounts: { binance: { type: 'margin' } } } } }, 'core-path cost bench');
 
 /**
@@ -109,12 +97,7 @@ async function pipelineRun(base: readonly Trade[], n: number): Promise<number> {
 
 /** The same decisions called directly; returns the orders made. */
 function directRun(base: readonly Trade[], n: number): number {
-  const clock = new LiveClock();
-  const guard = createRiskGuard(RISK, { quotePrecision: QUOTE_PRECISION });
-  const portfolio = new Portfolio({ quotePrecision: QUOTE_PRECISION, initialCash: CASH });
-  const market = new MarketSnapshots();
-  const registry = new OrderRegistry({ retainClosed: 0 });
-  const nextId = createClientOrderIdFactory();
+  const { clock, guard, portfolio, market, registry, nextId } = directParts();
   let lots = 0;
   let orders = 0;
   for (let i = 0; i < n; i++) {

@@ -35,26 +35,20 @@ import { build, type Histogram } from 'hdr-histogram-js';
 import { barsActor } from '../actors/bars/bars-actor.js';
 import { executionActor } from '../actors/execution/orders/execution-actor.js';
 import type { OrderRequest } from '../actors/execution/execution-messages.js';
-import { OrderRegistry } from '../actors/execution/orders/order-registry.js';
-import { createClientOrderIdFactory, planWithCancels } from '../actors/execution/planner/order-planner.js';
+import { planWithCancels } from '../actors/execution/planner/order-planner.js';
 import { paperVenueActor } from '../actors/execution/venues/paper/paper-venue-actor.js';
 import { plannerActor } from '../actors/execution/planner/planner-actor.js';
-import { Portfolio } from '../actors/execution/orders/portfolio.js';
-import { MarketSnapshots } from '../actors/risk/market-snapshot.js';
 import { riskActor, type RiskStats } from '../actors/risk/risk-actor.js';
 import { parseRiskConfig } from '../actors/risk/risk-config.js';
-import { instrumentKey } from '../src/model/instrument-key.js';
-import { createRiskGuard } from '../actors/risk/risk-guard.js';
 import { benchEveryTrade } from '../actors/strategies/bench-every-trade.js';
-import { createInstrument, type Instrument } from '../src/model/instrument.js';
 import type { NewOrder } from '../src/model/order.js';
 import type { Trade } from '../src/model/records.js';
 import type { TargetPosition } from '../src/model/signal.js';
 import type { ActorContext, ActorDefinition, ActorRef } from '../src/runtime/actor.js';
 import { createActorSystem } from '../src/runtime/actor-system.js';
-import { LiveClock } from '../src/runtime/clock.js';
 import { CORPUS_SYMBOL, decodeTrades, loadBinanceCorpus } from './binance-corpus.js';
 import { quick, report, row, type BenchRow } from './harness.js';
+import { CASH, directParts, EXCHANGE, INSTRUMENT, INSTRUMENTS, KEY, QUOTE_PRECISION, RISK } from './core-path-setup.js';
 
 const RATES = [10_000, 50_000];
 /** A paced rate in records per second, or `max`: everything due at once. */
@@ -63,19 +57,12 @@ type Rate = number | 'max';
 const CAPACITY_RATE = 50_000;
 const SECONDS = quick ? 1 : 3;
 const WARM_SECONDS = quick ? 0.5 : 1;
-const EXCHANGE = 'binance';
 const TOPIC = `md.${EXCHANGE}.${CORPUS_SYMBOL}.trade`;
 /** Yield to the event loop while the next record is at least this far off (ms). */
 const FAR_MS = 0.25;
 /** ...and at least this often (ms), so OS timers fire even at full load. */
 const MAX_BUSY_MS = 1;
 
-const INSTRUMENT = createInstrument({ symbol: CORPUS_SYMBOL, exchange: EXCHANGE, priceIncrement: '0.01', sizeIncrement: '0.00001' });
-const KEY = instrumentKey(EXCHANGE, CORPUS_SYMBOL);
-const INSTRUMENTS = new Map<string, Instrument>([[KEY, INSTRUMENT]]);
-const QUOTE_PRECISION = Math.max(2, INSTRUMENT.quotePrecision);
-const CASH = '100000000';
-const RISK = { maxOrderQuantity: '10', maxPosition: '1000', priceBand: { maxDeviation: '5%' } };
 
 /** Latencies of one run (ns), and when its first record was offered and its last order reached execution (ms). */
 interface Run {
@@ -302,12 +289,7 @@ async function pipelineRun(base: readonly Trade[], n: number, rate: Rate): Promi
 /** The same decisions called directly, in the same paced loop. */
 async function directRun(base: readonly Trade[], n: number, rate: Rate): Promise<Run> {
   const run = newRun(n);
-  const clock = new LiveClock();
-  const guard = createRiskGuard(RISK, { quotePrecision: QUOTE_PRECISION });
-  const portfolio = new Portfolio({ quotePrecision: QUOTE_PRECISION, initialCash: CASH });
-  const market = new MarketSnapshots();
-  const registry = new OrderRegistry({ retainClosed: 0 });
-  const nextId = createClientOrderIdFactory();
+  const { clock, guard, portfolio, market, registry, nextId } = directParts();
   const size = 1;
   let target = 0;
   let approved = 0;
