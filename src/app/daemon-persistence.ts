@@ -66,6 +66,9 @@ export function openDaemonPersistence(config: PersistenceConfig, env: Readonly<R
     throw error;
   }
   const journal = createTradingJournal(wal, recovered);
+  // The boundary between runs, before any actor of this one can journal (a restart's reconcile
+  // entries come after it): what this start restored.
+  journal.start({ restoredOrders: recovered.openOrders.length, restoredFills: recovered.fills.length, tradingState: recovered.tradingState?.state ?? 'ACTIVE' }, Date.now() * 1000);
   const writers = startStoreWriters(config, wal, env, logger);
   let closing: Promise<void> | undefined;
   let behind: string[] = [];

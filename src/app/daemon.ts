@@ -156,7 +156,6 @@ export async function startDaemon(config: TickflowConfig, logger: Logger): Promi
     throw error;
   }
   const restored = persistence.recovered;
-  persistence.journal.start({ restoredOrders: restored.openOrders.length, restoredFills: restored.fills.length, tradingState: restored.tradingState?.state ?? 'ACTIVE' }, trading.system.clock.now());
   views = new EngineViews(trading.pipeline, ASK_TIMEOUT_US);
   views.start(1000);
   const running = trading;

@@ -117,7 +117,9 @@ async function killAndRestart(name: string, postgres?: { url: string; schema: st
 
     // The journal is append-only across the kill: what was there is still there.
     expect(all.slice(0, atKill.length)).toEqual(atKill);
-    const starts = all.filter((e) => e.kind === 'start');
+    // The restart's first entry is its start: everything it journals (the reconcile included) comes after.
+  expect(all[atKill.length]?.kind).toBe('start');
+  const starts = all.filter((e) => e.kind === 'start');
     expect(starts.length).toBe(2);
     const restart = starts[1]!;
     expect(restart.kind === 'start' && [restart.restoredOrders, restart.restoredFills]).toEqual([recoveredAtKill.openOrders.length, recoveredAtKill.fills.length]);
