@@ -12,8 +12,7 @@
  * - `worker`: `inflate: 'worker'` (a worker thread per file reads and inflates, posting the text in
  *   batches of transferred buffers);
  * - `stream`: the path before the worker existed, kept as the reference it replaced: the file piped
- *   through a zlib stream in 64 KiB blocks and read with its async iterator (`zlibStream` below: the
- *   engine no longer reads compressed files this way, since a failing zlib stream drops what it inflated);
+ *   through a zlib stream in 64 KiB blocks and read with its async iterator (`openTextStream`);
  * - `memory`: the same text decoded from memory, no gunzip at all: the limit for any of them.
  *
  * Rows (value beside baseline):
@@ -27,27 +26,20 @@
  * Without the recordings (`TICKFLOW_DATA_DIR`, default `../shared/data`) it prints a skip message and
  * exits 0.
  */
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { pipeline, type Readable } from 'node:stream';
-import { createGunzip, gunzipSync, type ZlibOptions } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import type { MarketRecord } from '../src/model/records.js';
 import { createLineSource } from '../streams/line-source.js';
 import { openSource } from '../streams/open-source.js';
 import type { RecordSource } from '../streams/record-source.js';
 import { createDecoder } from '../streams/source-format.js';
 import type { InflateMode } from '../streams/text-chunks.js';
-import { describeStreamError, probeFile, type FileProbe } from '../streams/text-stream.js';
+import { describeStreamError, openTextStream, probeFile } from '../streams/text-stream.js';
 import { interleave, median, quick, report, row, type Contender } from './harness.js';
 
 const TARGET_RECORDS = quick ? 200_000 : 1_000_000;
-
-/** The reference path: the gzip file piped through a zlib stream, read with its async iterator. */
-function zlibStream(probe: FileProbe, readBufferSize: number): Readable {
-  const options = { chunkSize: readBufferSize, readableHighWaterMark: 4 * readBufferSize } as ZlibOptions;
-  return pipeline(createReadStream(probe.path, { highWaterMark: readBufferSize }), createGunzip(options), () => undefined);
-}
 const ROUNDS = quick ? 5 : 7;
 const READ_CHUNK = 64 * 1024;
 
@@ -106,7 +98,7 @@ async function readFilesAsStream(): Promise<Tally> {
     for (const f of files) {
       const probe = await probeFile(f);
       const decoder = createDecoder('binance', { symbol: 'BTCUSDT' });
-      const open = (): AsyncIterable<Buffer> => zlibStream(probe, READ_CHUNK);
+      const open = (): AsyncIterable<Buffer> => openTextStream(probe, READ_CHUNK);
       await drainInto(createLineSource({ name: f, format: 'binance', open, decoder, describeError: (e) => describeStreamError(f, e) }), tally);
     }
   }

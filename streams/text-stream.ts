@@ -3,15 +3,16 @@
  * concatenated members are read as one), or the first entry of a zip archive. Also the probe that
  * reads a file's first bytes to learn its compression and first lines, for format detection.
  *
- * Streams are Node streams with a bounded buffer (`readBufferSize` bytes read at a time), read only
- * when pulled. Compressed text is inflated by `text-chunks.ts` (inline or in a worker): a zlib
- * stream piped here would lose what it had inflated but not yet handed on when the data turned out
- * corrupt (it destroys itself and its buffer on error).
+ * Streams are Node streams with a bounded buffer (`readBufferSize` bytes read at a time, the same
+ * for decompressed blocks), read only when pulled. A file error or corrupt compressed data errors the
+ * stream; what zlib had inflated but the reader not yet read when it failed is lost (a zlib stream
+ * destroys itself and its buffer on error), so record sources read compressed files through
+ * `openTextChunks` (`text-chunks.ts`), which loses nothing.
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import type { Readable, Transform } from 'node:stream';
-import { createGunzip, createInflateRaw } from 'node:zlib';
+import { pipeline, type Readable, type Transform } from 'node:stream';
+import { createGunzip, createInflateRaw, type ZlibOptions } from 'node:zlib';
 import { TickflowError } from '../src/runtime/errors.js';
 
 /** How a file is compressed. */
@@ -88,7 +89,7 @@ function inflateHead(inflater: Transform, bytes: Buffer, cut: boolean): Promise<
     let length = 0;
     const done = (headError: Error | null): void => {
       inflater.removeAllListeners();
-      inflater.on('error', () => undefined); // a late error of the discarded inflater
+      inflater.on('error', ignore);
       inflater.destroy();
       resolve({ head: Buffer.concat(parts).toString('utf8'), headError });
     };
@@ -104,23 +105,29 @@ function inflateHead(inflater: Transform, bytes: Buffer, cut: boolean): Promise<
 }
 
 /**
- * Opens a file whose text needs no inflating (plain, or a stored zip entry) as a stream of byte
- * chunks. Lines are split on `\n` bytes, which never occur inside a multi-byte UTF-8 character, so
- * chunks may split anywhere. The stream errors with the fs error; `describeStreamError` turns it
- * into a `TickflowError`. Compressed text is opened by `openTextChunks` (`text-chunks.ts`), which
- * inflates it without losing what was inflated before an error.
+ * Opens a file as a stream of byte chunks of its (decompressed) text. Lines are split on `\n`
+ * bytes, which never occur inside a multi-byte UTF-8 character, so chunks may split anywhere. The
+ * stream errors with the underlying fs or zlib error; `describeStreamError` turns it into a
+ * `TickflowError`.
  */
 export function openTextStream(probe: FileProbe, readBufferSize: number): Readable {
   const entry = probe.zipEntry;
-  if (probe.compression === 'gzip' || (entry !== null && entry.method === 8)) {
-    throw new TickflowError('DATA_UNKNOWN_FORMAT', `${probe.path}: compressed text is opened by openTextChunks, not openTextStream`, { file: probe.path });
-  }
-  return createReadStream(probe.path, {
+  const file = createReadStream(probe.path, {
     highWaterMark: readBufferSize,
     start: entry === null ? 0 : entry.dataStart,
     end: entry === null || entry.compressedSize < 0 ? Infinity : entry.dataStart + entry.compressedSize - 1,
   });
+  // Decompression runs on libuv's thread pool: letting it run up to four blocks ahead overlaps it
+  // with parsing on the main thread, still within a fixed bound.
+  const zlibOptions = { chunkSize: readBufferSize, readableHighWaterMark: 4 * readBufferSize } as ZlibOptions;
+  let text: Readable = file;
+  if (probe.compression === 'gzip') text = pipeline(file, createGunzip(zlibOptions), ignore);
+  else if (entry !== null && entry.method === 8) text = pipeline(file, createInflateRaw(zlibOptions), ignore);
+  return text;
 }
+
+// pipeline() needs a callback; errors reach the consumer through the last stream, which it destroys.
+function ignore(): void {}
 
 /**
  * A stream error as a `TickflowError` naming the file: corrupt or cut compressed data is

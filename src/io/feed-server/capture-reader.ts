@@ -4,11 +4,11 @@
  * and one batch, whatever the file's size. Reuses the engine's file opening (`text-stream.ts`) and
  * Binance parser. A line that is not `<digits> <well-formed message>` is skipped and counted.
  */
+import type { Readable } from 'node:stream';
 import type { DepthSnapshot } from '../../model/records.js';
 import { TickflowError } from '../../runtime/errors.js';
 import { nanosToMicrosBytes } from '../../../streams/text/ascii-bytes.js';
-import { openTextChunks } from '../../../streams/text-chunks.js';
-import { describeStreamError, probeFile, type FileProbe } from '../../../streams/text-stream.js';
+import { describeStreamError, openTextStream, probeFile, type FileProbe } from '../../../streams/text-stream.js';
 import { isBinanceCaptureLine } from '../../../streams/venues/binance/binance-capture.js';
 import type { FeedEvent, FeedMarket } from './feed-event.js';
 import { FeedMessageDecoder } from './feed-message-decoder.js';
@@ -91,6 +91,7 @@ class FileCaptureReader implements CaptureReader {
   lines: number;
   private readonly probe: FileProbe;
   private readonly decoder: FeedMessageDecoder;
+  private stream: Readable | null;
   private input: AsyncIterator<Buffer> | null;
   private carry: Buffer | null;
   private ended: boolean;
@@ -100,6 +101,7 @@ class FileCaptureReader implements CaptureReader {
     this.lines = 0;
     this.probe = probe;
     this.decoder = new FeedMessageDecoder();
+    this.stream = null;
     this.input = null;
     this.carry = null;
     this.ended = false;
@@ -113,8 +115,8 @@ class FileCaptureReader implements CaptureReader {
     const out: FeedEvent[] = [];
     while (out.length === 0 && !this.ended) {
       if (this.input === null) {
-        // The engine's own chunk opener: a cut `.gz` gives every byte that inflates before the error.
-        this.input = openTextChunks(this.probe, READ_BUFFER)[Symbol.asyncIterator]();
+        this.stream = openTextStream(this.probe, READ_BUFFER);
+        this.input = (this.stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
       }
       let chunk: IteratorResult<Buffer>;
       try {
@@ -136,10 +138,8 @@ class FileCaptureReader implements CaptureReader {
 
   close(): void {
     this.ended = true;
-    const input = this.input;
-    this.input = null;
-    // Closes the file and the inflater; a source that already failed has nothing left to release.
-    input?.return?.()?.catch(() => undefined);
+    this.stream?.destroy();
+    this.stream = null;
   }
 
   /** Splits a chunk into lines; the unfinished last line waits for the next chunk. */
