@@ -15,7 +15,7 @@
  * `DEFAULT_SIZE_INCREMENT` and marked `sizeIncrementIsDefault`.
  */
 import { TickflowError } from '../runtime/errors.js';
-import { decimalOfNumber, decimalsOf, divRound, formatUnits, parseDecimal, pow10, unitsToNumber, type Decimal, type Rounding } from './money.js';
+import { decimalOfNumber, decimalsOf, divRound, formatUnits, parseDecimal, pow10, unitsOfNumberAt, unitsToNumber, type Decimal, type Rounding } from './money.js';
 import type { MarketRecord } from './records.js';
 
 /** Where an instrument's figures came from. */
@@ -139,6 +139,11 @@ function toGrid(
   field: 'price' | 'size',
   instrument: Instrument,
 ): bigint {
+  if (typeof value === 'number') {
+    // A number already on the grid (a market price or size, nearly always): one BigInt, no Decimal.
+    const units = unitsOfNumberAt(value, precision);
+    if (units !== undefined && units % Number(step) === 0) return BigInt(units);
+  }
   const d = typeof value === 'string' ? parseDecimal(value) : decimalOfNumber(value);
   const num = d.scale <= precision ? d.units * pow10(precision - d.scale) : d.units;
   const den = d.scale <= precision ? step : step * pow10(d.scale - precision);

@@ -163,6 +163,19 @@ export function decimalOfNumber(x: number): Decimal {
   return parseDecimal(String(x));
 }
 
+/**
+ * `x` as integer units at `scale`, as a number, when it has at most `scale` decimals and the units
+ * stay within the fast range (2^50, where a double's product `x · 10^scale` rounds to the exact
+ * integer); `undefined` otherwise (the caller takes the exact decimal path). The hot path's market
+ * prices and sizes take this way: no `Decimal` and no BigInt arithmetic.
+ */
+export function unitsOfNumberAt(x: number, scale: number): number | undefined {
+  if (scale > FAST_MAX_SCALE) return undefined;
+  const p = POW10_NUMBER[scale] as number;
+  const r = Math.round(x * p);
+  return r <= FAST_LIMIT && r >= -FAST_LIMIT && r / p === x ? r : undefined;
+}
+
 /** Number of decimals in the shortest representation of `x` (`0.25` → 2, `100` → 0, `1e-7` → 7). */
 export function decimalsOf(x: number): number {
   if (!Number.isFinite(x)) return 0;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SIZE_INCREMENT,
@@ -12,6 +13,7 @@ import {
   sizeToLots,
   ticksToNumber,
 } from '../../src/model/instrument.js';
+import { decimalOfNumber, divRound, pow10, type Rounding } from '../../src/model/money.js';
 import type { BookTicker, TradeBar, Trade } from '../../src/model/records.js';
 import { isTickflowError } from '../../src/runtime/errors.js';
 
@@ -87,6 +89,34 @@ describe('priceToTicks and sizeToLots', () => {
     // 1.0149 on a 0.02 grid is 50.745 increments -> 51 -> 1.02. Rounding first to 1.01 would make a
     // tie (50.5) and give 1.00.
     expect(sizeToLots(half, '1.0149', 'halfEven')).toBe(102n);
+  });
+});
+
+describe('the grid conversion of market numbers', () => {
+  /** The exact path: the number's shortest decimal, scaled to the grid with BigInt arithmetic. */
+  function exact(value: number, precision: number, step: bigint, rounding: Rounding): bigint {
+    const d = decimalOfNumber(value);
+    const num = d.scale <= precision ? d.units * pow10(precision - d.scale) : d.units;
+    const den = d.scale <= precision ? step : step * pow10(d.scale - precision);
+    return divRound(num, den, rounding) * step;
+  }
+
+  it('gives what the exact decimal path gives, on the grid or off it, for every rounding (property)', () => {
+    const instruments = [
+      createInstrument({ symbol: 'A', priceIncrement: '0.01', sizeIncrement: '0.00001' }),
+      createInstrument({ symbol: 'B', priceIncrement: '0.5', sizeIncrement: '0.02' }),
+      createInstrument({ symbol: 'C', priceIncrement: '0.00000001', sizeIncrement: '1' }),
+      createInstrument({ symbol: 'D', priceIncrement: '25', sizeIncrement: '0.001' }),
+    ];
+    const rounding = fc.constantFrom<Exclude<Rounding, 'strict'>>('floor', 'ceil', 'down', 'halfEven');
+    fc.assert(
+      fc.property(fc.constantFrom(...instruments), fc.integer({ min: -(2 ** 52), max: 2 ** 52 }), fc.integer({ min: 0, max: 12 }), rounding, (inst, units, scale, mode) => {
+        const value = units / 10 ** scale;
+        expect(priceToTicks(inst, value, mode)).toBe(exact(value, inst.pricePrecision, inst.priceIncrementTicks, mode));
+        expect(sizeToLots(inst, value, mode)).toBe(exact(value, inst.sizePrecision, inst.sizeIncrementLots, mode));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
 

@@ -35,6 +35,7 @@ import { priceToTicks, sizeToLots, type Instrument } from '../../../src/model/in
 import type { NewOrder, Order, OrderSide } from '../../../src/model/order.js';
 import type { TargetPosition } from '../../../src/model/signal.js';
 import { TickflowError } from '../../../src/runtime/errors.js';
+import { OpenOrderBook } from './open-order-book.js';
 
 /** Gives the client order id of the next order planned for a target. Must be deterministic. */
 export type ClientOrderIdFactory = (target: TargetPosition) => string;
@@ -176,7 +177,7 @@ export function planOrders(
 export function planWithCancels(
   target: TargetPosition,
   position: bigint,
-  openOrders: readonly OpenOrderView[],
+  openOrders: readonly OpenOrderView[] | OpenOrderBook,
   instrument: Instrument,
   nextId: ClientOrderIdFactory,
   touch?: Touch,
@@ -185,24 +186,42 @@ export function planWithCancels(
   const need = targetLots - position;
   const needAbs = need < 0n ? -need : need;
   const side: OrderSide | undefined = need > 0n ? 'buy' : need < 0n ? 'sell' : undefined;
-  // Lots that may still fill toward the target: orders pending cancel on that side first.
-  let covered = 0n;
-  for (const o of openOrders) if (o.status === 'PENDING_CANCEL' && o.side === side) covered += o.quantity - o.filledQuantity;
+  const fast = openOrders instanceof OpenOrderBook ? coverageWithoutCancels(openOrders, side, needAbs) : undefined;
   const cancels: CancelRequest[] = [];
-  for (const o of openOrders) {
-    if (o.status === 'PENDING_CANCEL') continue;
-    if (o.side !== side) {
-      cancels.push({ type: 'cancel_request', clientOrderId: o.clientOrderId, exchange: target.exchange, symbol: target.symbol, reason: 'WRONG_SIDE', ts: target.ts });
-      continue;
+  let covered = 0n;
+  if (fast !== undefined) covered = fast;
+  else {
+    // Lots that may still fill toward the target: orders pending cancel on that side first.
+    for (const o of openOrders) if (o.status === 'PENDING_CANCEL' && o.side === side) covered += o.quantity - o.filledQuantity;
+    for (const o of openOrders) {
+      if (o.status === 'PENDING_CANCEL') continue;
+      if (o.side !== side) {
+        cancels.push({ type: 'cancel_request', clientOrderId: o.clientOrderId, exchange: target.exchange, symbol: target.symbol, reason: 'WRONG_SIDE', ts: target.ts });
+        continue;
+      }
+      const remaining = o.quantity - o.filledQuantity;
+      if (covered + remaining > needAbs) {
+        cancels.push({ type: 'cancel_request', clientOrderId: o.clientOrderId, exchange: target.exchange, symbol: target.symbol, reason: 'OVER_COVERED', ts: target.ts });
+      }
+      covered += remaining; // kept, or pending cancel from now on: either way it may fill
     }
-    const remaining = o.quantity - o.filledQuantity;
-    if (covered + remaining > needAbs) {
-      cancels.push({ type: 'cancel_request', clientOrderId: o.clientOrderId, exchange: target.exchange, symbol: target.symbol, reason: 'OVER_COVERED', ts: target.ts });
-    }
-    covered += remaining; // kept, or pending cancel from now on: either way it may fill
   }
   const room = covered < needAbs ? needAbs - covered : 0n;
   const delta = side === 'sell' ? -room : room;
   const roundedToZero = targetLots === 0n && target.target !== 0;
   return { targetLots, roundedToZero, delta, orders: orderFor(target, delta, instrument, nextId, touch), cancels };
+}
+
+/**
+ * What an `OpenOrderBook` covers toward the target when nothing needs cancelling, read from its
+ * totals: no working order on the other side (or none at all for a zero need) and everything that
+ * may fill on the side of the move within `needAbs`. Then the walk in `planWithCancels` would keep
+ * every order and count all of it; `undefined` when it would cancel something, so it must walk.
+ */
+function coverageWithoutCancels(book: OpenOrderBook, side: OrderSide | undefined, needAbs: bigint): bigint | undefined {
+  if (side === undefined) return book.workingBuyCount + book.workingSellCount === 0 ? 0n : undefined;
+  const otherWorking = side === 'buy' ? book.workingSellCount : book.workingBuyCount;
+  if (otherWorking !== 0) return undefined;
+  const covered = side === 'buy' ? book.pendingCancelBuy + book.workingBuy : book.pendingCancelSell + book.workingSell;
+  return covered <= needAbs ? covered : undefined;
 }

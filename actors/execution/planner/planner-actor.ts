@@ -30,7 +30,8 @@ import type { TargetPosition } from '../../../src/model/signal.js';
 import { defineActor, type ActorContext, type ActorRef } from '../../../src/runtime/actor.js';
 import type { CancelOrder, FillReport, OrderRequest, OrderUpdate } from '../execution-messages.js';
 import { ordersOpenAfterRestart, type RecoveredTrading } from '../../../src/model/trading-recovery.js';
-import { createClientOrderIdFactory, planWithCancels, type ClientOrderIdFactory, type OpenOrderView } from './order-planner.js';
+import { OpenOrderBook } from './open-order-book.js';
+import { createClientOrderIdFactory, planWithCancels, type ClientOrderIdFactory } from './order-planner.js';
 
 /** Config of the planner actor. */
 export interface PlannerConfig {
@@ -72,14 +73,6 @@ export interface LimitTimeout {
 
 export type PlannerMessage = TargetPosition | OrderUpdate | FillReport | BookTicker | LimitTimeout | PlannerStatsQuery;
 
-interface MutableOpenOrder {
-  clientOrderId: string;
-  side: 'buy' | 'sell';
-  quantity: bigint;
-  filledQuantity: bigint;
-  status: OrderStatus;
-}
-
 interface PlannerState {
   readonly config: PlannerConfig;
   readonly nextId: ClientOrderIdFactory;
@@ -89,12 +82,12 @@ interface PlannerState {
    * Open orders per instrument key, in creation order (Map keeps insertion order), those this planner asked
    * to cancel included (status `PENDING_CANCEL`): they may fill until the cancel is confirmed.
    */
-  readonly open: Map<string, Map<string, MutableOpenOrder>>;
+  readonly open: Map<string, OpenOrderBook>;
   /**
    * Orders this planner asked to cancel, until they end (or the cancel is refused and they work
    * again), with the engine time of the request (to tell a stale update from a refusal).
    */
-  readonly cancelling: Map<string, { readonly order: MutableOpenOrder; readonly requestedAt: number }>;
+  readonly cancelling: Map<string, { readonly key: string; readonly requestedAt: number }>;
   /** The last target per instrument key, planned again when an order pending cancel ends. */
   readonly lastTargets: Map<string, TargetPosition>;
   /** Instrument keys whose order pending cancel ended filled: planned again at that fill's report. */
@@ -165,7 +158,7 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
         const open = openOf(state, key);
         const cancelling = state.cancelling.get(id);
         if (isTerminalStatus(order.status)) {
-          open.delete(id);
+          open.remove(id);
           if (state.timed.delete(id)) ctx.clock.cancelTimer(timeoutTimer(id));
           if (cancelling !== undefined) {
             state.cancelling.delete(id);
@@ -174,22 +167,15 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
             else replan(state, key, ctx);
           }
         } else if (cancelling !== undefined) {
-          cancelling.order.filledQuantity = order.filledQuantity;
           // Working again only after the venue refused this cancel; an update published before the
           // cancel reached execution (no PENDING_CANCEL time since the request) is stale.
           const pendingSince = order.timestamps.PENDING_CANCEL;
-          if (order.status !== 'PENDING_CANCEL' && pendingSince !== undefined && pendingSince >= cancelling.requestedAt) {
-            cancelling.order.status = order.status;
-            state.cancelling.delete(id);
-          }
+          const refused = order.status !== 'PENDING_CANCEL' && pendingSince !== undefined && pendingSince >= cancelling.requestedAt;
+          open.update(id, order.filledQuantity, refused ? order.status : 'PENDING_CANCEL');
+          if (refused) state.cancelling.delete(id);
         } else {
-          const known = open.get(id);
-          if (known === undefined) {
-            open.set(id, { clientOrderId: id, side: order.side, quantity: order.quantity, filledQuantity: order.filledQuantity, status: order.status });
-          } else {
-            known.filledQuantity = order.filledQuantity;
-            known.status = order.status;
-          }
+          if (open.get(id) === undefined) open.add(order);
+          else open.update(id, order.filledQuantity, order.status);
         }
         return state;
       }
@@ -238,25 +224,18 @@ function plan(state: PlannerState, target: TargetPosition, instrument: Instrumen
     }
   }
   const open = openOf(state, key);
-  const views: OpenOrderView[] = [...open.values()];
-  const planned = planWithCancels(target, state.positions.get(key) ?? 0n, views, instrument, state.nextId, touch);
+  const planned = planWithCancels(target, state.positions.get(key) ?? 0n, open, instrument, state.nextId, touch);
   for (const cancel of planned.cancels) {
     const o = open.get(cancel.clientOrderId);
     if (o !== undefined) {
-      o.status = 'PENDING_CANCEL';
-      state.cancelling.set(cancel.clientOrderId, { order: o, requestedAt: ctx.clock.now() });
+      open.update(o.clientOrderId, o.filledQuantity, 'PENDING_CANCEL');
+      state.cancelling.set(cancel.clientOrderId, { key, requestedAt: ctx.clock.now() });
     }
     state.cancels++;
     ctx.send(state.config.risk, { type: 'cancel', clientOrderId: cancel.clientOrderId });
   }
   for (const order of planned.orders) {
-    open.set(order.clientOrderId, {
-      clientOrderId: order.clientOrderId,
-      side: order.side,
-      quantity: order.quantity,
-      filledQuantity: 0n,
-      status: 'INITIALIZED',
-    });
+    open.add({ clientOrderId: order.clientOrderId, side: order.side, quantity: order.quantity, filledQuantity: 0n, status: 'INITIALIZED' });
     state.orders++;
     ctx.send(state.config.risk, { type: 'order_request', order });
     const placedBy = state.lastTargets.get(key);
@@ -293,9 +272,9 @@ function restore(state: PlannerState): PlannerState {
     state.positions.set(key, (state.positions.get(key) ?? 0n) + (fill.side === 'buy' ? fill.quantity : -fill.quantity));
   }
   for (const order of ordersOpenAfterRestart(recovered)) {
-    const open: MutableOpenOrder = { clientOrderId: order.clientOrderId, side: order.side, quantity: order.quantity, filledQuantity: order.filledQuantity, status: order.status };
-    openOf(state, instrumentKey(order.exchange, order.symbol)).set(order.clientOrderId, open);
-    if (order.status === 'PENDING_CANCEL') state.cancelling.set(order.clientOrderId, { order: open, requestedAt: order.timestamps.PENDING_CANCEL ?? order.updatedTs });
+    const key = instrumentKey(order.exchange, order.symbol);
+    openOf(state, key).add(order);
+    if (order.status === 'PENDING_CANCEL') state.cancelling.set(order.clientOrderId, { key, requestedAt: order.timestamps.PENDING_CANCEL ?? order.updatedTs });
   }
   return state;
 }
@@ -313,14 +292,15 @@ function onTimeout(state: PlannerState, timeout: LimitTimeout, ctx: ActorContext
   const id = timeout.clientOrderId;
   const placedBy = state.timed.get(id);
   state.timed.delete(id);
-  const o = state.open.get(timeout.key)?.get(id);
-  if (o === undefined || o.status === 'PENDING_CANCEL' || state.cancelling.has(id)) return;
+  const book = state.open.get(timeout.key);
+  const o = book?.get(id);
+  if (book === undefined || o === undefined || o.status === 'PENDING_CANCEL' || state.cancelling.has(id)) return;
   state.timeouts++;
   if (placedBy !== undefined && state.lastTargets.get(timeout.key) === placedBy) {
     state.lastTargets.set(timeout.key, { ...placedBy, orderType: 'market', limitPrice: undefined, limitAt: undefined, timeoutUs: undefined });
   }
-  o.status = 'PENDING_CANCEL';
-  state.cancelling.set(id, { order: o, requestedAt: ctx.clock.now() });
+  book.update(id, o.filledQuantity, 'PENDING_CANCEL');
+  state.cancelling.set(id, { key: timeout.key, requestedAt: ctx.clock.now() });
   state.cancels++;
   ctx.send(state.config.risk, { type: 'cancel', clientOrderId: id });
 }
@@ -333,10 +313,10 @@ function replan(state: PlannerState, key: string, ctx: ActorContext<PlannerMessa
   plan(state, { ...last, ts: ctx.clock.now() }, instrument, ctx);
 }
 
-function openOf(state: PlannerState, key: string): Map<string, MutableOpenOrder> {
+function openOf(state: PlannerState, key: string): OpenOrderBook {
   let open = state.open.get(key);
   if (open === undefined) {
-    open = new Map();
+    open = new OpenOrderBook();
     state.open.set(key, open);
   }
   return open;
