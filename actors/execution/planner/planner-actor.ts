@@ -23,7 +23,6 @@
  */
 import type { Instrument } from '../../../src/model/instrument.js';
 import { instrumentKey } from '../../../src/model/instrument-key.js';
-import type { OrderStatus } from '../../../src/model/order-transitions.js';
 import { isTerminalStatus } from '../../../src/model/order-transitions.js';
 import type { BookTicker } from '../../../src/model/records.js';
 import type { TargetPosition } from '../../../src/model/signal.js';
