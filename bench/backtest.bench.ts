@@ -5,13 +5,15 @@
  * spot capture (about 200,000 with `--quick`; see `binance-corpus.ts`), in records per second.
  *
  * Baseline: a hand-fused loop doing the same work in one function with the same decoder: decode
- * each line (`BinanceCaptureDecoder`), build 1 s engine-time bars from trades, update the two EMAs
+ * each line (`BinanceCaptureDecoder`), keep the L2 book from the depth snapshot and diffs (our
+ * `OrderBook`, as the pipeline's book actor does: its counters are in every report), build 1 s
+ * engine-time bars from trades, update the two EMAs
  * (our `EMA` class) on each bar's close, detect the crossing, check the order against the same
  * limits with plain comparisons, and fill it at the touch of the first quote after the venue
  * latency. The physical limit of this work in one thread; the target (DESIGN.md) is half of it.
  *
  * Both sides read the same in-memory text (gzip is out of both) and both split it into lines and
- * decode every line. Both must report the same records, bars and signals, or the run throws: a
+ * decode every line. Both must report the same records, bars, signals and book diffs applied, or the run throws: a
  * benchmark that disagrees with itself measures nothing. Orders and fills are compared too and
  * reported (the fused loop models the planner's cancels only roughly).
  *
@@ -32,6 +34,8 @@ import { instrumentKey } from '../src/model/instrument-key.js';
 import type { MarketRecord } from '../src/model/records.js';
 import type { ActorRef } from '../src/runtime/actor.js';
 import { BACKTEST_ROOT_SUPERVISION } from '../src/app/pipeline-supervision.js';
+import { OrderBook } from '../src/model/order-book.js';
+import { BOOKS_STATS, type BooksStats } from '../actors/books/book-actor.js';
 import { createActorSystem } from '../src/runtime/actor-system.js';
 import { SimulatedClock } from '../src/runtime/clock.js';
 import { replay } from '../streams/replay-driver.js';
@@ -67,6 +71,8 @@ const limits = {
 /** What each side counts; records, bars and signals must agree. */
 interface Counts {
   records: number;
+  /** Depth diffs applied to the L2 book. */
+  bookDiffs: number;
   bars: number;
   signals: number;
   orders: number;
@@ -87,7 +93,7 @@ async function pipeline(texts: readonly Buffer[]): Promise<Counts> {
   const quotePrecision = Math.max(2, instrument.quotePrecision);
   const clock = new SimulatedClock(firstTsRecv(texts[0]!));
   const system = createActorSystem({ clock, seed: config.seed, supervision: BACKTEST_ROOT_SUPERVISION });
-  const { execution, strategy, bars, risk, planner } = spawnTradingPipeline(system, {
+  const { execution, strategy, bars, risk, planner, books } = spawnTradingPipeline(system, {
     config,
     instruments,
     quotePrecision,
@@ -113,9 +119,11 @@ async function pipeline(texts: readonly Buffer[]): Promise<Counts> {
   const plannerStats = await ask<PlannerStats>(planner, { type: 'planner_stats' });
   const riskStats = await ask<RiskStats>(risk, { type: 'risk_stats' });
   const exec = await ask<ExecutionSnapshot>(execution, { type: 'exec_snapshot' });
+  const booksStats = await ask<BooksStats>(books, BOOKS_STATS);
   await system.stop();
   return {
     records: result.records,
+    bookDiffs: booksStats.books.reduce((sum, b) => sum + b.applied, 0),
     bars: barsStats.emitted,
     signals: strategyStats.signals,
     orders: plannerStats.orders,
@@ -135,6 +143,7 @@ async function pipeline(texts: readonly Buffer[]): Promise<Counts> {
 function fused(texts: readonly Buffer[]): Counts {
   const decoder = new BinanceCaptureDecoder({ symbol: CORPUS_SYMBOL });
   const out: MarketRecord[] = [];
+  const book = new OrderBook('binance', CORPUS_SYMBOL);
   const fast = new EMA(params.fast, { seed: params.seed });
   const slow = new EMA(params.slow, { seed: params.seed });
   const size = params.size;
@@ -198,7 +207,11 @@ function fused(texts: readonly Buffer[]): Counts {
           barEnd = -1;
           onBar(at);
         }
-        if (r.type === 'trade') {
+        if (r.type === 'book_change') {
+          book.applyChange(r);
+        } else if (r.type === 'depth_snapshot') {
+          book.applySnapshot(r);
+        } else if (r.type === 'trade') {
           if (barEnd < 0) barEnd = t - (t % BAR_US) + BAR_US;
           close = r.price;
         } else if (r.type === 'book_ticker') {
@@ -214,11 +227,11 @@ function fused(texts: readonly Buffer[]): Counts {
     }
   }
   if (barEnd >= 0) onBar(barEnd);
-  return { records, bars, signals, orders, approved, fills };
+  return { records, bookDiffs: book.applied, bars, signals, orders, approved, fills };
 }
 
 function check(what: string, ours: Counts, theirs: Counts): void {
-  for (const key of ['records', 'bars', 'signals'] as const) {
+  for (const key of ['records', 'bookDiffs', 'bars', 'signals'] as const) {
     if (ours[key] !== theirs[key]) throw new Error(`${what}: ${key} differ: pipeline ${ours[key]}, fused loop ${theirs[key]}`);
   }
   for (const key of ['orders', 'approved', 'fills'] as const) {
@@ -255,7 +268,7 @@ async function main(): Promise<void> {
   };
   console.log(`CPU records/s over ${ROUNDS} rounds: pipeline ${range(p)}, fused ${range(f)}`);
   const c = ours!;
-  console.log(`both sides: ${c.records} records, ${c.bars} bars, ${c.signals} signals; pipeline ${c.orders} orders, ${c.approved} approved, ${c.fills} fills`);
+  console.log(`both sides: ${c.records} records, ${c.bookDiffs} book diffs applied, ${c.bars} bars, ${c.signals} signals; pipeline ${c.orders} orders, ${c.approved} approved, ${c.fills} fills`);
   report([
     row('backtest end to end', 'records/s', rate(p.medianCpuSeconds), rate(f.medianCpuSeconds)),
     row('backtest end to end, wall', 'records/s', rate(p.medianWallSeconds), rate(f.medianWallSeconds)),

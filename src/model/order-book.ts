@@ -119,25 +119,37 @@ class BookSide {
     return -lo - 1;
   }
 
-  /** Sets the level at `price`; amount 0 removes it. */
+  /**
+   * Sets the level at `price`; amount 0 removes it. Levels move in place (most updates are near the
+   * best level, the end of the arrays, so few move): `splice` allocated an array of the removed
+   * elements on every call, the replay's largest allocation after decoding.
+   */
   set(price: number, amount: number): void {
     const i = this.find(price);
+    const keys = this.keys;
+    const amounts = this.amounts;
     if (i >= 0) {
-      if (amount === 0) {
-        this.keys.splice(i, 1);
-        this.amounts.splice(i, 1);
-      } else {
-        this.amounts[i] = amount;
+      if (amount !== 0) {
+        amounts[i] = amount;
+        return;
       }
+      const last = keys.length - 1;
+      for (let j = i; j < last; j++) {
+        keys[j] = keys[j + 1]!;
+        amounts[j] = amounts[j + 1]!;
+      }
+      keys.pop();
+      amounts.pop();
     } else if (amount !== 0) {
       const at = -i - 1;
-      if (at === this.keys.length) {
-        this.keys.push(this.sign * price);
-        this.amounts.push(amount);
-      } else {
-        this.keys.splice(at, 0, this.sign * price);
-        this.amounts.splice(at, 0, amount);
+      keys.push(0);
+      amounts.push(0);
+      for (let j = keys.length - 1; j > at; j--) {
+        keys[j] = keys[j - 1]!;
+        amounts[j] = amounts[j - 1]!;
       }
+      keys[at] = this.sign * price;
+      amounts[at] = amount;
     }
   }
 
