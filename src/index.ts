@@ -100,9 +100,12 @@ export { ZScore } from '../actors/indicators/z-score.js';
 export { OBV } from '../actors/indicators/obv.js';
 export type { StreamingIndicator } from '../actors/indicators/streaming-indicator.js';
 export { indicatorActor, indicatorTopic } from '../actors/indicators/indicator-actor.js';
+export type { BarField, IndicatorActorConfig, IndicatorValue } from '../actors/indicators/indicator-actor.js';
 
 // ---- Strategies and trading actors ------------------------------------------------------------
 export { defineStrategy } from '../actors/strategies/define-strategy.js';
+// A strategy's params schema must come from the zod the engine validates with: this one.
+export { z } from 'zod';
 export type { StrategyDefinition, StrategySpec } from '../actors/strategies/define-strategy.js';
 export { STRATEGY_STATS } from '../actors/strategies/strategy-api.js';
 export type { StrategyApi, StrategyMessage, StrategyStats, TargetOptions } from '../actors/strategies/strategy-api.js';
@@ -113,7 +116,9 @@ export type { RiskReason, RiskVerdict, KillSwitchReason } from '../actors/risk/r
 export { TRADING_STATES } from '../actors/risk/trading-state.js';
 export type { TradingState, RiskStateEvent } from '../actors/risk/trading-state.js';
 export type { ApproveOrder, CancelOrder, FillReport, OrderDenied, OrderRequest, OrderUpdate, RejectOrder } from '../actors/execution/execution-messages.js';
-export { strategies, getStrategy, listStrategies } from '../actors/strategies/strategies.js';
+// The built-ins, read-only: a user's own strategy is passed to `runBacktest` as a value, not registered.
+export { getStrategy, listStrategies } from '../actors/strategies/strategies.js';
+export type { StrategyInfo } from '../actors/strategies/strategies.js';
 export { barsActor } from '../actors/bars/bars-actor.js';
 export { plannerActor } from '../actors/execution/planner/planner-actor.js';
 export { riskActor } from '../actors/risk/risk-actor.js';
@@ -177,10 +182,26 @@ export type { TcpProxy } from './io/net/tcp-proxy.js';
 export { spawnTradingPipeline, PIPELINE_PATHS } from './app/trading-pipeline.js';
 export type { PipelineSpec, TradingPipeline } from './app/trading-pipeline.js';
 export { TRADING_SUPERVISION, MARKET_SUPERVISION, MARKET_BACKOFF, PIPELINE_SUPERVISION, BACKTEST_ROOT_SUPERVISION } from './app/pipeline-supervision.js';
-export { runBacktest } from './app/backtest.js';
+export { runBacktest, backtestFailureOf } from './app/backtest.js';
+export { createBacktestRequest } from './app/backtest-request.js';
+export type { BacktestOptions } from './app/backtest-request.js';
+export type { AnyStrategyDefinition, BacktestComponents } from './app/backtest-components.js';
+export { buildReport, writeReport, writeFailure, formatSummary, REPORT_FILES, FAILURE_FILE } from './app/report.js';
+// report.html (README: The HTML report): the same page writeReport writes, as a string.
+export { buildReportHtml, REPORT_HTML_FILE } from './app/report-html/report-html.js';
+export type { PriceCandles, CandleSource } from './app/report-html/candle-recorder.js';
+// Backtest metrics (README: Backtest metrics): pure functions of an equity curve and fills.
+export { computeMetrics } from './app/metrics/backtest-metrics.js';
+export type { BacktestMetrics, MetricsInput } from './app/metrics/backtest-metrics.js';
+export { metricsReport } from './app/metrics/metrics-report.js';
+export { equityCsv } from './app/metrics/equity-csv.js';
+export type { EquityCurve, EquitySample } from './app/metrics/equity-curve.js';
+export type { RoundTrip, RoundTrips } from './app/metrics/round-trips.js';
 export { startLiveTrading } from './app/live-trading.js';
 export { startDaemon } from './app/daemon.js';
 export type { Daemon } from './app/daemon.js';
 export type { LiveTrading, LiveTradingRequest } from './app/live-trading.js';
-export type { BacktestOutcome, BacktestRequest } from './app/backtest.js';
+export type { BacktestFailure, BacktestInput, BacktestOutcome, BacktestRequest } from './app/backtest.js';
 export { loadConfig, parseConfig, TickflowConfig } from './app/config.js';
+export { createConfig } from './app/create-config.js';
+export type { TickflowConfigInput } from './app/create-config.js';

@@ -102,6 +102,11 @@ export class InlineInflateStream implements AsyncIterableIterator<Buffer> {
     return this;
   }
 
+  /** Compressed bytes read from the file so far (a replay's progress, `read-meter.ts`). */
+  get bytesRead(): number {
+    return this.file.bytesRead;
+  }
+
   async next(): Promise<IteratorResult<Buffer>> {
     for (;;) {
       const chunk = this.queue.shift();

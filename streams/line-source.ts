@@ -46,6 +46,14 @@ export interface LineSourceOptions extends Omit<SourceSizing, 'readBufferSize'> 
    * 0 never gives up).
    */
   readonly maxLeadingMalformed?: number;
+  /**
+   * When the input ends, without an error, having given no record: `end` (the default) ends the
+   * source; `fail` fails it (the file sources of `open-source.ts`), with `DATA_UNKNOWN_FORMAT` when
+   * some line was malformed or of an unknown type (the input has lines, none in the format) and
+   * `DATA_EMPTY` when every line was blank or carried nothing (a header alone). The message names
+   * the input and counts its lines.
+   */
+  readonly onNoRecords?: 'end' | 'fail';
 }
 
 /** Creates a line source. Nothing is opened until the first `next()`. */
@@ -63,6 +71,7 @@ class LineSource implements RecordSource {
   private readonly decoder: LineDecoder;
   private readonly chunkSize: number;
   private readonly maxLeadingMalformed: number;
+  private readonly failOnNoRecords: boolean;
   private readonly maxIssues: number;
   private readonly open: () => AsyncIterable<TextChunk>;
   private readonly describeError: (error: unknown) => TickflowError;
@@ -84,6 +93,7 @@ class LineSource implements RecordSource {
     this.decoder = options.decoder;
     this.chunkSize = sizeOption(options.chunkSize, DEFAULT_CHUNK_SIZE, 'chunkSize');
     this.maxLeadingMalformed = options.maxLeadingMalformed ?? DEFAULT_MAX_LEADING_MALFORMED;
+    this.failOnNoRecords = options.onNoRecords === 'fail';
     this.open = options.open;
     this.describeError = options.describeError ?? ((error) => defaultError(options.name, error));
     this.input = null;
@@ -296,6 +306,7 @@ class LineSource implements RecordSource {
         error = new TickflowError(e.code, `${this.name}: ${e.message}`, { ...e.context, file: this.name });
       }
     }
+    if (error === null && this.failOnNoRecords && this.counters.records === 0) error = noRecordsError(this.counters);
     if (error !== null) this.counters.fail(error);
     await this.release();
   }
@@ -311,6 +322,23 @@ class LineSource implements RecordSource {
       // Already failed or closed: nothing more to release.
     }
   }
+}
+
+/** Why an input that ended cleanly gave no record (see `LineSourceOptions.onNoRecords`). */
+function noRecordsError(stats: SourceStats): TickflowError {
+  const context = { file: stats.name, format: stats.format, lines: stats.lines, skipped: stats.skipped, malformed: stats.malformed, unknownTypes: stats.unknownTypes };
+  const lines = `${stats.lines} ${stats.lines === 1 ? 'line' : 'lines'}`;
+  if (stats.malformed === 0 && stats.unknownTypes === 0) {
+    return new TickflowError('DATA_EMPTY', `${stats.name} holds no record: its ${lines} ${stats.lines === 1 ? 'is' : 'are'} blank, a header or carry nothing to replay (read as ${stats.format})`, context);
+  }
+  const unknown = Object.keys(stats.unknownByName);
+  const first = stats.issues[0];
+  const parts = [`${stats.malformed} malformed`, `${stats.unknownTypes} of unknown types${unknown.length === 0 ? '' : ` (${unknown.join(', ')})`}`, `${stats.skipped} skipped`];
+  return new TickflowError(
+    'DATA_UNKNOWN_FORMAT',
+    `${stats.name} has no line in the ${stats.format} format: of its ${lines}, ${parts.join(', ')}${first === undefined ? '' : `; line ${first.line}: ${first.message}`}`,
+    context,
+  );
 }
 
 function defaultError(name: string, error: unknown): TickflowError {

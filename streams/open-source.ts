@@ -9,6 +9,7 @@ import { createLineSource } from './line-source.js';
 import { createMergedSource, type MergeOptions } from './merge-sources.js';
 import { DEFAULT_READ_BUFFER_SIZE, sizeOption, type RecordSource, type SourceSizing } from './record-source.js';
 import { createDecoder, detectFormat, parseSourceFormat, SOURCE_FORMATS, type SourceFormat } from './source-format.js';
+import type { ReadMeter } from './read-meter.js';
 import { openTextChunks, type InflateMode } from './text-chunks.js';
 import { describeStreamError, probeFile } from './text-stream.js';
 
@@ -28,6 +29,13 @@ export interface OpenSourceOptions extends SourceSizing {
   readonly maxLeadingMalformed?: number | undefined;
   /** Where a compressed file is inflated (see `InflateMode`; default `auto`). The records are the same. */
   readonly inflate?: InflateMode | undefined;
+  /**
+   * Accept an input with no record (default false): an empty file, or one whose lines carry none,
+   * is then a source that ends at once rather than a data error.
+   */
+  readonly allowEmpty?: boolean | undefined;
+  /** Counts the bytes read of the file against its size (a replay's progress, `read-meter.ts`); absent: nothing is counted. */
+  readonly meter?: ReadMeter | undefined;
 }
 
 /**
@@ -35,20 +43,29 @@ export interface OpenSourceOptions extends SourceSizing {
  *
  * Rejects with a `TickflowError`: `DATA_FILE_UNREADABLE` (missing, a directory, unreadable),
  * `DATA_UNKNOWN_FORMAT` (an unknown format name, or `auto` and nothing recognised; the message quotes
- * the first line), or `DATA_TRUNCATED` (`auto` and the compressed start is already corrupt). Context
- * always holds `file`. An empty file (or an empty gzip) is not an error: its source ends at once.
- * Errors met while reading are the source's (see `RecordSource`).
+ * the first line), `DATA_TRUNCATED` (`auto` and the compressed start is already corrupt), or
+ * `DATA_EMPTY` (a 0-byte file, or a `.gz` or `.zip` whose content is empty). Context always holds
+ * `file`. An input that ends without a single record fails its source when read (`DATA_EMPTY` when
+ * its lines are only headers or blank, `DATA_UNKNOWN_FORMAT` when none is in the format; see
+ * `LineSourceOptions.onNoRecords`): a replay of nothing is a mistake, not an all-zero result.
+ * `allowEmpty` turns both into a source that ends at once. Errors met while reading are the
+ * source's (see `RecordSource`).
  */
 export async function openSource(path: string, options: OpenSourceOptions = {}): Promise<RecordSource> {
   const requested = options.format === undefined || options.format === 'auto' ? null : parseSourceFormat(options.format);
   const readBufferSize = sizeOption(options.readBufferSize, DEFAULT_READ_BUFFER_SIZE, 'readBufferSize');
   const probe = await probeFile(path);
   let format = requested;
-  if (format === null) {
-    if (probe.head.length === 0) {
-      if (probe.compression !== 'none' && probe.size > 0 && probe.headError !== null) throw describeStreamError(path, probe.headError);
-      return emptySource(path, options);
+  if (probe.head.length === 0) {
+    if (probe.compression !== 'none' && probe.size > 0 && probe.headError !== null) {
+      if (format === null) throw describeStreamError(path, probe.headError);
+    } else {
+      if (options.allowEmpty === true) return emptySource(path, options);
+      const what = probe.size === 0 ? 'a 0-byte file' : `its ${probe.compression} content is empty (${probe.size} bytes compressed)`;
+      throw new TickflowError('DATA_EMPTY', `${path} holds no data: ${what}; nothing to replay`, { file: path, bytes: probe.size, compression: probe.compression });
     }
+  }
+  if (format === null) {
     format = detectFormat(probe);
     if (format === null) {
       const first = probe.head.slice(0, 120).split('\n')[0] ?? '';
@@ -66,16 +83,27 @@ export async function openSource(path: string, options: OpenSourceOptions = {}):
     trusted: options.trusted,
     entryName: probe.zipEntry?.name,
   });
-  return createLineSource({
+  const metered = options.meter?.add(probe.size);
+  const source = createLineSource({
     name: path,
     format,
-    open: () => openTextChunks(probe, readBufferSize, options.inflate),
+    open:
+      metered === undefined
+        ? () => openTextChunks(probe, readBufferSize, options.inflate)
+        : () => {
+            const chunks = openTextChunks(probe, readBufferSize, options.inflate);
+            metered.watch(chunks);
+            return chunks;
+          },
     decoder,
     describeError: (error) => describeStreamError(path, error),
     chunkSize: options.chunkSize,
     maxIssues: options.maxIssues,
     maxLeadingMalformed: options.maxLeadingMalformed,
+    onNoRecords: options.allowEmpty === true ? 'end' : 'fail',
   });
+  metered?.endsWhen(() => source.stats.done);
+  return source;
 }
 
 function emptySource(path: string, options: OpenSourceOptions): RecordSource {

@@ -13,11 +13,20 @@
  * Records must come in `tsRecv` order (sources and the merge guarantee it); one that goes back in
  * time is still delivered, at the current engine time, and counted in `outOfOrder`.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { MarketRecord } from '../src/model/records.js';
 import type { ActorSystem } from '../src/runtime/actor-system.js';
 import { TickflowError } from '../src/runtime/errors.js';
-import type { RecordSource } from './record-source.js';
+import { emptyTypeCounts, type RecordSource, type RecordTypeCounts } from './record-source.js';
 import { TopicCache } from './topic-cache.js';
+
+/**
+ * Records between two turns of the event loop when a `signal` is given. A source that never does
+ * I/O (the simulated market, text in memory) resolves every `next()` in a microtask, and a signal
+ * handler (Ctrl-C) only runs on a turn of the loop: without these turns it would run after the
+ * replay. Yielding between chunks is what a file read does anyway, so the run stays deterministic.
+ */
+export const ABORT_CHECK_RECORDS = 8192;
 
 /** Wall-clock pacing for replays slower than `max`. Times in microseconds. */
 export interface Pacer {
@@ -35,6 +44,12 @@ export interface ReplayOptions {
   readonly onRecord?: (record: MarketRecord) => void;
   /** Stop early after this many records. */
   readonly limit?: number;
+  /**
+   * Stop early once aborted (Ctrl-C): checked before each record, so a record being delivered is
+   * delivered whole and none after it is; what was delivered is still drained as at the end of
+   * the input. `onRecord` may abort it: the record it was called with is the last one replayed.
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** What a replay did. */
@@ -45,6 +60,13 @@ export interface ReplayResult {
   readonly lastTs: number | undefined;
   /** The error that ended the source early, if any (records before it were replayed). */
   readonly failure: TickflowError | null;
+  /** True when `signal` stopped the replay before the source was seen to end (its next chunk not read, or a record of it not delivered). */
+  readonly aborted: boolean;
+  /**
+   * The records delivered, by type. A source's own counts (`stats.byType`) include what it read
+   * ahead, which a replay stopped early never delivered; these do not.
+   */
+  readonly delivered: Readonly<RecordTypeCounts>;
 }
 
 /** Replays `source` into `system` (which must run on a `SimulatedClock`). */
@@ -63,7 +85,25 @@ export async function replay(system: ActorSystem, source: RecordSource, options:
   let lastTs: number | undefined;
   let failure: TickflowError | null = null;
   let wallStart = 0;
+  // A flag the abort event sets, so the check per record is a variable read, not a getter call.
+  const signal = options.signal;
+  let aborted = signal?.aborted === true;
+  const onAbort = (): void => {
+    aborted = true;
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let stopped = false;
+  const delivered = emptyTypeCounts();
+  let nextYield = ABORT_CHECK_RECORDS;
   for (;;) {
+    if (signal !== undefined && records >= nextYield) {
+      nextYield = records + ABORT_CHECK_RECORDS;
+      await nextTurn();
+    }
+    if (aborted) {
+      stopped = true;
+      break;
+    }
     let chunk: readonly MarketRecord[] | null;
     try {
       chunk = await source.next();
@@ -73,24 +113,36 @@ export async function replay(system: ActorSystem, source: RecordSource, options:
     }
     if (chunk === null) break;
     for (let i = 0; i < chunk.length && records < limit; i++) {
+      if (aborted) {
+        stopped = true;
+        break;
+      }
       const record = chunk[i]!;
       const t = record.tsRecv;
       if (firstTs === undefined) {
         firstTs = t;
         if (speed !== 'max') wallStart = options.pacer!.now();
       }
-      if (lastTs !== undefined && t < lastTs) outOfOrder++;
-      else lastTs = t;
       if (speed !== 'max') {
         const due = wallStart + (t - firstTs) / speed;
         const wait = due - options.pacer!.now();
         if (wait > 0) await options.pacer!.sleep(wait);
+        // Aborted while waiting for the record's time: it is not delivered.
+        if (aborted) {
+          stopped = true;
+          break;
+        }
       }
+      if (lastTs !== undefined && t < lastTs) outOfOrder++;
+      else lastTs = t;
       while (!system.advanceTo(t)) await system.settled();
       onRecord?.(record);
       const topic = topics.topicOf(record);
       while (!system.offer(topic, record)) {
-        if (!system.isAccepting) return { records, outOfOrder, firstTs, lastTs, failure };
+        if (!system.isAccepting) {
+          signal?.removeEventListener('abort', onAbort);
+          return { records, outOfOrder, firstTs, lastTs, failure, aborted: false, delivered };
+        }
         system.runUntilIdle();
         if (system.hasRoom()) continue;
         // Still full after a run to idle: only time can free room (a mailbox held by an actor
@@ -104,9 +156,32 @@ export async function replay(system: ActorSystem, source: RecordSource, options:
         }
       }
       records++;
+      countType(delivered, record);
     }
-    if (records >= limit) break;
+    if (stopped || records >= limit) break;
   }
+  signal?.removeEventListener('abort', onAbort);
   while (!system.advanceTo(lastTs ?? system.clock.now())) await system.settled();
-  return { records, outOfOrder, firstTs, lastTs, failure };
+  return { records, outOfOrder, firstTs, lastTs, failure, aborted: stopped, delivered };
+}
+
+/** Counts `record` under its type: a switch on the tag, not `counts[type]++` (a megamorphic keyed store; see `line-source.ts`). */
+function countType(counts: RecordTypeCounts, record: MarketRecord): void {
+  switch (record.type) {
+    case 'trade':
+      counts.trade++;
+      break;
+    case 'book_ticker':
+      counts.book_ticker++;
+      break;
+    case 'book_change':
+      counts.book_change++;
+      break;
+    case 'depth_snapshot':
+      counts.depth_snapshot++;
+      break;
+    case 'trade_bar':
+      counts.trade_bar++;
+      break;
+  }
 }

@@ -29,4 +29,13 @@ describe('public entry', () => {
     }
     expect(tickflow.projectionActor.name).toBe('projection');
   });
+
+  it('exports library backtests: requests, config defaults, the report writers, and no mutable strategy registry', () => {
+    for (const name of ['createBacktestRequest', 'createConfig', 'buildReport', 'writeReport', 'writeFailure', 'formatSummary', 'backtestFailureOf', 'getStrategy', 'listStrategies']) {
+      expect(typeof (tickflow as Record<string, unknown>)[name], name).toBe('function');
+    }
+    expect(tickflow.REPORT_FILES).toContain('report.json');
+    expect(tickflow.z.object({}).parse({})).toEqual({});
+    expect('strategies' in tickflow).toBe(false);
+  });
 });

@@ -13,16 +13,22 @@
  * replies the number flushed, so a driver can ask for it).
  *
  * It ignores records it does not build from, including `trade_bar`s (its own, or from bar files,
- * which reach strategies directly). Across a restart the forming bars are lost: they are rebuilt
- * from the next interval on.
+ * which reach strategies directly), unless it is told to build `from: 'bars'`: for an input of bars
+ * alone whose bars are finer than the spec (1-minute bars, `--bar 1h`), it then resamples every bar
+ * of another interval into the spec's time bars (`BarResampler`: exact OHLCV, aligned to the spec's
+ * boundaries), closed as the last source bar of a bucket arrives, a later one does, the clock passes
+ * its end plus the grace, or at `flush`. Across a restart the forming bars are lost: they are
+ * rebuilt from the next interval on.
  */
 import { topicOf, type MarketRecord, type TradeBar } from '../../src/model/records.js';
 import { defineActor, type ActorContext } from '../../src/runtime/actor.js';
 import { z } from 'zod';
 import { createBarAggregatorSet, type BarAggregatorSet } from '../../streams/operators/bar-aggregator-set.js';
 import { NO_DEADLINE } from '../../streams/operators/bar-aggregator.js';
+import { BarResampler } from '../../streams/operators/bar-resampler.js';
 import { parseBarSpec } from '../../streams/operators/bar-spec.js';
 import { parseDuration } from '../../src/model/duration.js';
+import { TickflowError } from '../../src/runtime/errors.js';
 
 /**
  * The default grace: far above the live path's lag (tens of microseconds; a garbage-collector pause
@@ -41,6 +47,11 @@ export const BarsConfig = z.object({
   prefix: z.string().default('md'),
   /** How long after its end the clock closes a time bar no record has closed (`250ms`, `0s`). */
   grace: z.string().default(DEFAULT_BAR_GRACE),
+  /**
+   * What bars are built from: `records` (trades, or quotes for quote specs) or `bars` (the bars of
+   * a bar file, resampled into the spec, which must then be a time spec: see the module comment).
+   */
+  from: z.enum(['records', 'bars']).default('records'),
 });
 export type BarsConfig = z.input<typeof BarsConfig>;
 
@@ -60,11 +71,15 @@ export interface BarsStats {
   readonly emitted: number;
   readonly late: number;
   readonly carried: number;
+  /** With `from: 'bars'`: source bars that ended past their bucket, so could not be resampled exactly. */
+  readonly straddling: number;
 }
 export type BarsMessage = MarketRecord | BarsTick | BarsFlush | BarsStatsQuery;
 
 interface BarsState {
   readonly set: BarAggregatorSet;
+  /** With `from: 'bars'`: the resampler of the input's bars; null otherwise. */
+  readonly resampler: BarResampler | null;
   readonly prefix: string;
   readonly graceUs: number;
   armed: number;
@@ -79,13 +94,18 @@ export const barsActor = defineActor<z.output<typeof BarsConfig>, BarsState, Bar
   config: BarsConfig,
   init: (config) => {
     const spec = parseBarSpec(config.spec, config.lateness === undefined ? { timeBase: config.timeBase } : { timeBase: config.timeBase, lateness: config.lateness });
-    return { set: createBarAggregatorSet(spec), prefix: config.prefix, graceUs: parseDuration(config.grace), armed: NO_DEADLINE };
+    if (config.from === 'bars' && spec.kind !== 'time') {
+      throw new TickflowError('CONFIG_INVALID', `bars resampled from bars need a time spec (1m, 1h, ...), got ${JSON.stringify(config.spec)}`, { spec: config.spec });
+    }
+    const resampler = config.from === 'bars' ? new BarResampler(spec) : null;
+    return { set: createBarAggregatorSet(spec), resampler, prefix: config.prefix, graceUs: parseDuration(config.grace), armed: NO_DEADLINE };
   },
   onStart: (state, ctx) => {
     // Trades and quotes only: the records bars are built from and the ones that close them (a time
     // bar closes at the first trade or quote received after its end). Bars, depth diffs and
     // snapshots are ignored here, so they are not delivered at all.
     for (const type of BUILT_FROM) ctx.subscribe(typeTopic(state.prefix, type));
+    if (state.resampler !== null) ctx.subscribe(typeTopic(state.prefix, 'trade_bar'));
     return state;
   },
   receive: (state, message, ctx) => {
@@ -94,23 +114,35 @@ export const barsActor = defineActor<z.output<typeof BarsConfig>, BarsState, Bar
       case 'book_ticker':
         publishAll(state.set.onRecord(message), ctx);
         break;
+      case 'trade_bar':
+        // Its own bars come back on the same topics: only bars of another interval are resampled.
+        if (state.resampler === null || message.interval === state.resampler.spec.text) return state;
+        publishAll(state.resampler.onBar(message), ctx);
+        break;
       case 'bars_tick':
         state.armed = NO_DEADLINE;
         publishAll(state.set.onTime(ctx.clock.now() - state.graceUs), ctx);
+        if (state.resampler !== null) publishAll(state.resampler.onTime(ctx.clock.now() - state.graceUs), ctx);
         break;
       case 'bars_flush': {
         const bars = state.set.flush();
         publishAll(bars, ctx);
-        ctx.reply(bars.length);
+        const resampled = state.resampler === null ? [] : state.resampler.flush();
+        publishAll(resampled, ctx);
+        ctx.reply(bars.length + resampled.length);
         break;
       }
-      case 'bars_stats':
-        ctx.reply({ emitted: state.set.emitted, late: state.set.late, carried: state.set.carried } satisfies BarsStats);
+      case 'bars_stats': {
+        const r = state.resampler;
+        ctx.reply({ emitted: state.set.emitted + (r === null ? 0 : r.emitted), late: state.set.late, carried: state.set.carried, straddling: r === null ? 0 : r.straddling } satisfies BarsStats);
         return state;
+      }
       default:
-        return state; // trade_bar, book_change, depth_snapshot: not ours to build from
+        return state; // book_change, depth_snapshot: not ours to build from
     }
-    const deadline = state.set.nextDeadline();
+    const fromBars = state.resampler === null ? NO_DEADLINE : state.resampler.nextDeadline();
+    const fromRecords = state.set.nextDeadline();
+    const deadline = fromBars < fromRecords ? fromBars : fromRecords;
     if (deadline !== state.armed) {
       state.armed = deadline;
       if (deadline === NO_DEADLINE) ctx.clock.cancelTimer('close');

@@ -28,6 +28,7 @@ import { Portfolio } from '../execution/orders/portfolio.js';
 import { ordersOpenAfterRestart, type RecoveredTrading } from '../../src/model/trading-recovery.js';
 import { MarketSnapshots } from './market-snapshot.js';
 import { OpenOrders } from './open-orders.js';
+import type { RiskCheck } from './risk-check.js';
 import type { RiskReason } from './risk-reason.js';
 import type { ResolvedRiskConfig } from './risk-config.js';
 import { RiskGuard } from './risk-guard.js';
@@ -47,6 +48,8 @@ export interface RiskActorConfig {
   readonly quotePrecision: number;
   readonly initialCash: string;
   readonly execution: ActorRef<OrderRequest | OrderDenied | CancelOrder>;
+  /** The pre-trade checks, in order (`RiskGuardOptions.checks`); absent, the built-in `riskChecks`. */
+  readonly checks?: readonly RiskCheck[] | undefined;
   /** The write-ahead log (a daemon's): trading-state changes are journaled before they are published. */
   readonly journal?: RiskJournal;
   /** What a restart restores: the positions (from the fills), the open orders, the trading state. */
@@ -109,7 +112,7 @@ export const riskActor = defineActor<RiskActorConfig, RiskState, RiskMessage>({
   init: (config) => {
     const state: RiskState = {
       config,
-      guard: new RiskGuard(config.risk, { quotePrecision: config.quotePrecision }),
+      guard: new RiskGuard(config.risk, { quotePrecision: config.quotePrecision, checks: config.checks }),
       market: new MarketSnapshots(config.builtBarInterval),
       portfolio: new Portfolio({ quotePrecision: config.quotePrecision, initialCash: config.initialCash }),
       openOrders: new OpenOrders(),

@@ -18,6 +18,7 @@ export const BenchEveryTradeParams = z.object({
 export const benchEveryTrade = defineStrategy({
   name: 'bench-every-trade',
   description: 'benchmark only: flips the target between +size and -size on every trade',
+  internal: true, // the benches and tests name it; users are never offered it
   params: BenchEveryTradeParams,
   initParams: [], // `size` is read at every trade: a reconfigure changes it at once
   init: () => null,

@@ -28,6 +28,11 @@ export interface StrategySpec<Schema extends ParamsSchema, S> {
   readonly name: string;
   /** One line, for CLI help. */
   readonly description?: string;
+  /**
+   * Not for users (a benchmark's load generator): usable by name, but left out of
+   * `listStrategies` and so of `tickflow strategies` and every list of valid names.
+   */
+  readonly internal?: boolean;
   readonly params: Schema;
   /**
    * The params `init` reads: what each instrument's state (its indicators) is built from, such as
@@ -37,6 +42,14 @@ export interface StrategySpec<Schema extends ParamsSchema, S> {
    * handler call. Absent: every param, the safe reading for a strategy that does not say.
    */
   readonly initParams?: readonly (keyof z.output<Schema> & string)[];
+  /**
+   * How many inputs (closed bars for `onBar`, trades for `onTrade`) one instrument needs, with
+   * these params, before the strategy can decide: its indicators' warm-up (`EMA.warmUp`, ...).
+   * Stated, the strategy's stats say which instruments never got that far (`StrategyStats.warmUp`),
+   * and a backtest of too short a recording says so instead of reporting a strategy that simply
+   * never traded. Absent, nothing is said.
+   */
+  readonly warmUp?: (params: z.output<Schema>) => number;
   init(params: z.output<Schema>): S;
   onBar?(state: S, bar: TradeBar, api: StrategyApi<z.output<Schema>>): S | void;
   onTrade?(state: S, trade: Trade, api: StrategyApi<z.output<Schema>>): S | void;
@@ -64,6 +77,8 @@ export interface StrategyDefinition<Schema extends ParamsSchema = ParamsSchema>
   extends ActorDefinition<StrategyConfigInput<Schema> | undefined, StrategyRunner, StrategyMessage> {
   readonly params: Schema;
   readonly description: string;
+  /** Left out of the lists users see (`StrategySpec.internal`). */
+  readonly internal: boolean;
   /** The params `init` reads (`StrategySpec.initParams`, every param when the spec says none): a change of one needs a restart. */
   readonly initParams: readonly string[];
   /** Record types it is fed. */
@@ -144,7 +159,7 @@ export function defineStrategy<Schema extends ParamsSchema, S>(spec: StrategySpe
       runner.carryOver(ctx.self);
     },
   });
-  return { ...actor, params: spec.params, description: spec.description ?? '', initParams, inputs };
+  return { ...actor, params: spec.params, description: spec.description ?? '', internal: spec.internal === true, initParams, inputs };
 }
 
 /** Wraps a zod schema as a kernel `ConfigSchema` whose failures are `CONFIG_INVALID` naming every bad path. */

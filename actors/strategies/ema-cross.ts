@@ -36,6 +36,8 @@ export const emaCross = defineStrategy({
   description: 'EMA crossover on closed bars: long while fast > slow, short (or flat) while fast < slow',
   params: EmaCrossParams,
   initParams: ['fast', 'slow', 'seed'],
+  // Both EMAs have a value after `period` closes, with either seed.
+  warmUp: (p) => Math.max(p.fast, p.slow),
   init: (p) => ({ fast: new EMA(p.fast, { seed: p.seed }), slow: new EMA(p.slow, { seed: p.seed }) }),
   onBar(s, bar, api) {
     const fast = s.fast.update(bar.close);

@@ -37,6 +37,8 @@ export const meanReversion = defineStrategy({
   description: 'enters against a close beyond k rolling standard deviations of the mean, exits at the mean',
   params: MeanReversionParams,
   initParams: ['period'],
+  // The SMA and the standard deviation have values after `period` closes.
+  warmUp: (p) => p.period,
   init: (p) => ({ mean: new SMA(p.period), sd: new RollingStdDev(p.period) }),
   onBar(s, bar, api) {
     const c = bar.close;

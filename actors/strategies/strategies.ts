@@ -27,16 +27,22 @@ export interface StrategyInfo {
   readonly params: readonly ParamInfo[];
 }
 
-/** Every built-in strategy with its parameters (key, type, default, description), in registry order. */
+/**
+ * Every built-in strategy offered to users, with its parameters (key, type, default,
+ * description), in registry order. Internal ones (`StrategySpec.internal`: the benchmarks' load
+ * generator) are left out, though `getStrategy` still finds them by name.
+ */
 export function listStrategies(): StrategyInfo[] {
-  return Object.entries(strategies).map(([name, d]) => ({ name, description: d.description, inputs: d.inputs, params: describeParams(d.params) }));
+  return Object.entries(strategies as Record<string, StrategyDefinition>)
+    .filter(([, d]) => !d.internal)
+    .map(([name, d]) => ({ name, description: d.description, inputs: d.inputs, params: describeParams(d.params) }));
 }
 
-/** The strategy named `name`; `CONFIG_INVALID` naming the valid names when there is none. */
+/** The strategy named `name`; `CONFIG_INVALID` naming the listed ones when there is none. */
 export function getStrategy(name: string): StrategyDefinition {
   if (!Object.hasOwn(strategies, name)) {
-    const valid = Object.keys(strategies).join(', ');
-    throw new TickflowError('CONFIG_INVALID', `unknown strategy "${name}"; valid: ${valid}`, { strategy: name, valid: Object.keys(strategies) });
+    const valid = listStrategies().map((s) => s.name);
+    throw new TickflowError('CONFIG_INVALID', `unknown strategy "${name}"; valid: ${valid.join(', ')}`, { strategy: name, valid });
   }
   return strategies[name as StrategyName];
 }

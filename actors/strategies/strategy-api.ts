@@ -105,6 +105,21 @@ export interface StrategyStats {
   readonly bars: number;
   readonly trades: number;
   readonly targets: readonly { readonly exchange: string; readonly symbol: string; readonly target: number }[];
+  /** How far each instrument got through the warm-up the strategy states (`StrategySpec.warmUp`); undefined when it states none. */
+  readonly warmUp: StrategyWarmUp | undefined;
+}
+
+/**
+ * Warm-up progress. An instrument's `inputs` is the most it was handed in one life of its state:
+ * since `init` built it, and across restarts the best of them (a restart rebuilds the state, so
+ * its count starts over). `warm` once that reached `needed`; an instrument never warm never got
+ * an indicator value, so the strategy could not decide for it.
+ */
+export interface StrategyWarmUp {
+  /** Inputs one instrument needs, for the params in force. */
+  readonly needed: number;
+  /** Instruments fed, sorted by exchange then symbol. */
+  readonly instruments: readonly { readonly exchange: string; readonly symbol: string; readonly inputs: number; readonly warm: boolean }[];
 }
 
 /**

@@ -27,6 +27,7 @@ export interface StrategyHandlers {
   onTrade?(state: unknown, trade: Trade, api: StrategyApi<unknown>): unknown;
   onFill?(state: unknown, fill: Fill, api: StrategyApi<unknown>): unknown;
   onOrder?(state: unknown, order: Order, api: StrategyApi<unknown>): unknown;
+  warmUp?(params: unknown): number;
 }
 
 /** How a reconfigure's params are checked (`defineStrategy` builds it from the spec). */
@@ -56,6 +57,9 @@ class Instrument {
   /** The user's state; created by `init` on the instrument's first record. */
   state: unknown;
   started: boolean;
+  /** Inputs handed to the handlers since `init` built `state`, and the most over its restarts (`StrategyWarmUp`). */
+  seen: number;
+  peak: number;
   target: number;
   orderType: OrderType;
   limitPrice: number | undefined;
@@ -69,6 +73,8 @@ class Instrument {
     this.topic = signalTopic(exchange, symbol);
     this.state = undefined;
     this.started = false;
+    this.seen = 0;
+    this.peak = 0;
     this.target = 0;
     this.orderType = 'market';
     this.limitPrice = undefined;
@@ -89,6 +95,8 @@ interface Carried {
   readonly bars: number;
   readonly trades: number;
   readonly targets: readonly ({ exchange: string; symbol: string; target: number } & Execution)[];
+  /** Each fed instrument's warm-up high-water mark: a restart rebuilds the state, not what it reached. */
+  readonly peaks: readonly { exchange: string; symbol: string; peak: number }[];
   readonly execution: ExecutionView;
 }
 
@@ -179,6 +187,7 @@ export class StrategyRunner implements StrategyApi<unknown> {
           if (this.config.interval !== undefined && message.interval !== this.config.interval) return;
           const instrument = this.enter(message.exchange, message.symbol);
           this.bars++;
+          if (++instrument.seen > instrument.peak) instrument.peak = instrument.seen;
           this.current = message;
           const next = this.handlers.onBar(instrument.state, message, this);
           this.current = null;
@@ -189,6 +198,7 @@ export class StrategyRunner implements StrategyApi<unknown> {
         if (this.handlers.onTrade !== undefined && this.accepts(message.exchange, message.symbol)) {
           const instrument = this.enter(message.exchange, message.symbol);
           this.trades++;
+          if (++instrument.seen > instrument.peak) instrument.peak = instrument.seen;
           this.current = message;
           const next = this.handlers.onTrade(instrument.state, message, this);
           this.current = null;
@@ -307,7 +317,19 @@ export class StrategyRunner implements StrategyApi<unknown> {
       for (const i of bySymbol.values()) targets.push({ exchange: i.exchange, symbol: i.symbol, target: i.target });
     }
     targets.sort((a, b) => compare(a.exchange, b.exchange) || compare(a.symbol, b.symbol));
-    return { strategy: this.name, signals: this.signals, bars: this.bars, trades: this.trades, targets };
+    return { strategy: this.name, signals: this.signals, bars: this.bars, trades: this.trades, targets, warmUp: this.warmUpStats() };
+  }
+
+  /** Warm-up progress of the instruments fed, when the spec states a warm-up. */
+  private warmUpStats(): StrategyStats['warmUp'] {
+    if (this.handlers.warmUp === undefined) return undefined;
+    const needed = this.handlers.warmUp(this.params);
+    const instruments: { exchange: string; symbol: string; inputs: number; warm: boolean }[] = [];
+    for (const bySymbol of this.byExchange.values()) {
+      for (const i of bySymbol.values()) if (i.peak > 0) instruments.push({ exchange: i.exchange, symbol: i.symbol, inputs: i.peak, warm: i.peak >= needed });
+    }
+    instruments.sort((a, b) => compare(a.exchange, b.exchange) || compare(a.symbol, b.symbol));
+    return { needed, instruments };
   }
 
   /**
@@ -333,14 +355,16 @@ export class StrategyRunner implements StrategyApi<unknown> {
   /** Keeps the last targets and counters for the next incarnation of the actor `self`. */
   carryOver(self: ActorRef<never>): void {
     const targets: Carried['targets'][number][] = [];
+    const peaks: Carried['peaks'][number][] = [];
     for (const bySymbol of this.byExchange.values()) {
       for (const i of bySymbol.values()) {
+        if (i.peak > 0) peaks.push({ exchange: i.exchange, symbol: i.symbol, peak: i.peak });
         if (i.target !== 0 || i.orderType !== 'market') {
           targets.push({ exchange: i.exchange, symbol: i.symbol, target: i.target, orderType: i.orderType, limitPrice: i.limitPrice, limitAt: i.limitAt, timeoutUs: i.timeoutUs });
         }
       }
     }
-    carried.set(self, { params: this.params, signals: this.signals, bars: this.bars, trades: this.trades, targets, execution: this.execution });
+    carried.set(self, { params: this.params, signals: this.signals, bars: this.bars, trades: this.trades, targets, peaks, execution: this.execution });
   }
 
   private restore(kept: Carried): void {
@@ -357,6 +381,7 @@ export class StrategyRunner implements StrategyApi<unknown> {
       instrument.limitAt = t.limitAt;
       instrument.timeoutUs = t.timeoutUs;
     }
+    for (const p of kept.peaks) this.instrument(p.exchange, p.symbol).peak = p.peak;
   }
 
   /** Any fill moves its instrument's position; only this strategy's own fills go to `onFill`. */
@@ -406,6 +431,7 @@ export class StrategyRunner implements StrategyApi<unknown> {
     if (!instrument.started) {
       instrument.state = this.handlers.init(this.params);
       instrument.started = true;
+      instrument.seen = 0;
     }
     return instrument;
   }

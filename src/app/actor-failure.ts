@@ -4,9 +4,11 @@
  * escalates wraps what it got in an `ESCALATED` error (`context.actor`: the child that failed,
  * `cause`: the child's error), and one that exceeds its restart intensity fails with
  * `SUPERVISOR_GAVE_UP` (`context.actor`: the supervisor, `cause`: the last error). Walking the
- * chain down to the first link that is neither gives the actor that failed first and its own error.
+ * chain down to the first link that is neither gives the actor that failed first and its own error,
+ * and that error's stack where it was thrown (`error-origin.ts`).
  */
 import { isTickflowError } from '../runtime/errors.js';
+import { errorOrigin } from './error-origin.js';
 
 /** The actor that failed first, its own error, and the supervisor that gave up on the way, if one did. */
 export interface ActorFailure {
@@ -14,6 +16,8 @@ export interface ActorFailure {
   readonly actor: string;
   /** Its own error: the innermost link of the chain. */
   readonly error: unknown;
+  /** `file:line` where that error was thrown, in user or strategy code when the stack shows it (`errorOrigin`). */
+  readonly where: string | undefined;
   /** The supervisor that exceeded its restart intensity, when that is how the failure went up. */
   readonly gaveUp: { readonly supervisor: string; readonly maxRestarts: number; readonly withinUs: number } | undefined;
 }
@@ -42,15 +46,16 @@ export function actorFailureOf(error: unknown): ActorFailure {
   }
   // An actor's own error may name it too (a mailbox that overflowed under `fail`, say).
   if (actor === undefined && isTickflowError(current)) actor = pathIn(current.context);
-  return { actor: actor ?? '(unknown)', error: current, gaveUp };
+  return { actor: actor ?? '(unknown)', error: current, where: errorOrigin(current), gaveUp };
 }
 
 /**
- * One line for people: `actor <path> failed: <message>`, or, when a supervisor gave up,
- * `supervisor <path> gave up after <n> restarts within <window>; last error: <message>`.
+ * One line for people: `actor <path> failed: <message> (at <file:line>)`, or, when a supervisor
+ * gave up, `supervisor <path> gave up after <n> restarts within <window>; last error: <message>
+ * (at <file:line>)`. The place is left out when the stack does not show one.
  */
 export function formatActorFailure(failure: ActorFailure): string {
-  const message = errorMessage(failure.error);
+  const message = errorMessage(failure.error) + (failure.where === undefined ? '' : ` (at ${failure.where})`);
   const g = failure.gaveUp;
   if (g === undefined) return `actor ${failure.actor} failed: ${message}`;
   const window = g.withinUs % 1_000_000 === 0 ? `${g.withinUs / 1_000_000} s` : `${g.withinUs} µs`;

@@ -25,10 +25,9 @@ import type { ExecutionSnapshot } from '../../actors/execution/orders/execution-
 import type { PlannerStats } from '../../actors/execution/planner/planner-actor.js';
 import type { RiskStats } from '../../actors/risk/risk-actor.js';
 import { STRATEGY_STATS, type StrategyStats } from '../../actors/strategies/strategy-api.js';
-import { getStrategy, resolveStrategyParams } from '../../actors/strategies/strategies.js';
 import { createPrecisionTracker, type Instrument } from '../model/instrument.js';
 import { instrumentKey } from '../model/instrument-key.js';
-import type { MarketRecordType } from '../model/records.js';
+import type { MarketRecord, MarketRecordType } from '../model/records.js';
 import type { ActorRef } from '../runtime/actor.js';
 import { createActorSystem, type ActorSystem, type Termination } from '../runtime/actor-system.js';
 import { SimulatedClock } from '../runtime/clock.js';
@@ -37,15 +36,23 @@ import type { ActorSnapshot } from '../runtime/inspection.js';
 import type { Logger } from '../runtime/logger.js';
 import { parseBarSpec } from '../../streams/operators/bar-spec.js';
 import { openDataArgs } from '../../streams/open-source.js';
+import { createTimeWindowSource, type TimeWindow } from '../../streams/time-window-source.js';
+import type { ReadMeter } from '../../streams/read-meter.js';
 import type { RecordSource, SourceIssue } from '../../streams/record-source.js';
 import { replay } from '../../streams/replay-driver.js';
 import { createSimulatedMarket } from '../../streams/simulated-market.js';
 import { actorFailureOf, errorMessage, formatActorFailure, type ActorFailure } from './actor-failure.js';
+import { resolveBacktestComponents, type BacktestComponents } from './backtest-components.js';
 import type { TickflowConfig } from './config.js';
 import { BACKTEST_ROOT_SUPERVISION, MARKET_BACKOFF } from './pipeline-supervision.js';
 import { resolveInstruments, type SeenInstrument } from './resolve-instruments.js';
 import { spawnTradingPipeline } from './trading-pipeline.js';
 import { wallPacer } from './wall-pacer.js';
+import { createRestartLog, type ActorRestarts, type RestartLog } from './restart-log.js';
+import { BarShapes, decideBarInput, type BarInput } from './bar-input.js';
+import type { EquityCurve } from './metrics/equity-curve.js';
+import { createEquityRecorder } from './metrics/equity-recorder.js';
+import { createCandleRecorder, type PriceCandles } from './report-html/candle-recorder.js';
 
 /** Records read by the instrument pre-scan. */
 export const INFERENCE_SAMPLE = 20_000;
@@ -55,22 +62,46 @@ export type BacktestInput =
   | { readonly kind: 'files'; readonly data: readonly string[]; readonly format?: string | undefined; readonly symbol?: string | undefined }
   | { readonly kind: 'simulated' };
 
-/** Everything a backtest needs. */
-export interface BacktestRequest {
+/**
+ * Everything a backtest needs. The strategy is `config.strategy.name` (a built-in) unless
+ * `strategy` gives one, by name or as a `defineStrategy` value (`BacktestComponents`); library
+ * users build this with `createBacktestRequest`.
+ */
+export interface BacktestRequest extends BacktestComponents {
   readonly input: BacktestInput;
   readonly config: TickflowConfig;
   /** `--set key=value` strategy parameters (strings, coerced by the strategy's schema). */
-  readonly sets: readonly string[];
+  readonly sets?: readonly string[];
   readonly logger?: Logger;
   /** Called once the pipeline is spawned and before the replay starts (to observe the bus). */
   readonly onSystem?: (system: ActorSystem) => void;
+  /**
+   * Replay only the records whose engine time (`tsRecv`) lies in `[fromUs, untilUs)`
+   * (`time-window-source.ts`); the instrument scan, the clock's start and the equity curve then
+   * begin at the window's first record, and the run starts flat with fresh indicators, as on a
+   * file holding only those records. Absent: the whole input. (`tickflow sweep --split`.)
+   */
+  readonly window?: TimeWindow | undefined;
+  /**
+   * Stops the replay once aborted (Ctrl-C): no record is pulled or delivered after it, the actors
+   * drain what was delivered, and the outcome covers those records, marked `partial`. Checked
+   * between records; an abort after the replay has ended changes nothing.
+   */
+  readonly signal?: AbortSignal | undefined;
+  /** Called with each record of the replay (not of the instrument pre-scan) before it is delivered: progress, a test's abort. */
+  readonly onRecord?: ((record: MarketRecord) => void) | undefined;
+  /** Counts the bytes the replay reads of the `files` input against their sizes (`read-meter.ts`; progress). */
+  readonly meter?: ReadMeter | undefined;
 }
 
 /** What a backtest produced, before formatting. */
 export interface BacktestOutcome {
   readonly inputs: readonly { readonly name: string; readonly format: string }[];
   readonly strategy: { readonly name: string; readonly params: Record<string, unknown> };
+  /** The bar spec in effect: the config's, or a bar file's own interval when its bars are used as they are (`barInput`). */
   readonly barSpec: string;
+  /** What was done with bars read from the input: built from records, used as they are, or resampled (`bar-input.ts`). */
+  readonly barInput: BarInput;
   readonly events: Record<MarketRecordType, number>;
   readonly dataIssues: { readonly malformed: number; readonly unknownTypes: number; readonly issues: readonly SourceIssue[]; readonly failure: string | null };
   readonly records: number;
@@ -86,7 +117,15 @@ export interface BacktestOutcome {
   /** The venue's account (balances, terms, refusals); `undefined` for a venue that keeps none. */
   readonly account: AccountSnapshot | undefined;
   readonly actors: readonly ActorSnapshot[];
+  /** Equity and positions sampled every `config.report.equityInterval` of engine time (`metrics/equity-recorder.ts`). */
+  readonly equityCurve: EquityCurve;
+  /** Price candles per instrument, for report.html's charts (`report-html/candle-recorder.ts`: at most 2,000 each, 1 s or coarser). */
+  readonly candles: readonly PriceCandles[];
   readonly wallSeconds: number;
+  /** Actors restarted during the run (a strategy that threw and was restarted), with their last error (`restart-log.ts`). */
+  readonly restarts: readonly ActorRestarts[];
+  /** True when `signal` stopped the replay before the end of its input: every figure covers the `records` replayed, no more. Absent or false: the whole input. */
+  readonly partial?: boolean | undefined;
 }
 
 /** What a failed backtest leaves: who failed, with what, and how far the replay got. */
@@ -94,11 +133,15 @@ export interface BacktestFailure {
   /** Path of the actor that failed first (or of the supervisor that gave up). */
   readonly actor: string;
   readonly error: { readonly code: string | null; readonly message: string };
+  /** `file:line` where the error was thrown, in user or strategy code when the stack shows it (`error-origin.ts`). */
+  readonly where: string | null;
   readonly gaveUp: ActorFailure['gaveUp'] | null;
   /** Records replayed before the run stopped. */
   readonly records: number;
   /** Engine time when the run stopped; the failure happened at or before it. */
   readonly engineTime: number;
+  /** Actors restarted before the failure (each by its own failures), with their last error. */
+  readonly restarts: readonly ActorRestarts[];
 }
 
 /** The `BacktestFailure` an error thrown by `runBacktest` carries, when the run failed that way. */
@@ -107,16 +150,20 @@ export function backtestFailureOf(error: unknown): BacktestFailure | undefined {
 }
 
 /**
- * Runs one backtest to the end of its input. Rejects with `ACTOR_FAILED` (see `backtestFailureOf`)
- * when the actor system fails on the way.
+ * Runs one backtest to the end of its input, or until `request.signal` is aborted (the outcome is
+ * then `partial`). Rejects with `ACTOR_FAILED` (see `backtestFailureOf`) when the actor system
+ * fails on the way.
  */
 export async function runBacktest(request: BacktestRequest): Promise<BacktestOutcome> {
   const { config } = request;
-  const strategyDefinition = getStrategy(config.strategy.name);
-  const params = resolveStrategyParams(config.strategy.name, request.sets, config.strategy.params);
+  const components = resolveBacktestComponents(request, config, request.sets);
+  const params = components.params;
   const barSpec = parseBarSpec(config.bars.spec, config.bars.lateness === undefined ? { timeBase: config.bars.timeBase } : { timeBase: config.bars.timeBase, lateness: config.bars.lateness });
 
   const scan = await prescan(request);
+  // Bar files feed bars directly (or resampled into the spec); otherwise the strategy takes the bars the bars actor builds.
+  const barsOnly = scan.types.size > 0 && [...scan.types].every((t) => t === 'trade_bar');
+  const barInput = decideBarInput(barSpec, barsOnly, scan.bars);
   const resolved = resolveInstruments(config.instruments, scan.trackers);
   const instruments = resolved.instruments;
   for (const { path, symbol } of resolved.unused) request.logger?.warn({ path, symbol }, 'configured instrument not in the data; unused by this run');
@@ -124,29 +171,35 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
 
   const started = process.hrtime.bigint();
   const clock = new SimulatedClock(scan.firstTs ?? 0);
+  const restartLog = createRestartLog();
   const system = createActorSystem({
     clock,
+    onActorFailure: restartLog.listener,
     seed: config.seed,
     supervision: BACKTEST_ROOT_SUPERVISION,
     ...(request.logger === undefined ? {} : { logger: request.logger }),
   });
-  // Bar files feed bars directly; otherwise the strategy takes the bars the bars actor builds.
-  const barsOnly = scan.types.size > 0 && [...scan.types].every((t) => t === 'trade_bar');
   const { venue, execution, risk, planner, strategy, bars, books } = spawnTradingPipeline(system, {
     config,
     instruments,
     quotePrecision,
-    strategy: strategyDefinition,
+    strategy: components.strategy,
     params,
-    interval: barsOnly ? undefined : barSpec.text,
+    interval: barInput.mode === 'as-is' ? undefined : barSpec.text,
+    barsFrom: barInput.mode === 'resampled' ? 'bars' : 'records',
     keepFills: true,
+    riskChecks: components.riskChecks,
+    indicators: components.indicators,
   });
+  // A bus tap, not an actor: it changes nothing the trading actors see or the report counts.
+  const equity = createEquityRecorder(system, { instruments, quotePrecision, initialCash: config.cash, intervalUs: config.report.equityInterval });
+  const candles = createCandleRecorder(system);
   request.onSystem?.(system);
 
-  const source = await openInput(request);
+  const source = await openInput(request, undefined, request.meter);
   // The replay stops by itself once the system no longer accepts records (it failed); the asks
   // below then reject, and the failure is reported in their place.
-  const result = await replay(system, source, { speed: config.replay.speed, pacer: wallPacer });
+  const result = await replay(system, source, { speed: config.replay.speed, pacer: wallPacer, signal: request.signal, ...(request.onRecord === undefined ? {} : { onRecord: request.onRecord }) });
   await source.close();
   settleRestarts(system);
   const ask = async <R>(ref: ActorRef<any>, message: unknown): Promise<R> => {
@@ -175,21 +228,25 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
     venueStats = await ask<PaperVenueStats>(venue, { type: 'venue_stats' });
   } catch (error) {
     // An ask to an actor of a failed system rejects; the failure is the news, not the ask.
-    await throwIfFailed(system, result.records);
+    await throwIfFailed(system, result.records, restartLog);
     throw error;
   }
   // A failure after the last answer still fails the run.
-  await throwIfFailed(system, result.records);
+  await throwIfFailed(system, result.records, restartLog);
   const actors = system.inspect();
+  const equityCurve = equity.finish(system.clock.now());
+  const priceCandles = candles.finish();
   await system.stop();
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 
   const stats = source.stats;
   return {
     inputs: inputList(source),
-    strategy: { name: config.strategy.name, params },
-    barSpec: barSpec.text,
-    events: { ...stats.byType },
+    strategy: { name: components.strategyName, params },
+    barSpec: barInput.spec,
+    barInput,
+    // Stopped early, the source has counted records it read ahead and never delivered.
+    events: { ...(result.aborted ? result.delivered : stats.byType) },
     dataIssues: { malformed: stats.malformed, unknownTypes: stats.unknownTypes, issues: stats.issues, failure: result.failure?.message ?? null },
     records: result.records,
     firstTs: result.firstTs,
@@ -203,7 +260,11 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestOut
     execution: executionSnapshot,
     account: venueStats.account,
     actors,
+    equityCurve,
+    candles: priceCandles,
     wallSeconds,
+    restarts: restartLog.restarts(actors),
+    ...(result.aborted ? { partial: true } : {}),
   };
 }
 
@@ -235,7 +296,7 @@ function terminationNow(system: ActorSystem): Promise<Termination | undefined> {
 }
 
 /** Throws the run's `ACTOR_FAILED` when the system has failed; returns while it runs. */
-async function throwIfFailed(system: ActorSystem, records: number): Promise<void> {
+async function throwIfFailed(system: ActorSystem, records: number, restartLog: RestartLog): Promise<void> {
   const ended = await terminationNow(system);
   if (ended === undefined) return;
   if (ended.kind === 'stopped') throw new TickflowError('SYSTEM_STOPPED', 'the backtest\'s actor system stopped before the run ended');
@@ -244,25 +305,31 @@ async function throwIfFailed(system: ActorSystem, records: number): Promise<void
   const backtest: BacktestFailure = {
     actor: failure.actor,
     error: { code: isTickflowError(error) ? error.code : null, message: errorMessage(error) },
+    where: failure.where ?? null,
     gaveUp: failure.gaveUp ?? null,
     records,
     engineTime: system.clock.now(),
+    restarts: restartLog.restarts(),
   };
   throw new TickflowError('ACTOR_FAILED', `backtest failed: ${formatActorFailure(failure)}`, { actor: failure.actor, backtest }, { cause: ended.error });
 }
 
-async function openInput(request: BacktestRequest, chunkSize?: number): Promise<RecordSource> {
+/** The request's input as one source (the files merged, or the simulated market), restricted to its `window` when it has one. */
+export async function openInput(request: Pick<BacktestRequest, 'input' | 'config' | 'window'>, chunkSize?: number, meter?: ReadMeter): Promise<RecordSource> {
   const input = request.input;
-  if (input.kind === 'simulated') {
-    return createSimulatedMarket({ seed: request.config.seed, records: request.config.simulated.records, symbol: request.config.simulated.symbol, chunkSize: chunkSize ?? request.config.replay.chunkSize });
-  }
-  return openDataArgs(input.data, { format: input.format, symbol: input.symbol, chunkSize: chunkSize ?? request.config.replay.chunkSize });
+  const source =
+    input.kind === 'simulated'
+      ? createSimulatedMarket({ seed: request.config.seed, records: request.config.simulated.records, symbol: request.config.simulated.symbol, chunkSize: chunkSize ?? request.config.replay.chunkSize })
+      : await openDataArgs(input.data, { format: input.format, symbol: input.symbol, chunkSize: chunkSize ?? request.config.replay.chunkSize, meter });
+  return request.window === undefined ? source : createTimeWindowSource(source, request.window);
 }
 
 interface Prescan {
   /** The instruments seen, by `instrumentKey(exchange, symbol)`. */
   readonly trackers: Map<string, SeenInstrument>;
   readonly types: Set<MarketRecordType>;
+  /** Intervals and grid of the bars seen (`decideBarInput`). */
+  readonly bars: BarShapes;
   readonly firstTs: number | undefined;
 }
 
@@ -271,6 +338,7 @@ async function prescan(request: BacktestRequest): Promise<Prescan> {
   const source = await openInput(request, 4096);
   const trackers = new Map<string, SeenInstrument>();
   const types = new Set<MarketRecordType>();
+  const bars = new BarShapes();
   let firstTs: number | undefined;
   let seen = 0;
   try {
@@ -280,6 +348,7 @@ async function prescan(request: BacktestRequest): Promise<Prescan> {
       for (const record of chunk) {
         firstTs ??= record.tsRecv;
         types.add(record.type);
+        if (record.type === 'trade_bar') bars.observe(record);
         const key = instrumentKey(record.exchange, record.symbol);
         let entry = trackers.get(key);
         if (entry === undefined) {
@@ -291,12 +360,15 @@ async function prescan(request: BacktestRequest): Promise<Prescan> {
       }
       seen += chunk.length;
     }
-  } catch {
-    // A failing file is reported by the replay itself; the scan keeps what it saw.
+  } catch (error) {
+    // An input that fails before its first record (none in the format, only a header) would
+    // replay nothing: a data error now, not an all-zero report. A later failure is reported by
+    // the replay itself; the scan keeps what it saw.
+    if (seen === 0 && isTickflowError(error)) throw error;
   } finally {
     await source.close();
   }
-  return { trackers, types, firstTs };
+  return { trackers, types, bars, firstTs };
 }
 
 function inputList(source: RecordSource): { name: string; format: string }[] {

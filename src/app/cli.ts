@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `tickflow` command line. Commands: `backtest` (a recording in, a deterministic report out),
+ * `sweep` (the backtest over a grid of strategy parameters on worker threads, see `sweep/sweep-command.ts`),
  * `start` (the daemon paper trading the built-in simulated market, served in process: what
  * `npm start` runs, see `start-command.ts`), `serve-feed` (a local
  * exchange replaying captures in Binance's protocol, until SIGINT or SIGTERM), `record` (a live
@@ -8,9 +9,18 @@
  * `run-command.ts`), `migrate` (PostgreSQL schema migrations, see `migrate-command.ts`), `strategies`
  * (the built-in strategies and their parameters) and `help`.
  *
- * Exit codes follow sysexits: 0 done, 64 bad usage, 65 bad data, 66 input missing or unreadable,
+ * Help and version: `tickflow help [<command>]`, `tickflow <command> --help` (or `-h`),
+ * `tickflow --help` and `tickflow --version` (`-V`, read from package.json) print and exit 0; the
+ * help comes from the command table (`COMMANDS`, formatted by `cli-help.ts`). Every command parses
+ * its words with `parseArgs` against its own flags, so an unknown flag is exit 64 for each.
+ *
+ * Exit codes follow sysexits: 0 done, 64 bad usage, 65 bad data, 66 input missing or unreadable
+ * (a data file or the `--config` file),
  * 70 internal error (among them an actor failure that fails the run: the message names the actor
- * and its error, and `--out` gets `failure.json` instead of a report), 78 invalid configuration.
+ * and its error, and `--out` gets `failure.json` instead of a report), 73 the `--out` directory
+ * cannot be created or written (checked before the replay), 78 invalid configuration, 130
+ * interrupted by Ctrl-C (`backtest`: the outputs for the records replayed are written first,
+ * marked partial; a second Ctrl-C exits at once).
  * Every error message says what was wrong and what would be right.
  */
 import { pino } from 'pino';
@@ -26,14 +36,21 @@ import { instrumentKey } from '../model/instrument-key.js';
 import { TickflowError, isTickflowError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import { backtestFailureOf, runBacktest, type BacktestInput, type BacktestOutcome } from './backtest.js';
-import { flagHelp, flagValue, parseArgs, type FlagSpec } from './cli-args.js';
+import { flagValue, parseArgs, wantsHelp, type FlagSpec, type ParsedArgs } from './cli-args.js';
+import { commandHelp, overview, type CommandHelp } from './cli-help.js';
 import { loadConfig, type TickflowConfig } from './config.js';
+import { formatFailureSummary } from './failure-summary.js';
+import { checkOutDir } from './out-dir.js';
 import { FAILURE_FILE, formatSummary, writeFailure, writeReport } from './report.js';
+import { createBacktestTerminal, type BacktestTerminal } from './backtest-terminal.js';
+import { SIGINT_EXIT } from './interrupt.js';
 import { runServeFeed } from '../io/feed-server/serve-feed-command.js';
-import { PROCESS_PORTS, runDaemonCommand } from './run-command.js';
+import { packageVersion } from './package-version.js';
+import { PROCESS_PORTS, RUN_FLAGS, runDaemonCommand } from './run-command.js';
 import { runMigrate } from './migrate-command.js';
 import { runRecord } from './record-command.js';
 import { runStart, START_FLAGS } from './start-command.js';
+import { runSweepCommand, SWEEP_FLAGS, SWEEP_SHARED_FLAGS } from './sweep/sweep-command.js';
 
 const BACKTEST_FLAGS: readonly FlagSpec[] = [
   { name: 'data', takesValue: true, repeatable: true, help: 'recording to replay, path[@SYMBOL]' },
@@ -46,6 +63,7 @@ const BACKTEST_FLAGS: readonly FlagSpec[] = [
   { name: 'config', takesValue: true, help: 'YAML config file' },
   { name: 'out', takesValue: true, help: 'output directory for report.json, fills.csv, orders.csv, stats.json' },
   { name: 'simulated', takesValue: false, help: 'replay the built-in simulated market instead of files' },
+  { name: 'quiet', takesValue: false, help: 'no progress line on stderr (shown only when stderr is a terminal)' },
 ];
 
 const SERVE_FEED_FLAGS: readonly FlagSpec[] = [
@@ -77,77 +95,130 @@ const MIGRATE_FLAGS: readonly FlagSpec[] = [
   { name: 'schema', takesValue: true, help: 'schema to migrate (default public)' },
 ];
 
-const USAGE = `tickflow: actor-model stream processing for market data
+/** `sweep`'s flags: the backtest's that it shares (same help, same reading), then its own. */
+const SWEEP_COMMAND_FLAGS: readonly FlagSpec[] = [...BACKTEST_FLAGS.filter((f) => SWEEP_SHARED_FLAGS.includes(f.name)), ...SWEEP_FLAGS];
 
-usage:
-  tickflow backtest --data <file[@SYMBOL]> [--data ...] --strategy <name> --out <dir> [flags]
-  tickflow start [--port <n>] [--speed <f>] [--config <file>]  the daemon paper trading the simulated market (npm start)
-  tickflow backtest --simulated [--config <file>] --out <dir>  a backtest of the simulated market
-  tickflow serve-feed [--data <capture> ...] [flags]  a local exchange replaying captures in Binance's protocol
-  tickflow record --url <ws-url> --symbols <list> --out <dir> [--raw] [flags]  record a live Binance feed
-  tickflow run --config <file>                        the daemon: paper trading on a live feed, HTTP, gateway
-  tickflow migrate [--url <postgres-url>] [--schema <name>]  apply PostgreSQL schema migrations, create partitions ahead
-  tickflow strategies                                 list strategies and their parameters
-  tickflow help
+/** A command: what its help says (`cli-help.ts`) and how it runs on its arguments. */
+interface Command extends CommandHelp {
+  run(args: readonly string[], out: (line: string) => void, err: (line: string) => void): Promise<number>;
+}
 
-backtest flags:
-${flagHelp(BACKTEST_FLAGS)}
-
-start flags (runs until SIGINT or SIGTERM; no server or data needed):
-${flagHelp(START_FLAGS.filter((f) => f.name !== 'out'))}
-
-serve-feed flags (runs until SIGINT or SIGTERM):
-${flagHelp(SERVE_FEED_FLAGS)}
-
-record flags (runs until SIGINT, SIGTERM or --duration, then finishes every file):
-${flagHelp(RECORD_FLAGS)}
-
-migrate flags (an unreachable server exits 70, an edited applied migration 78):
-${flagHelp(MIGRATE_FLAGS)}
-
-exit codes: 0 ok, 64 usage, 65 bad data, 66 missing input, 70 internal or an actor failed, 78 invalid config`;
+/** Every command, in the order the help lists them. Each parses its arguments with its own `flags`. */
+const COMMANDS: readonly Command[] = [
+  {
+    name: 'backtest',
+    usage: ['backtest --data <file[@SYMBOL]> [--data ...] --strategy <name> --out <dir> [flags]', 'backtest --simulated [--config <file>] --out <dir> [flags]'],
+    summary: 'replay recordings (or the simulated market) through a strategy; a deterministic report out',
+    flags: BACKTEST_FLAGS,
+    run: backtestCommand,
+  },
+  {
+    name: 'sweep',
+    usage: [
+      'sweep --data <file[@SYMBOL]> --strategy <name> --grid <key=v1,v2,...> [--grid ...] --out <dir> [flags]',
+      'sweep ... --range <key=lo..hi[:step]> [--random <n> --seed <s>] [--split 0.7] [--workers <n>] [--metric <name>]',
+    ],
+    summary: 'the backtest over a grid of strategy parameters, on worker threads: sweep.csv and a heatmap page',
+    flags: SWEEP_COMMAND_FLAGS,
+    note: 'Ctrl-C stops the workers and exits 130',
+    run: (args, out, err) =>
+      runSweepCommand(args, SWEEP_COMMAND_FLAGS, {
+        out,
+        err,
+        setup: (parsed) => ({ input: backtestInput('sweep', parsed), config: backtestConfig('sweep', parsed, err), sets: parsed.values.get('set') ?? [] }),
+      }),
+  },
+  {
+    name: 'start',
+    usage: ['start [--port <n>] [--speed <f>] [--config <file>]'],
+    summary: 'the daemon paper trading the built-in simulated market (what npm start runs)',
+    flags: START_FLAGS,
+    note: 'runs until SIGINT or SIGTERM; no server or data needed',
+    run: (args, out, err) => runStart(args, { ...PROCESS_PORTS, out, err }),
+  },
+  {
+    name: 'serve-feed',
+    usage: ['serve-feed [--data <capture> ...] [flags]'],
+    summary: "a local exchange replaying captures in Binance's protocol",
+    flags: SERVE_FEED_FLAGS,
+    note: 'runs until SIGINT or SIGTERM',
+    run: (args, out, err) => {
+      const parsed = parseArgs('serve-feed', args, SERVE_FEED_FLAGS);
+      const flag = (name: string) => flagValue(parsed, name);
+      return runServeFeed({ data: parsed.values.get('data') ?? [], port: flag('port'), host: flag('host'), speed: flag('speed'), fault: flag('fault'), loop: parsed.switches.has('loop'), simulated: parsed.switches.has('simulated') }, out, err);
+    },
+  },
+  {
+    name: 'record',
+    usage: ['record --url <ws-url> --symbols <list> --out <dir> [--raw] [flags]'],
+    summary: 'record a live Binance feed to a journal (and raw captures)',
+    flags: RECORD_FLAGS,
+    note: 'runs until SIGINT, SIGTERM or --duration, then finishes every file',
+    run: (args, out, err) => {
+      const parsed = parseArgs('record', args, RECORD_FLAGS);
+      const flag = (name: string) => flagValue(parsed, name);
+      return runRecord(
+        { url: flag('url'), rest: flag('rest'), symbols: flag('symbols'), channels: flag('channels'), market: flag('market'), out: flag('out'), raw: parsed.switches.has('raw'), duration: flag('duration'), segmentBytes: flag('segment-bytes'), segmentAge: flag('segment-age'), flushEvery: flag('flush-every') },
+        out,
+        err,
+      );
+    },
+  },
+  {
+    name: 'run',
+    usage: ['run --config <file>'],
+    summary: 'the daemon: paper trading on a live feed, HTTP, gateway',
+    flags: RUN_FLAGS,
+    note: 'runs until SIGINT or SIGTERM; SIGHUP re-reads the config',
+    run: (args, out, err) => runDaemonCommand(args, { ...PROCESS_PORTS, out, err }),
+  },
+  {
+    name: 'migrate',
+    usage: ['migrate [--url <postgres-url>] [--schema <name>]'],
+    summary: 'apply PostgreSQL schema migrations, create partitions ahead',
+    flags: MIGRATE_FLAGS,
+    note: 'an unreachable server exits 70, an edited applied migration 78',
+    run: (args, out) => {
+      const parsed = parseArgs('migrate', args, MIGRATE_FLAGS);
+      return runMigrate({ url: flagValue(parsed, 'url'), schema: flagValue(parsed, 'schema') }, out);
+    },
+  },
+  {
+    name: 'strategies',
+    usage: ['strategies'],
+    summary: 'list the strategies and their parameters',
+    flags: [],
+    run: async (args, out) => {
+      parseArgs('strategies', args, []);
+      out(describeStrategies());
+      return 0;
+    },
+  },
+];
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function main(argv: readonly string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
-  const [command, ...rest] = argv;
+  const [name, ...rest] = argv;
   try {
-    switch (command) {
-      case 'backtest':
-        return await backtestCommand(rest, out, err);
-      case 'start':
-        return await runStart(rest, { ...PROCESS_PORTS, out, err });
-      case 'serve-feed': {
-        const parsed = parseArgs('serve-feed', rest, SERVE_FEED_FLAGS);
-        const flag = (name: string) => flagValue(parsed, name);
-        return await runServeFeed({ data: parsed.values.get('data') ?? [], port: flag('port'), host: flag('host'), speed: flag('speed'), fault: flag('fault'), loop: parsed.switches.has('loop'), simulated: parsed.switches.has('simulated') }, out, err);
-      }
-      case 'record': {
-        const parsed = parseArgs('record', rest, RECORD_FLAGS);
-        const flag = (name: string) => flagValue(parsed, name);
-        return await runRecord(
-          { url: flag('url'), rest: flag('rest'), symbols: flag('symbols'), channels: flag('channels'), market: flag('market'), out: flag('out'), raw: parsed.switches.has('raw'), duration: flag('duration'), segmentBytes: flag('segment-bytes'), segmentAge: flag('segment-age'), flushEvery: flag('flush-every') },
-          out,
-          err,
-        );
-      }
-      case 'run':
-        return await runDaemonCommand(rest, { ...PROCESS_PORTS, out, err });
-      case 'migrate': {
-        const parsed = parseArgs('migrate', rest, MIGRATE_FLAGS);
-        return await runMigrate({ url: flagValue(parsed, 'url'), schema: flagValue(parsed, 'schema') }, out);
-      }
-      case 'strategies':
-        out(describeStrategies());
-        return 0;
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        out(USAGE);
-        return 0;
-      default:
-        throw new TickflowError('CLI_USAGE', `unknown command "${command}"; commands: backtest, start, serve-feed, record, run, migrate, strategies, help`);
+    if (name === '--version' || name === '-V') {
+      out(`tickflow ${packageVersion()}`);
+      return 0;
     }
+    if (name === undefined || name === '--help' || name === '-h') {
+      out(overview(COMMANDS));
+      return 0;
+    }
+    if (name === 'help') {
+      if (rest.length > 1) throw new TickflowError('CLI_USAGE', `tickflow help: give one command, got ${rest.join(' ')}`);
+      out(rest[0] === undefined ? overview(COMMANDS) : commandHelp(commandNamed(rest[0], 'tickflow help: ')));
+      return 0;
+    }
+    const command = commandNamed(name);
+    if (wantsHelp(rest, command.flags)) {
+      out(commandHelp(command));
+      return 0;
+    }
+    return await command.run(rest, out, err);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     err(message.startsWith('tickflow') ? message : `tickflow: ${message}`);
@@ -155,41 +226,86 @@ export async function main(argv: readonly string[], out: (line: string) => void 
   }
 }
 
-async function backtestCommand(args: readonly string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
-  const parsed = parseArgs('backtest', args, BACKTEST_FLAGS);
-  const data = parsed.values.get('data') ?? [];
-  const simulated = parsed.switches.has('simulated');
-  if (data.length === 0 && !simulated) throw new TickflowError('CLI_USAGE', 'tickflow backtest: give at least one --data <file[@SYMBOL]> (or --simulated)');
-  if (data.length > 0 && simulated) throw new TickflowError('CLI_USAGE', 'tickflow backtest: --data and --simulated exclude each other');
-  const outDir = flagValue(parsed, 'out');
-  if (outDir === undefined) throw new TickflowError('CLI_USAGE', 'tickflow backtest: --out <dir> is required (report.json, fills.csv, orders.csv, stats.json go there)');
-  const config = withFlags(loadConfig(flagValue(parsed, 'config')), parsed.values);
-  if (!simulated && flagValue(parsed, 'strategy') === undefined && flagValue(parsed, 'config') === undefined) {
-    throw new TickflowError('CLI_USAGE', `tickflow backtest: --strategy <name> is required (one of ${listStrategies().map((s) => s.name).join(', ')})`);
+function commandNamed(name: string, prefix = ''): Command {
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command === undefined) {
+    throw new TickflowError('CLI_USAGE', `${prefix}unknown command "${name}"; commands: ${[...COMMANDS.map((c) => c.name), 'help'].join(', ')}`, { command: name });
   }
-  const input: BacktestInput = simulated ? { kind: 'simulated' } : { kind: 'files', data, format: flagValue(parsed, 'format'), symbol: flagValue(parsed, 'symbol') };
-  return run(input, config, parsed.values.get('set') ?? [], outDir, out, err);
+  return command;
 }
 
-async function run(input: BacktestInput, config: TickflowConfig, sets: readonly string[], outDir: string, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+async function backtestCommand(args: readonly string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  const parsed = parseArgs('backtest', args, BACKTEST_FLAGS);
+  const input = backtestInput('backtest', parsed);
+  const outDir = flagValue(parsed, 'out');
+  if (outDir === undefined) throw new TickflowError('CLI_USAGE', 'tickflow backtest: --out <dir> is required (report.json, fills.csv, orders.csv, stats.json go there)');
+  const config = backtestConfig('backtest', parsed, err);
+  return run(input, config, parsed.values.get('set') ?? [], outDir, out, err, parsed.switches.has('quiet'));
+}
+
+/** What `backtest` and `sweep` replay: the `--data` files (with `--format`, `--symbol`) or `--simulated`, one of the two. */
+function backtestInput(command: string, parsed: ParsedArgs): BacktestInput {
+  const data = parsed.values.get('data') ?? [];
+  const simulated = parsed.switches.has('simulated');
+  if (data.length === 0 && !simulated) throw new TickflowError('CLI_USAGE', `tickflow ${command}: give at least one --data <file[@SYMBOL]> (or --simulated)`);
+  if (data.length > 0 && simulated) throw new TickflowError('CLI_USAGE', `tickflow ${command}: --data and --simulated exclude each other`);
+  return simulated ? { kind: 'simulated' } : { kind: 'files', data, format: flagValue(parsed, 'format'), symbol: flagValue(parsed, 'symbol') };
+}
+
+/** The config of `backtest` and `sweep`: file and environment (`loadConfig`), then the flags; files need `--strategy` unless `--config` names one. */
+function backtestConfig(command: string, parsed: ParsedArgs, err: (line: string) => void): TickflowConfig {
+  const config = withFlags(loadConfig(flagValue(parsed, 'config'), process.env, { warn: err }), parsed.values);
+  if (!parsed.switches.has('simulated') && flagValue(parsed, 'strategy') === undefined && flagValue(parsed, 'config') === undefined) {
+    throw new TickflowError('CLI_USAGE', `tickflow ${command}: --strategy <name> is required (one of ${listStrategies().map((s) => s.name).join(', ')})`);
+  }
+  return config;
+}
+
+/** Runs the backtest with progress and Ctrl-C (`backtest-terminal.ts`): SIGINT stops the replay, the outputs are written marked partial, and the exit is 130. */
+async function run(input: BacktestInput, config: TickflowConfig, sets: readonly string[], outDir: string, out: (line: string) => void, err: (line: string) => void, quiet = false): Promise<number> {
+  // Listening before the out directory exists: from then on, Ctrl-C always leaves complete outputs.
+  const terminal = createBacktestTerminal({ input, config, quiet, err });
+  try {
+    return await runReplay(input, config, sets, outDir, out, err, terminal);
+  } finally {
+    terminal.settle();
+    terminal.close();
+  }
+}
+
+async function runReplay(input: BacktestInput, config: TickflowConfig, sets: readonly string[], outDir: string, out: (line: string) => void, err: (line: string) => void, terminal: BacktestTerminal): Promise<number> {
   const logger = pino({ level: config.log.level, base: null }, pino.destination(2)) as unknown as Logger;
   let outcome: BacktestOutcome;
+  // Before any data is read: a report that cannot be written is known now, not after the replay.
+  const undoOutDir = checkOutDir(outDir);
   try {
-    outcome = await runBacktest({ input, config, sets, logger });
+    outcome = await runBacktest({ input, config, sets, logger, ...terminal.hooks });
   } catch (error) {
+    terminal.settle();
     const failure = backtestFailureOf(error);
-    if (failure === undefined) throw error;
+    if (failure === undefined) {
+      // Refused before it ran (bad data, an unknown strategy): no directory left behind.
+      undoOutDir();
+      throw error;
+    }
     writeFailure(outDir, failure);
     err(`tickflow: ${(error as Error).message}`);
+    out(formatFailureSummary(failure));
     out(`failure: ${join(outDir, FAILURE_FILE)} (no report: the run did not finish)`);
     return exitCodeOf(error);
   }
+  terminal.settle();
   writeReport(outDir, outcome);
   out(formatSummary(outcome, [
     ['instruments', describeInstruments(outcome.instruments)],
     ['fee model', describeFees(config)],
   ]));
   out(`report: ${join(outDir, 'report.json')}`);
+  if (terminal.interrupted) {
+    const what = outcome.partial === true ? `after ${outcome.records} records; the outputs cover those records only ("partial": true in report.json)` : 'after the replay had ended; the outputs are complete';
+    err(`tickflow backtest: interrupted (SIGINT) ${what}`);
+    return SIGINT_EXIT;
+  }
   if (outcome.dataIssues.failure !== null) {
     err(`tickflow: the input ended early: ${outcome.dataIssues.failure}`);
     return 65;
@@ -246,13 +362,17 @@ export function exitCodeOf(error: unknown): number {
     case 'CONFIG_INVALID':
       return 78;
     case 'DATA_FILE_UNREADABLE':
+    case 'CONFIG_UNREADABLE':
       return 66;
     case 'DATA_GAP':
     case 'DATA_MALFORMED_LINE':
     case 'DATA_TRUNCATED':
     case 'DATA_UNKNOWN_FORMAT':
     case 'DATA_UNKNOWN_TYPE':
+    case 'DATA_EMPTY':
       return 65;
+    case 'OUTPUT_UNWRITABLE':
+      return 73;
     default:
       return 70;
   }

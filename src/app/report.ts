@@ -1,7 +1,8 @@
 /**
  * Backtest output: `report.json` (no wall-clock values, keys in a fixed order, so the same inputs
- * give a byte-identical file on every run), `fills.csv` and `orders.csv` for people and
- * spreadsheets, `stats.json` with the wall-clock figures, and a short summary table for the
+ * give a byte-identical file on every run), `fills.csv`, `orders.csv` and `equity.csv` (the equity curve)
+ * for people and spreadsheets, `report.html` (the same run as one self-contained page with charts and
+ * tables, `report-html/`), `stats.json` with the wall-clock figures, and a short summary table for the
  * terminal.
  *
  * A failed run writes `failure.json` instead, and nothing else: the failed actor's books are
@@ -13,15 +14,24 @@
  * `binance-futures:BTCUSDT`): the same symbol on two exchanges is two instruments. Both CSVs carry
  * an `exchange` column beside `symbol`.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatPrice, formatSize, type Instrument } from '../model/instrument.js';
+import { writeFileAtomic } from '../io/fs/atomic-write.js';
+import { makeDir, reasonOf, unwritable } from '../io/fs/make-dir.js';
+import type { Instrument } from '../model/instrument.js';
 import { instrumentKey } from '../model/instrument-key.js';
-import { formatUnits } from '../model/money.js';
 import type { BacktestFailure, BacktestOutcome } from './backtest.js';
+import { barInputReport, periodRow, runNoteRows, warmUpReport } from './run-notes.js';
+import { fillCells, FILLS_HEADER, orderCells, ORDERS_HEADER } from './trade-csv.js';
+import { computeMetrics, type BacktestMetrics } from './metrics/backtest-metrics.js';
+import { equityCsv } from './metrics/equity-csv.js';
+import { EQUITY_FILE, metricsReport } from './metrics/metrics-report.js';
+import { metricsRows } from './metrics/metrics-summary.js';
+import { buildReportHtml, REPORT_HTML_FILE } from './report-html/report-html.js';
+import { partialLine, partialReport } from './partial-run.js';
 
 /** What a finished run writes. */
-export const REPORT_FILES = ['report.json', 'fills.csv', 'orders.csv', 'stats.json'] as const;
+export const REPORT_FILES = ['report.json', 'fills.csv', 'orders.csv', 'equity.csv', 'stats.json', 'report.html'] as const;
 /** What a failed run writes. */
 export const FAILURE_FILE = 'failure.json';
 
@@ -52,9 +62,13 @@ export function buildReport(outcome: BacktestOutcome): Record<string, unknown> {
     return out;
   };
   return {
+    // A run stopped early says so first; a complete run adds nothing here (partial-run.ts).
+    ...partialReport(outcome),
     inputs: outcome.inputs,
     strategy: outcome.strategy,
     bar: outcome.barSpec,
+    // Null when bars are built from trades or quotes; else whether the input's were used as they are or resampled.
+    barInput: barInputReport(outcome),
     events: outcome.events,
     records: outcome.records,
     firstTs: outcome.firstTs ?? null,
@@ -69,6 +83,8 @@ export function buildReport(outcome: BacktestOutcome): Record<string, unknown> {
     lateTrades: outcome.bars.late,
     books: bookCounters(outcome),
     signals: outcome.strategyStats.signals,
+    // Null when the strategy states no warm-up; else whether each instrument got through it (run-notes.ts).
+    warmUp: warmUpReport(outcome),
     // Non-zero targets under one size increment: rounded toward zero, they asked for flat.
     targetsRoundedToZero: outcome.planner.roundedToZero,
     orders: ex.ordersByStatus,
@@ -91,6 +107,8 @@ export function buildReport(outcome: BacktestOutcome): Record<string, unknown> {
     failed: nonZero((a) => a.counters.failed),
     deadLettered: nonZero((a) => a.counters.deadLettered),
     restarts: nonZero((a) => a.counters.restarts),
+    // Last, so the fields above read as they always did (src/app/metrics/, README: Backtest metrics).
+    metrics: metricsReport(metricsOf(outcome), outcome.equityCurve.quotePrecision),
   };
 }
 
@@ -112,57 +130,72 @@ function bookCounters(outcome: BacktestOutcome): Record<string, unknown> {
   return out;
 }
 
-/** Writes `report.json`, `fills.csv`, `orders.csv` and `stats.json` into `dir` (created if needed). */
+/**
+ * Writes the `REPORT_FILES` into `dir` (created if needed). Every file's text is built before the
+ * first write, each file is written whole under a temporary name and renamed (`writeFileAtomic`),
+ * and `report.json` goes last, after the previous run's is removed: a full disk or a crash part-way
+ * never leaves a truncated file, and a `report.json` in the directory means the set beside it is
+ * complete. A failed write throws `OUTPUT_UNWRITABLE` (path and reason).
+ */
 export function writeReport(dir: string, outcome: BacktestOutcome): void {
-  mkdirSync(dir, { recursive: true });
-  rmSync(join(dir, FAILURE_FILE), { force: true });
-  writeFileSync(join(dir, 'report.json'), JSON.stringify(buildReport(outcome), null, 2) + '\n');
-  writeFileSync(join(dir, 'fills.csv'), fillsCsv(outcome));
-  writeFileSync(join(dir, 'orders.csv'), ordersCsv(outcome));
   const stats = {
     wallSeconds: round(outcome.wallSeconds, 3),
     records: outcome.records,
     recordsPerSecond: Math.round(outcome.records / Math.max(outcome.wallSeconds, 1e-9)),
     actors: outcome.actors.map((a) => ({ path: a.path, processed: a.counters.processed, latencyNs: a.latencyNs })),
   };
-  writeFileSync(join(dir, 'stats.json'), JSON.stringify(stats, null, 2) + '\n');
+  const report = buildReport(outcome);
+  const files: [string, string][] = [
+    ['fills.csv', fillsCsv(outcome)],
+    ['orders.csv', ordersCsv(outcome)],
+    [EQUITY_FILE, equityCsv(outcome.equityCurve, outcome.instruments)],
+    ['stats.json', JSON.stringify(stats, null, 2) + '\n'],
+    // The page shows report.json's own metrics: one object serves both.
+    [REPORT_HTML_FILE, buildReportHtml(outcome, report)],
+    ['report.json', JSON.stringify(report, null, 2) + '\n'],
+  ];
+  makeDir(dir);
+  removeOutput(dir, FAILURE_FILE);
+  removeOutput(dir, 'report.json');
+  for (const [file, text] of files) writeFileAtomic(join(dir, file), text);
 }
 
 /**
- * Writes `failure.json` into `dir` (created if needed): `status: "failed"`, the actor that failed
- * first, its error's code and message, the supervisor that gave up (if one did), the records
- * replayed and the engine time when the run stopped. Removes the report files of an earlier run.
+ * Writes `failure.json` into `dir` (created if needed, written atomically like the report):
+ * `status: "failed"`, the actor that failed first, its error's code and message, where it was
+ * thrown (`file:line`, when the stack shows it), the supervisor that gave up (if one did), the
+ * records replayed and the engine time when the run stopped. Removes the report files of an
+ * earlier run first.
  */
 export function writeFailure(dir: string, failure: BacktestFailure): void {
-  mkdirSync(dir, { recursive: true });
-  for (const file of REPORT_FILES) rmSync(join(dir, file), { force: true });
+  makeDir(dir);
+  for (const file of REPORT_FILES) removeOutput(dir, file);
   const body = { status: 'failed', ...failure };
-  writeFileSync(join(dir, FAILURE_FILE), JSON.stringify(body, null, 2) + '\n');
+  writeFileAtomic(join(dir, FAILURE_FILE), JSON.stringify(body, null, 2) + '\n');
+}
+
+/** Removes an earlier run's `file` from `dir`; `OUTPUT_UNWRITABLE` when it is there and cannot go. */
+function removeOutput(dir: string, file: string): void {
+  const path = join(dir, file);
+  try {
+    rmSync(path, { force: true });
+  } catch (error) {
+    throw unwritable(path, reasonOf(error), error);
+  }
 }
 
 function fillsCsv(outcome: BacktestOutcome): string {
   const byKey = new Map<string, Instrument>(outcome.instruments.map((i) => [keyOf(i), i]));
   const qp = Number(outcome.execution.portfolio.quotePrecision);
-  const lines = ['ts,clientOrderId,exchange,symbol,side,quantity,price,fee,liquidity'];
-  for (const f of outcome.execution.fills) {
-    const inst = byKey.get(instrumentKey(f.exchange, f.symbol))!;
-    lines.push([f.ts, f.clientOrderId, f.exchange, f.symbol, f.side, formatSize(inst, f.quantity), formatPrice(inst, f.price), formatUnits(f.fee, qp), f.liquidity].join(','));
-  }
+  const lines = [FILLS_HEADER];
+  for (const f of outcome.execution.fills) lines.push(fillCells(f, byKey.get(instrumentKey(f.exchange, f.symbol))!, qp).join(','));
   return lines.join('\n') + '\n';
 }
 
 function ordersCsv(outcome: BacktestOutcome): string {
-  const lines = ['createdTs,updatedTs,clientOrderId,exchange,symbol,side,type,status,quantity,limitPrice,filledQuantity,avgFillPrice,reason'];
-  for (const o of outcome.execution.orders) {
-    lines.push(
-      [o.createdTs, o.updatedTs, o.clientOrderId, o.exchange, o.symbol, o.side, o.type, o.status, o.quantity, o.limitPrice ?? '', o.filledQuantity, o.avgFillPrice ?? '', csvText(o.reason ?? '')].join(','),
-    );
-  }
+  const lines = [ORDERS_HEADER];
+  for (const o of outcome.execution.orders) lines.push(orderCells(o).join(','));
   return lines.join('\n') + '\n';
-}
-
-function csvText(text: string): string {
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /**
@@ -184,9 +217,11 @@ export function formatSummary(outcome: BacktestOutcome, terms: readonly (readonl
   const rows: [string, string][] = [
     ['input', outcome.inputs.map((i) => `${i.name} (${i.format})`).join(', ')],
     ['records', `${outcome.records.toLocaleString('en-US')} (${Object.entries(outcome.events).filter(([, n]) => n > 0).map(([t, n]) => `${t} ${n}`).join(', ')})`],
+    periodRow(outcome),
     ['data issues', `${outcome.dataIssues.malformed} malformed, ${outcome.dataIssues.unknownTypes} unknown${outcome.dataIssues.failure === null ? '' : `; stopped early: ${outcome.dataIssues.failure}`}`],
     ['strategy', `${outcome.strategy.name} ${JSON.stringify(outcome.strategy.params)} on ${outcome.barSpec} bars`],
     ['bars / signals', `${outcome.bars.emitted} / ${outcome.strategyStats.signals}${noBarsHint(outcome)}`],
+    ...runNoteRows(outcome),
     ['targets rounded to 0', `${outcome.planner.roundedToZero}${outcome.planner.roundedToZero > 0 ? ' (non-zero targets under one size increment, taken as flat)' : ''}`],
     ...outcome.books.books.map((b): [string, string] => [
       `book ${instrumentKey(b.exchange, b.symbol)}`,
@@ -200,13 +235,16 @@ export function formatSummary(outcome: BacktestOutcome, terms: readonly (readonl
     ['equity', p.equity],
     ['realized PnL / fees', `${p.realizedPnl} / ${p.fees}`],
     ['max drawdown', ex.maxDrawdown],
+    ...metricsRows(metricsOf(outcome), outcome.equityCurve.quotePrecision),
     ['trading state', outcome.risk.state],
     ['dropped messages', String(dropped)],
     ['wall time', `${outcome.wallSeconds.toFixed(2)} s (${Math.round(outcome.records / Math.max(outcome.wallSeconds, 1e-9)).toLocaleString('en-US')} records/s)`],
   ];
   rows.splice(rows.findIndex(([k]) => k === 'strategy') + 1, 0, ...terms.map(([k, v]): [string, string] => [k, v]));
   const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+  const table = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+  const partial = partialLine(outcome);
+  return partial === undefined ? table : `${partial}\n${table}`;
 }
 
 /**
@@ -245,6 +283,11 @@ function noBarsHint(outcome: BacktestOutcome): string {
   const needed = fromQuotes ? 'book_ticker' : 'trade';
   if (outcome.events[needed] > 0) return '';
   return `  (no bars: ${outcome.barSpec} bars are built from ${fromQuotes ? 'quotes' : 'trades'}, and the input has none)`;
+}
+
+/** The run's metrics (`src/app/metrics/`): from its equity curve and fills alone. */
+function metricsOf(outcome: BacktestOutcome): BacktestMetrics {
+  return computeMetrics({ curve: outcome.equityCurve, fills: outcome.execution.fills, instruments: outcome.instruments });
 }
 
 function round(x: number, digits: number): number {

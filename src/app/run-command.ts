@@ -20,7 +20,7 @@ import { isTickflowError, TickflowError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import { actorFailureOf, formatActorFailure } from './actor-failure.js';
 import { flagValue, parseArgs, type FlagSpec } from './cli-args.js';
-import { loadConfig, type TickflowConfig } from './config.js';
+import { loadConfig, warnOnce, type TickflowConfig } from './config.js';
 import { createDaemonLogger } from './daemon-logger.js';
 import { startDaemon, type Daemon } from './daemon.js';
 
@@ -57,7 +57,8 @@ export async function runDaemonCommand(args: readonly string[], ports: RunPorts 
   const parsed = parseArgs('run', args, RUN_FLAGS);
   const file = flagValue(parsed, 'config');
   if (file === undefined) throw new TickflowError('CLI_USAGE', 'tickflow run: --config <file> is required (see the README for an example)');
-  return runDaemon({ name: 'tickflow run', config: loadConfig(file), source: file, reload: () => loadConfig(file) }, ports);
+  const warn = warnOnce(ports.err); // an unknown TICKFLOW_* variable: said at start, not again at each SIGHUP
+  return runDaemon({ name: 'tickflow run', config: loadConfig(file, process.env, { warn }), source: file, reload: () => loadConfig(file, process.env, { warn }) }, ports);
 }
 
 /**

@@ -25,7 +25,7 @@ import { createFeedServer, type FeedServer } from '../io/feed-server/feed-server
 import { parsePortFlag, parseSpeedFlag } from '../io/feed-server/replay-flags.js';
 import { isTickflowError, TickflowError } from '../runtime/errors.js';
 import { flagValue, parseArgs, type FlagSpec } from './cli-args.js';
-import { loadConfig, type TickflowConfig } from './config.js';
+import { loadConfig, warnOnce, type TickflowConfig } from './config.js';
 import { FeedConfig } from './daemon-config.js';
 import { PROCESS_PORTS, runDaemon, type RunPorts } from './run-command.js';
 
@@ -35,7 +35,7 @@ export const START_FLAGS: readonly FlagSpec[] = [
   { name: 'port', takesValue: true, help: 'HTTP port of the dashboard, health, metrics and gateway (default http.port: 8080; 0 picks a free one)' },
   { name: 'speed', takesValue: true, help: 'pace of the simulated market: a factor of real time (default 1), or max' },
   // Kept only to point a former `tickflow start --out` at the backtest it used to run.
-  { name: 'out', takesValue: true, help: 'not a start flag: the simulated backtest is `tickflow backtest --simulated --out <dir>`' },
+  { name: 'out', takesValue: true, hidden: true, help: 'not a start flag: the simulated backtest is `tickflow backtest --simulated --out <dir>`' },
 ];
 
 /** The simulated market's grid (`streams/simulated-market.ts`): prices on 0.01, amounts on 0.001. */
@@ -47,7 +47,8 @@ export async function runStart(args: readonly string[], ports: RunPorts = PROCES
   const file = flagValue(parsed, 'config') ?? defaultConfigFile();
   const port = parsePortFlag('start', flagValue(parsed, 'port'));
   const speed = parseSpeedFlag('start', flagValue(parsed, 'speed'));
-  const base = loadConfig(file);
+  const warn = warnOnce(ports.err); // an unknown TICKFLOW_* variable: said at start, not again at each SIGHUP
+  const base = loadConfig(file, process.env, { warn });
   if (flagValue(parsed, 'out') !== undefined) {
     throw usage('it runs the daemon now and writes no report; the simulated backtest is `tickflow backtest --simulated --out <dir>`');
   }
@@ -60,10 +61,10 @@ export async function runStart(args: readonly string[], ports: RunPorts = PROCES
         name: 'tickflow start',
         config,
         source: file ?? 'defaults and environment',
-        reload: () => startConfig(loadConfig(file), server, port),
+        reload: () => startConfig(loadConfig(file, process.env, { warn }), server, port),
         intro: [
           `tickflow start: paper trading ${config.strategy.name} on the built-in simulated market (${simulated.symbol}, seed ${seed}, ${simulated.records.toLocaleString('en-US')} records at speed ${speed}), served over ${server.url} by an in-process serve-feed`,
-          ...(base.feeds.length > 0 ? [`tickflow start: the feeds of ${file} are not used here (\`tickflow run --config ${file}\` runs them)`] : []),
+          ...(base.feeds.length > 0 ? [`tickflow start: the configured feeds are not used here (\`tickflow run --config ${file ?? '<file>'}\` runs them)`] : []),
         ],
         notes: [
           `journal: ${resolve(config.persistence.dir, 'journal')}: orders, fills and the trading state survive a stop or a crash, and the next start restores them (delete the folder to start afresh)`,

@@ -16,7 +16,8 @@
  *    └─ market              MARKET_SUPERVISION: one-for-one restart with backoff, 10 in 60 s, then escalate
  *       ├─ books            L2 books per (exchange, symbol); conflated top-N on md.<exch>.<sym>.book
  *       ├─ strategy         reads the books through those snapshots (`api.book(symbol)`)
- *       └─ bars             (later: indicator actors, here too)
+ *       ├─ indicator-<name> indicator actors a caller asked for (`PipelineSpec.indicators`), if any
+ *       └─ bars
  *    └─ feeds               live runs only: one feed actor per exchange socket (`actors/feeds/`),
  *                           MARKET_SUPERVISION; last, so sources start once every consumer is up
  * ```
@@ -33,6 +34,7 @@
  * a bad strategy or bars config still throws `CONFIG_INVALID` from `spawnTradingPipeline`.
  */
 import { barsActor, type BarsMessage } from '../../actors/bars/bars-actor.js';
+import { indicatorActor, type IndicatorActorConfig } from '../../actors/indicators/indicator-actor.js';
 import type { FeedHandle } from '../../actors/feeds/feed-handle.js';
 import type { FeedAdmission } from '../../actors/feeds/feed-ports.js';
 import { feedsSupervisor } from '../../actors/feeds/feeds-supervisor.js';
@@ -44,6 +46,7 @@ import { venueTopic, type VenueCommand } from '../../actors/execution/venues/ven
 import { venueNamed } from '../../actors/execution/venues/venues.js';
 import { plannerActor, type PlannerMessage } from '../../actors/execution/planner/planner-actor.js';
 import { riskActor, type RiskMessage } from '../../actors/risk/risk-actor.js';
+import type { RiskCheck } from '../../actors/risk/risk-check.js';
 import type { StrategyDefinition } from '../../actors/strategies/define-strategy.js';
 import type { Instrument } from '../model/instrument.js';
 import { defineActor, defineSupervisor, type ActorContext, type ActorDefinition, type ActorRef } from '../runtime/actor.js';
@@ -87,8 +90,14 @@ export interface PipelineSpec {
   readonly params: Record<string, unknown>;
   /** Only bars of this interval reach the strategy (undefined: every bar, as from bar files). */
   readonly interval: string | undefined;
+  /** What the bars actor builds from (absent: `records`): `bars` resamples a bar file's bars into the spec. */
+  readonly barsFrom?: 'records' | 'bars' | undefined;
   /** Keep every fill in execution for reports (backtests). */
   readonly keepFills: boolean;
+  /** The risk actor's pre-trade checks, in order (absent: the built-in `riskChecks`). */
+  readonly riskChecks?: readonly RiskCheck[] | undefined;
+  /** Indicator actors run beside the strategy, on the bars it gets (absent: none). */
+  readonly indicators?: readonly IndicatorActorConfig[] | undefined;
   /**
    * Live feeds (absent in a backtest, whose replay driver feeds the system): their handles, which
    * outlive feed-actor restarts, and the admission port they offer records through (the system).
@@ -177,6 +186,7 @@ function tradingSupervisor(spec: PipelineSpec, mailbox: Partial<MailboxConfig>):
           quotePrecision,
           initialCash: config.cash,
           execution: execution as ActorRef<never>,
+          checks: spec.riskChecks,
           ...recovered,
           ...(persistence === undefined ? {} : { journal: persistence.risk }),
         },
@@ -189,8 +199,9 @@ function tradingSupervisor(spec: PipelineSpec, mailbox: Partial<MailboxConfig>):
 }
 
 /**
- * `market`: the books, the strategy, then the bars actor that feeds it. Books start before the
- * strategy so a strategy never runs without the actor whose snapshots it reads.
+ * `market`: the books, the strategy, the indicator actors, then the bars actor that feeds them.
+ * Books start before the strategy so a strategy never runs without the actor whose snapshots it
+ * reads; the bars' consumers start before the bars.
  */
 function marketSupervisor(spec: PipelineSpec, mailbox: Partial<MailboxConfig>): ActorDefinition<void, undefined, never> {
   const bars = spec.config.bars;
@@ -205,10 +216,17 @@ function marketSupervisor(spec: PipelineSpec, mailbox: Partial<MailboxConfig>): 
         config: spec.interval === undefined ? { params: spec.params } : { params: spec.params, interval: spec.interval },
         mailbox,
       },
+      ...(spec.indicators ?? []).map((config) => ({ actor: indicatorActor, name: `indicator-${config.name}`, config, mailbox })),
       {
         actor: barsActor,
         name: 'bars',
-        config: bars.lateness === undefined ? { spec: bars.spec, timeBase: bars.timeBase, grace: bars.grace } : { spec: bars.spec, timeBase: bars.timeBase, lateness: bars.lateness, grace: bars.grace },
+        config: {
+          spec: bars.spec,
+          timeBase: bars.timeBase,
+          grace: bars.grace,
+          from: spec.barsFrom ?? 'records',
+          ...(bars.lateness === undefined ? {} : { lateness: bars.lateness }),
+        },
         mailbox,
       },
     ],

@@ -22,7 +22,7 @@ import { DeadLetters } from './dead-letters.js';
 import { Dispatcher } from './dispatcher.js';
 import { Envelope } from './envelope.js';
 import { TickflowError } from './errors.js';
-import { handleFailure, type Failure, type FailureHost } from './failure.js';
+import { handleFailure, type Failure, type FailureHost, type FailureListener } from './failure.js';
 import type { ActorSnapshot } from './inspection.js';
 import { snapshotOf } from './inspection.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -48,6 +48,12 @@ export interface ActorSystemOptions {
   readonly sampleEvery?: number;
   /** Where the hops of sampled, traced messages go (`trace.ts`); absent, tracing is off. */
   readonly traceSink?: TraceSink;
+  /**
+   * Told every actor failure as its supervisor decides it (path, error, directive), before the
+   * directive is applied: how a run reports the restarts it survived and why. Called on the
+   * dispatcher, so it must be cheap; a throw is logged and ignored.
+   */
+  readonly onActorFailure?: FailureListener;
 }
 
 /** Why the system ended: a requested stop, or the root supervisor gave up. */
@@ -61,6 +67,7 @@ export class ActorSystem extends Dispatcher implements FailureHost {
   readonly random: Random;
   readonly pendingAsks = new Set<AskRef>();
   readonly traceSink: TraceSink | undefined;
+  readonly failureListener: FailureListener | undefined;
   /** Resolves once the system has stopped, with the reason. */
   readonly terminated: Promise<Termination>;
 
@@ -77,6 +84,7 @@ export class ActorSystem extends Dispatcher implements FailureHost {
     super(options.clock ?? new LiveClock(), Math.max(1, Math.floor(options.throughput ?? 256)), Math.max(1, Math.floor(options.sampleEvery ?? 1024)));
     this.log = options.logger ?? silentLogger;
     this.traceSink = options.traceSink;
+    this.failureListener = options.onActorFailure;
     this.deadLetters = new DeadLetters(this.log);
     this.random = createRandom(options.seed ?? 1);
     this.terminated = new Promise((resolve) => (this.resolveTerminated = resolve));

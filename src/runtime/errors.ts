@@ -32,14 +32,20 @@ export type TickflowErrorCode =
   | 'DATA_GAP'
   | 'DATA_UNKNOWN_FORMAT'
   | 'DATA_FILE_UNREADABLE'
+  /** An input that holds no record: a 0-byte file, an empty `.gz`, or only headers and blank lines (EX_DATAERR). */
+  | 'DATA_EMPTY'
   // configuration and command line
   | 'CONFIG_INVALID'
+  /** A config file that is missing or cannot be read (EX_NOINPUT); `CONFIG_INVALID` is one read and refused. */
+  | 'CONFIG_UNREADABLE'
   | 'CLI_USAGE'
   // money and orders
   | 'MONEY_INVALID'
   | 'ORDER_INVALID'
   // io
-  | 'IO_UNAVAILABLE';
+  | 'IO_UNAVAILABLE'
+  /** An output path (`--out`) that cannot be created or written (EX_CANTCREAT); context: `path`, `reason`. */
+  | 'OUTPUT_UNWRITABLE';
 
 /** An error with a stable code and the context to act on it. */
 export class TickflowError extends Error {

@@ -28,8 +28,16 @@ export interface Failure {
   readonly incarnation: number;
 }
 
+/**
+ * Told each actor failure its supervisor decides: the failed actor's path, its error and the
+ * directive applied (`resume` on an actor without state counts as the `restart` it becomes).
+ */
+export type FailureListener = (path: string, error: unknown, directive: Directive) => void;
+
 /** What failure handling needs from the system. */
 export interface FailureHost extends StopHost {
+  /** See `ActorSystemOptions.onActorFailure`; undefined costs one test per failure. */
+  readonly failureListener: FailureListener | undefined;
   terminate(error: unknown): void;
   requeueFailure(failure: Failure): void;
 }
@@ -61,6 +69,7 @@ export function handleFailure(host: FailureHost, failure: Failure): void {
   }
   host.log.warn({ actor: cell.path, directive, err: error }, 'actor failed');
   if (directive === 'resume' && !cell.hasState) directive = 'restart';
+  if (host.failureListener !== undefined) tell(host, host.failureListener, cell.path, error, directive);
   switch (directive) {
     case 'resume':
       resumeSubtree(host, cell);
@@ -75,6 +84,15 @@ export function handleFailure(host: FailureHost, failure: Failure): void {
     case 'restart':
       restart(host, parent, cell, error);
       return;
+  }
+}
+
+/** Tells the listener; a listener that throws is logged and otherwise ignored (it observes, never decides). */
+function tell(host: FailureHost, listener: FailureListener, path: string, error: unknown, directive: Directive): void {
+  try {
+    listener(path, error, directive);
+  } catch (listenerError) {
+    host.log.error({ actor: path, err: listenerError }, 'the actor failure listener threw');
   }
 }
 

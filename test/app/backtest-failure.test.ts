@@ -72,7 +72,7 @@ describe('a backtest whose trading actor fails', () => {
     expect(run.code).toBe(70);
     expect(run.err).toMatch(/^tickflow: backtest failed: actor pipeline\/trading\/planner failed: .*rounds to zero/);
     expect(run.out).toContain('failure.json');
-    for (const file of ['report.json', 'fills.csv', 'orders.csv', 'stats.json']) expect(existsSync(join(out, file))).toBe(false);
+    for (const file of ['report.json', 'fills.csv', 'orders.csv', 'equity.csv', 'stats.json']) expect(existsSync(join(out, file))).toBe(false);
     const failure = JSON.parse(readFileSync(join(out, 'failure.json'), 'utf8')) as Record<string, any>;
     expect(failure).toMatchObject({ status: 'failed', actor: 'pipeline/trading/planner', error: { code: 'ORDER_INVALID' }, gaveUp: null });
     expect(failure['error'].message).toContain('rounds to zero');
@@ -115,8 +115,9 @@ describe('a backtest whose strategy throws now and then', () => {
     // It kept trading across the restarts: orders before the first and after the last.
     expect(report['signals']).toBeGreaterThan(4);
     const orders = readFileSync(join(out, 'orders.csv'), 'utf8').trimEnd().split('\n').slice(1);
-    const createdTs = orders.map((line) => Number(line.split(',')[0]));
-    expect(Math.min(...createdTs)).toBeLessThan(1_722_000_000_000_000 + 120_000_000);
-    expect(Math.max(...createdTs)).toBeGreaterThan(1_722_000_000_000_000 + 480_000_000);
+    // createdTs is ISO 8601 (UTC); milliseconds are enough here.
+    const createdMs = orders.map((line) => Date.parse(line.split(',')[0]!));
+    expect(Math.min(...createdMs)).toBeLessThan(1_722_000_000_000 + 120_000);
+    expect(Math.max(...createdMs)).toBeGreaterThan(1_722_000_000_000 + 480_000);
   });
 });

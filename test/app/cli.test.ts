@@ -249,3 +249,119 @@ describe.skipIf(!TRADES)('tickflow backtest summary', () => {
     expect(ok.out).not.toContain('no bars');
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Help, version, and flags every command checks the same way.
+// ---------------------------------------------------------------------------------------------
+
+const COMMAND_NAMES = ['backtest', 'start', 'serve-feed', 'record', 'run', 'migrate', 'strategies'] as const;
+
+describe('tickflow help and version', () => {
+  it('prints the version of package.json for --version and -V, exit 0', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const run = await cli([flag], false);
+      expect(run.code).toBe(0);
+      expect(run.out).toBe(`tickflow ${version}`);
+      expect(run.err).toBe('');
+    }
+  });
+
+  it('prints the overview for -h, --help, help and no command, exit 0, naming every command', async () => {
+    const outs = new Set<string>();
+    for (const args of [['-h'], ['--help'], ['help'], []]) {
+      const run = await cli(args, false);
+      expect(run.code).toBe(0);
+      outs.add(run.out);
+    }
+    expect(outs.size).toBe(1);
+    const [text] = [...outs];
+    for (const name of COMMAND_NAMES) expect(text).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
+    expect(text).toMatch(/^  --version +the version/m);
+  });
+
+  it.each(COMMAND_NAMES)('prints the usage and flags of %s for `help <command>`, --help and -h alike, exit 0', async (name) => {
+    const help = await cli(['help', name], false);
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(new RegExp(`^usage: tickflow ${name}\\b`));
+    expect(help.out).toContain('flags');
+    expect(help.out).toContain('exit codes:');
+    for (const flag of ['--help', '-h']) {
+      const run = await cli([name, flag], false);
+      expect(run.code).toBe(0);
+      expect(run.out).toBe(help.out);
+    }
+    // One source: the command's section is the overview's, word for word.
+    const section = help.out.slice(0, help.out.lastIndexOf('\n\nexit codes:'));
+    expect((await cli(['help'], false)).out).toContain(section);
+  });
+
+  it('lists each command’s own flags in its help, and keeps hidden ones out', async () => {
+    expect((await cli(['help', 'backtest'], false)).out).toMatch(/--strategy <value> .*\n[^]*--cash <value>/);
+    expect((await cli(['help', 'record'], false)).out).toContain('--segment-bytes');
+    const start = (await cli(['start', '--help'], false)).out;
+    expect(start).toContain('--speed');
+    expect(start).not.toMatch(/^\s+--out /m);
+    expect((await cli(['help', 'strategies'], false)).out).toContain('(no flags)');
+  });
+
+  it('takes -h as the value of a flag that takes one, not as a request for help', async () => {
+    const run = await cli(['backtest', '--symbol', '-h', '--strategy', 'ema-cross']);
+    expect(run.code).toBe(64);
+    expect(run.err).toContain('--data');
+  });
+
+  it('exits 64 for help on an unknown command, listing the commands', async () => {
+    const run = await cli(['help', 'frobnicate'], false);
+    expect(run.code).toBe(64);
+    expect(run.err).toContain('unknown command "frobnicate"');
+    for (const name of COMMAND_NAMES) expect(run.err).toContain(name);
+    expect((await cli(['help', 'backtest', 'run'], false)).code).toBe(64);
+  });
+});
+
+describe('unknown flags, for every command', () => {
+  // Each run also carries a mistake found only after the flags are parsed (or none, for
+  // `strategies`), so a parser that let the unknown flag through fails the test on its message or
+  // its exit code, and never starts a server, a connection or a recording.
+  const runs: Record<(typeof COMMAND_NAMES)[number], readonly string[]> = {
+    backtest: ['backtest', '--frobnicate'],
+    start: ['start', '--frobnicate', '--speed', 'fast'],
+    'serve-feed': ['serve-feed', '--frobnicate', '--speed', 'fast'],
+    record: ['record', '--frobnicate'],
+    run: ['run', '--frobnicate'],
+    migrate: ['migrate', '--frobnicate', '--schema', 'Not-A-Schema'],
+    strategies: ['strategies', '--frobnicate'],
+  };
+
+  it.each(COMMAND_NAMES)('%s: exit 64 naming the flag and the command', async (name) => {
+    const run = await cli(runs[name], false);
+    expect(run.code).toBe(64);
+    expect(run.err).toContain(`tickflow ${name}: unknown flag --frobnicate`);
+    expect(run.out).toBe('');
+  });
+
+  it('suggests the nearest known flag, and names single-dash words as flags', async () => {
+    const typo = await cli(['backtest', '--simulated', '--cahs', '5'], false);
+    expect(typo.code).toBe(64);
+    expect(typo.err).toContain('unknown flag --cahs; did you mean --cash?');
+    expect((await cli(['serve-feed', '--speeed', '2'], false)).err).toContain('did you mean --speed?');
+    const short = await cli(['backtest', '-d', 'x.csv'], false);
+    expect(short.code).toBe(64);
+    expect(short.err).toContain('tickflow backtest: unknown flag -d');
+  });
+});
+
+describe('strategies offered to users', () => {
+  it('leaves the benchmark strategy out of `tickflow strategies`, the help and the --strategy hint', async () => {
+    const list = await cli(['strategies'], false);
+    expect(list.code).toBe(0);
+    expect(list.out).toContain('ema-cross:');
+    expect(list.out).toContain('mean-reversion:');
+    expect(list.out).not.toContain('bench-every-trade');
+    expect((await cli(['help'], false)).out).not.toContain('bench-every-trade');
+    const hint = await cli(['backtest', '--data', 'x.csv']);
+    expect(hint.code).toBe(64);
+    expect(hint.err).toContain('--strategy <name> is required (one of ema-cross, mean-reversion)');
+  });
+});

@@ -63,12 +63,32 @@ describe('config: TICKFLOW_* environment overrides', () => {
     expect(config).toEqual(parseConfig({}, 'defaults'));
   });
 
-  it('names the path of a misspelled or invalid override (exit 78 material)', () => {
-    const error = errorOf(() => loadConfig(undefined, { TICKFLOW_EXECUTION__APROVAL: 'manual', TICKFLOW_MAILBOX_CAPACITY: '0' }));
+  it('names the variable and the key of an invalid override (exit 78 material)', () => {
+    const error = errorOf(() => loadConfig(undefined, { TICKFLOW_MAILBOX_CAPACITY: '0', TICKFLOW_SEED: 'x' }, { warn: () => undefined }));
     expect(error.code).toBe('CONFIG_INVALID');
-    expect(error.message).toContain('"aproval"');
-    expect(error.message).toMatch(/^\s+mailboxCapacity: /m);
-    expect(error.context['paths']).toEqual(expect.arrayContaining(['execution', 'mailboxCapacity']));
+    expect(error.message).toMatch(/^invalid config \(environment\):$/m);
+    expect(error.message).toMatch(/^\s+TICKFLOW_MAILBOX_CAPACITY: .* \(config key mailboxCapacity\)$/m);
+    expect(error.message).toMatch(/^\s+TICKFLOW_SEED: .* \(config key seed\)$/m);
+    expect(error.context['paths']).toEqual(expect.arrayContaining(['mailboxCapacity', 'seed']));
+    expect([...(error.context['variables'] as string[])].sort()).toEqual(['TICKFLOW_MAILBOX_CAPACITY', 'TICKFLOW_SEED']);
+  });
+
+  it('warns once of a variable that names no key, naming it, and applies the others', () => {
+    const warnings: string[] = [];
+    const config = loadConfig(undefined, { TICKFLOW_EXECUTION__APROVAL: 'manual', TICKFLOW_FOO: '1', TICKFLOW_SEED: '7' }, { warn: (l) => warnings.push(l) });
+    expect(config.seed).toBe(7);
+    expect(config.execution.approval).toBe('auto');
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/TICKFLOW_EXECUTION__APROVAL is not a config variable \(no key execution\.aproval\); ignored/);
+    expect(warnings[1]).toMatch(/TICKFLOW_FOO is not a config variable \(no key foo\); ignored/);
+  });
+
+  it('keeps an unknown key of the file an error, and names both sources when both are at fault', () => {
+    const path = file('unknown-key.yaml', 'sede: 1\n');
+    const error = errorOf(() => loadConfig(path, { TICKFLOW_MAILBOX_CAPACITY: '0' }));
+    expect(error.message).toContain(`invalid config (${path} and environment):`);
+    expect(error.message).toMatch(/^\s+\(root\): .*"sede"/m);
+    expect(error.message).toMatch(/^\s+TICKFLOW_MAILBOX_CAPACITY: /m);
   });
 
   it('reaches a CLI backtest: TICKFLOW_EXECUTION__APPROVAL=manual holds every order (none fills)', async () => {
@@ -130,10 +150,10 @@ describe('config: files', () => {
     expect(error.message).toContain('the top level must be a mapping');
   });
 
-  it('names a missing config file', () => {
+  it('names a missing config file, as unreadable rather than invalid (exit 66, not 78)', () => {
     const missing = join(tmp, 'absent.yaml');
     const error = errorOf(() => loadConfig(missing, {}));
-    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.code).toBe('CONFIG_UNREADABLE');
     expect(error.message).toContain(`cannot read config file ${missing}`);
   });
 
@@ -179,7 +199,7 @@ describe('config: durations', () => {
   it('rejects a bare number from the environment too, and takes one with a unit', () => {
     const error = errorOf(() => loadConfig(undefined, { TICKFLOW_RISK__STALE_MARKET_DATA__MAX_AGE: '20' }));
     expect(error.code).toBe('CONFIG_INVALID');
-    expect(error.message).toMatch(/risk\.staleMarketData\.maxAge: a bare number is not a duration/);
+    expect(error.message).toMatch(/TICKFLOW_RISK__STALE_MARKET_DATA__MAX_AGE: a bare number is not a duration.*\(config key risk\.staleMarketData\.maxAge\)/);
     expect(loadConfig(undefined, { TICKFLOW_RISK__STALE_MARKET_DATA__MAX_AGE: '20ms' }).risk.staleMarketData?.maxAge).toBe(20_000);
   });
 
@@ -201,5 +221,103 @@ describe('config: durations', () => {
     const code = await main(['start', '--config', path, '--out', join(tmp, 'bare-out')], () => undefined, (line) => errors.push(line));
     expect(code).toBe(78);
     expect(errors.join('\n')).toMatch(/risk\.orderRate\.interval: a bare number is not a duration/);
+  });
+});
+
+describe('config: decimals read from their source text', () => {
+  it('takes numbers or strings for every decimal in a file, keeping every digit', () => {
+    const path = file(
+      'decimals.yaml',
+      [
+        'cash: 0.10000000000000000001',
+        'execution:',
+        '  venue: { takerFee: 0.0004, makerFee: -0.0001 }',
+        'instruments:',
+        '  - { symbol: BTCUSDT, priceIncrement: 0.01, sizeIncrement: 1e-5 }',
+        '  - { symbol: ETHUSDT, priceIncrement: "0.10", sizeIncrement: 0.001 }',
+        'risk: { maxOrderNotional: 12345678901234567.89, maxPosition: 2.5 }',
+        'replay: { speed: 2.5 }',
+      ].join('\n'),
+    );
+    const config = loadConfig(path, {});
+    expect(config.cash).toBe('0.10000000000000000001');
+    expect(config.execution.venue).toMatchObject({ takerFee: '0.0004', makerFee: '-0.0001' });
+    expect(config.instruments.map((i) => [i.priceIncrement, i.sizeIncrement])).toEqual([
+      ['0.01', '0.00001'],
+      ['0.10', '0.001'],
+    ]);
+    expect(config.risk).toMatchObject({ maxOrderNotional: '12345678901234567.89', maxPosition: '2.5' });
+    expect(config.replay.speed).toBe(2.5); // a number field still gets a number
+  });
+
+  it('takes decimal variables unquoted, exactly', () => {
+    const config = loadConfig(undefined, {
+      TICKFLOW_EXECUTION__VENUE__TAKER_FEE: '0.001',
+      TICKFLOW_EXECUTION__VENUE__MAKER_FEE: '1e-5',
+      TICKFLOW_CASH: '0.10000000000000000001',
+      TICKFLOW_RISK__MAX_POSITION: '3',
+    });
+    expect(config.execution.venue).toMatchObject({ takerFee: '0.001', makerFee: '0.00001' });
+    expect(config.cash).toBe('0.10000000000000000001');
+    expect(config.risk.maxPosition).toBe('3');
+  });
+
+  it('names the variable of a bad decimal, and says so where a number field got more digits than it holds', () => {
+    const fee = errorOf(() => loadConfig(undefined, { TICKFLOW_EXECUTION__VENUE__TAKER_FEE: '2' }));
+    expect(fee.code).toBe('CONFIG_INVALID');
+    expect(fee.message).toMatch(/^\s+TICKFLOW_EXECUTION__VENUE__TAKER_FEE: expected a decimal rate .*\(config key execution\.venue\.takerFee\)$/m);
+    const share = errorOf(() => loadConfig(file('share.yaml', 'execution: { venue: { barVolumeShare: 0.10000000000000000001 } }\n'), {}));
+    expect(share.message).toMatch(/^\s+execution\.venue\.barVolumeShare: .*0\.10000000000000000001 has more digits than a number here holds/m);
+  });
+
+  it('refuses a negative starting cash from a file or a variable, naming it (exit 78)', async () => {
+    const path = file('negative-cash.yaml', 'cash: -5\n');
+    const fromFile = errorOf(() => loadConfig(path, {}));
+    expect(fromFile.message).toContain(`invalid config (${path})`);
+    expect(fromFile.message).toMatch(/^\s+cash: the starting cash must not be negative, got -5$/m);
+    const fromEnv = errorOf(() => loadConfig(undefined, { TICKFLOW_CASH: '-5' }));
+    expect(fromEnv.message).toMatch(/^\s+TICKFLOW_CASH: the starting cash must not be negative, got -5 \(config key cash\)$/m);
+    const errors: string[] = [];
+    expect(await main(['backtest', '--simulated', '--config', path, '--out', join(tmp, 'negative-cash')], () => undefined, (l) => errors.push(l))).toBe(78);
+    expect(errors.join('\n')).toContain('cash: the starting cash must not be negative');
+  });
+});
+
+describe('config: through the CLI', () => {
+  it('exits 66 naming a --config file that does not exist, for backtest, start and run', async () => {
+    const missing = join(tmp, 'no-such-config.yaml');
+    for (const args of [['backtest', '--simulated', '--out', join(tmp, 'never')], ['start'], ['run']]) {
+      const errors: string[] = [];
+      expect(await main([...args, '--config', missing], () => undefined, (l) => errors.push(l))).toBe(66);
+      expect(errors.join('\n')).toContain(`cannot read config file ${missing}`);
+    }
+  });
+
+  it('warns of an unknown TICKFLOW_* variable once on stderr and runs the backtest', async () => {
+    vi.stubEnv('TICKFLOW_LOG__LEVEL', 'silent');
+    vi.stubEnv('TICKFLOW_SIMULATED__RECORDS', '2000');
+    vi.stubEnv('TICKFLOW_NOT_A_KEY', 'x');
+    const errors: string[] = [];
+    const code = await main(['backtest', '--simulated', '--out', join(tmp, 'unknown-variable')], () => undefined, (l) => errors.push(l));
+    expect(code).toBe(0);
+    expect(errors).toEqual(['tickflow: warning: TICKFLOW_NOT_A_KEY is not a config variable (no key notAKey); ignored']);
+  });
+
+  it('names the variable, not the config file, when tickflow start fails on a variable', async () => {
+    vi.stubEnv('TICKFLOW_MAILBOX_CAPACITY', '0');
+    const errors: string[] = [];
+    expect(await main(['start'], () => undefined, (l) => errors.push(l))).toBe(78);
+    const text = errors.join('\n');
+    expect(text).toContain('invalid config (environment):');
+    expect(text).toMatch(/^\s+TICKFLOW_MAILBOX_CAPACITY: .*\(config key mailboxCapacity\)$/m);
+    expect(text).not.toContain('default.yaml');
+  });
+
+  it('names the file when tickflow start fails on the file', async () => {
+    const path = file('start-bad.yaml', 'simulated: { symbol: "SIM.USDT" }\n');
+    const errors: string[] = [];
+    expect(await main(['start', '--config', path], () => undefined, (l) => errors.push(l))).toBe(78);
+    expect(errors.join('\n')).toContain(`invalid config (${path}):`);
+    expect(errors.join('\n')).toMatch(/^\s+simulated\.symbol: a symbol of 1 to 20 letters and digits$/m);
   });
 });

@@ -157,7 +157,7 @@ describe('the pipeline tree', () => {
     expect(failure.actor).toBe(PIPELINE_PATHS.strategy);
     expect(failure.gaveUp).toEqual({ supervisor: PIPELINE_PATHS.market, maxRestarts: 10, withinUs: 60 * SECOND });
     expect((failure.error as Error).message).toBe('always');
-    expect(formatActorFailure(failure)).toBe('actor pipeline/market/strategy failed: always (supervisor pipeline/market gave up after 10 restarts within 60 s)');
+    expect(formatActorFailure(failure)).toMatch(/^actor pipeline\/market\/strategy failed: always \(at test\/app\/trading-pipeline\.test\.ts:\d+\) \(supervisor pipeline\/market gave up after 10 restarts within 60 s\)$/);
   });
 
   it('keeps market restarts apart: failures more than 60 s apart never add up to giving up', async () => {

@@ -46,14 +46,41 @@ describe('opening files', () => {
     await expect(openSource(dir, { format: 'binance' })).rejects.toMatchObject({ code: 'DATA_FILE_UNREADABLE', context: { file: dir } });
   });
 
-  it('reads an empty file, plain or gzip, as a source with no records', async () => {
-    for (const [name, content] of [['empty.csv', ''], ['empty.gz', gzipSync('')]] as const) {
-      const source = await openSource(tmpFile(name, content));
+  it('rejects an empty file, plain or gzip, with DATA_EMPTY naming it, whatever the format', async () => {
+    for (const [name, content, why] of [['empty.csv', '', /a 0-byte file/], ['zero.gz', '', /a 0-byte file/], ['empty.gz', gzipSync(''), /gzip content is empty/]] as const) {
+      const path = tmpFile(name, content);
+      const error = await openSource(path).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'DATA_EMPTY', context: { file: path } });
+      expect((error as Error).message).toMatch(why);
+      await expect(openSource(path, { format: 'binance' })).rejects.toMatchObject({ code: 'DATA_EMPTY' });
+    }
+  });
+
+  it('reads an empty file as a source with no records when told empty is fine (allowEmpty)', async () => {
+    for (const [name, content] of [['empty3.csv', ''], ['empty3.gz', gzipSync('')]] as const) {
+      const source = await openSource(tmpFile(name, content), { allowEmpty: true });
       expect(await source.next()).toBeNull();
       expect(source.stats).toMatchObject({ records: 0, malformed: 0, failure: null, done: true });
     }
-    const declared = await openSource(tmpFile('empty2.gz', gzipSync('')), { format: 'binance' });
+    const declared = await openSource(tmpFile('empty4.gz', gzipSync('')), { format: 'binance', allowEmpty: true });
     expect(await readAll(declared)).toEqual([]);
+  });
+
+  it('fails an input whose lines give no record: DATA_EMPTY for a header alone, DATA_UNKNOWN_FORMAT for lines not in the format', async () => {
+    const header = tmpFile('header-only.csv', 'timestamp,open,high,low,close,volume\n\n');
+    const headerOnly = await readAllSettled(await openSource(header));
+    expect(headerOnly.records).toEqual([]);
+    expect(headerOnly.error).toMatchObject({ code: 'DATA_EMPTY', context: { file: header, lines: 2, skipped: 2 } });
+    expect((headerOnly.error as Error).message).toContain(`${header} holds no record: its 2 lines`);
+
+    // Three lines: far fewer than the 64 malformed lines after which a source gives up on its own.
+    const garbage = tmpFile('garbage.txt', 'hello\nworld\n{"type":"nope"}\n');
+    const notJournal = await readAllSettled(await openSource(garbage, { format: 'journal' }));
+    expect(notJournal.error).toMatchObject({ code: 'DATA_UNKNOWN_FORMAT', context: { file: garbage, lines: 3 } });
+    expect((notJournal.error as Error).message).toMatch(/garbage\.txt has no line in the journal format: of its 3 lines, \d malformed/);
+
+    const allowed = await readAllSettled(await openSource(garbage, { format: 'journal', allowEmpty: true }));
+    expect(allowed).toMatchObject({ records: [], error: null });
   });
 
   it('rejects an unknown format name, listing the known ones', async () => {

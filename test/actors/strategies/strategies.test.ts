@@ -8,14 +8,19 @@ describe('strategies', () => {
     for (const [name, definition] of Object.entries(strategies)) expect(definition.name).toBe(name);
   });
 
-  it('lists names, inputs and parameter defaults for CLI help', () => {
+  it('lists names, inputs and parameter defaults for CLI help, leaving the internal benchmark strategy out', () => {
     const list = listStrategies();
     expect(list.map((s) => [s.name, s.inputs, Object.fromEntries(s.params.map((p) => [p.key, p.default]))])).toEqual([
       ['ema-cross', ['trade_bar'], { fast: 10, slow: 30, size: 1, seed: 'sma', longOnly: false }],
       ['mean-reversion', ['trade_bar'], { period: 20, k: 2, size: 1 }],
-      ['bench-every-trade', ['trade'], { size: 1 }],
     ]);
     expect(list.every((s) => s.description.length > 0)).toBe(true);
+  });
+
+  it('still finds the internal bench-every-trade by name, for the benchmarks', () => {
+    expect(strategies['bench-every-trade'].internal).toBe(true);
+    expect(getStrategy('bench-every-trade')).toBe(strategies['bench-every-trade']);
+    expect(resolveStrategyParams('bench-every-trade', ['size=2'])).toEqual({ size: 2 });
   });
 
   it('names the valid strategies when asked for an unknown one', () => {
@@ -26,7 +31,7 @@ describe('strategies', () => {
       error = e;
     }
     expect(isTickflowError(error, 'CONFIG_INVALID')).toBe(true);
-    expect((error as Error).message).toBe('unknown strategy "ema-crossover"; valid: ema-cross, mean-reversion, bench-every-trade');
+    expect((error as Error).message).toBe('unknown strategy "ema-crossover"; valid: ema-cross, mean-reversion');
     expect(() => getStrategy('toString')).toThrow(/unknown strategy/);
   });
 

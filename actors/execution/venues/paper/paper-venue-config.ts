@@ -1,14 +1,15 @@
 /**
  * Configuration of the paper venue (`paper-venue.ts`), validated once at the edge (the actor's
- * config or the composition root). Fee rates are decimal strings so they are read exactly
- * (`"0.0002"` is 2 bps; a negative maker rate is a rebate).
+ * config or the composition root). Fee rates are written as decimal strings or numbers and kept as
+ * exact decimal strings (`0.0002` and `"0.0002"` are both 2 bps; a negative maker rate is a rebate).
  */
 import { z } from 'zod';
+import { decimalInput } from '../../../../src/model/decimal-input.js';
 import { parseDecimal } from '../../../../src/model/money.js';
 import { TickflowError } from '../../../../src/runtime/errors.js';
 
-// A fee rate: an exact decimal string strictly between -1 and 1.
-const feeRate = z.string().refine(
+// A fee rate: an exact decimal strictly between -1 and 1, out as its decimal string.
+const feeRate = decimalInput().refine(
   (text) => {
     try {
       const d = parseDecimal(text);
