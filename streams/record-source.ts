@@ -94,6 +94,31 @@ export function emptyTypeCounts(): RecordTypeCounts {
 }
 
 /**
+ * Counts `record` under its type. A switch on the tag, not `counts[record.type]++`: a store by a
+ * computed key goes through V8's megamorphic keyed-access stubs (about 2% of a decode-only replay in
+ * a profile). Shared by the line source, the time window and the replay driver.
+ */
+export function countRecordType(counts: RecordTypeCounts, record: MarketRecord): void {
+  switch (record.type) {
+    case 'trade':
+      counts.trade++;
+      break;
+    case 'book_ticker':
+      counts.book_ticker++;
+      break;
+    case 'book_change':
+      counts.book_change++;
+      break;
+    case 'depth_snapshot':
+      counts.depth_snapshot++;
+      break;
+    case 'trade_bar':
+      counts.trade_bar++;
+      break;
+  }
+}
+
+/**
  * The mutable counters behind a `SourceStats`. Sources own one and expose it read-only; every
  * field is initialised here, in one order, so all instances share a hidden class.
  */

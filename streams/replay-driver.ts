@@ -17,7 +17,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { MarketRecord } from '../src/model/records.js';
 import type { ActorSystem } from '../src/runtime/actor-system.js';
 import { TickflowError } from '../src/runtime/errors.js';
-import { emptyTypeCounts, type RecordSource, type RecordTypeCounts } from './record-source.js';
+import { countRecordType, emptyTypeCounts, type RecordSource, type RecordTypeCounts } from './record-source.js';
 import { TopicCache } from './topic-cache.js';
 
 /**
@@ -156,32 +156,11 @@ export async function replay(system: ActorSystem, source: RecordSource, options:
         }
       }
       records++;
-      countType(delivered, record);
+      countRecordType(delivered, record);
     }
     if (stopped || records >= limit) break;
   }
   signal?.removeEventListener('abort', onAbort);
   while (!system.advanceTo(lastTs ?? system.clock.now())) await system.settled();
   return { records, outOfOrder, firstTs, lastTs, failure, aborted: stopped, delivered };
-}
-
-/** Counts `record` under its type: a switch on the tag, not `counts[type]++` (a megamorphic keyed store; see `line-source.ts`). */
-function countType(counts: RecordTypeCounts, record: MarketRecord): void {
-  switch (record.type) {
-    case 'trade':
-      counts.trade++;
-      break;
-    case 'book_ticker':
-      counts.book_ticker++;
-      break;
-    case 'book_change':
-      counts.book_change++;
-      break;
-    case 'depth_snapshot':
-      counts.depth_snapshot++;
-      break;
-    case 'trade_bar':
-      counts.trade_bar++;
-      break;
-  }
 }

@@ -13,7 +13,7 @@
  */
 import type { MarketRecord } from '../src/model/records.js';
 import { TickflowError } from '../src/runtime/errors.js';
-import { emptyTypeCounts, type RecordSource, type RecordTypeCounts, type SourceStats } from './record-source.js';
+import { countRecordType, emptyTypeCounts, type RecordSource, type RecordTypeCounts, type SourceStats } from './record-source.js';
 
 /** A window of engine time, µs: `fromUs` inclusive, `untilUs` exclusive; an absent bound is open. */
 export interface TimeWindow {
@@ -68,7 +68,7 @@ class TimeWindowSource implements RecordSource {
         else {
           kept?.push(record);
           this.counts.records++;
-          countType(this.counts.byType, record);
+          countRecordType(this.counts.byType, record);
         }
       }
       const out = kept ?? chunk;
@@ -78,28 +78,6 @@ class TimeWindowSource implements RecordSource {
 
   close(): Promise<void> {
     return this.inner.close();
-  }
-}
-
-// A switch on the tag, not `byType[record.type]++`: a store by a computed key goes through V8's
-// megamorphic keyed-access stubs (see `line-source.ts`, which counts the same way).
-function countType(byType: RecordTypeCounts, record: MarketRecord): void {
-  switch (record.type) {
-    case 'book_ticker':
-      byType.book_ticker++;
-      break;
-    case 'trade':
-      byType.trade++;
-      break;
-    case 'book_change':
-      byType.book_change++;
-      break;
-    case 'depth_snapshot':
-      byType.depth_snapshot++;
-      break;
-    case 'trade_bar':
-      byType.trade_bar++;
-      break;
   }
 }
 
