@@ -109,8 +109,12 @@ export async function expectRawReplaysToJournal(result: RecordSummary, journal: 
   expect(ofType(journal, 'depth_snapshot')).toHaveLength(1);
   let restamped = 0;
   for (const type of ['trade', 'book_ticker', 'depth_snapshot', 'book_change'] as const) {
-    const fromRaw = ofType(raw, type).slice(type === 'book_change' ? feed.staleDiffs : 0);
+    // The raw file holds every frame received before the stop, the journal every record delivered
+    // before it (recording.ts): frames still in the feed's buffer at the stop are raw only (seen under
+    // load at max speed, a few hundred trades). So the journal is the raw file's records up to its
+    // own length, in order, nothing lost or doubled before it.
     const fromJournal = ofType(journal, type);
+    const fromRaw = ofType(raw, type).slice(type === 'book_change' ? feed.staleDiffs : 0).slice(0, fromJournal.length);
     expect(fromRaw.map((r) => ({ ...r, tsRecv: 0 })), type).toEqual(fromJournal.map((r) => ({ ...r, tsRecv: 0 })));
     for (let i = 0; i < fromJournal.length; i++) {
       expect(fromJournal[i]!.tsRecv).toBeGreaterThanOrEqual(fromRaw[i]!.tsRecv);
