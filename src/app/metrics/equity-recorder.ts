@@ -82,6 +82,11 @@ class EquityTap implements BusSubscriber<unknown> {
   private readonly portfolio: Portfolio;
   // Interned, as execution's: no key string built per tick.
   private readonly interned: InstrumentKeys;
+  // The latest mark per instrument key since the portfolio was last marked: a tick only records
+  // its price (a number); the portfolio (BigInt arithmetic) is marked with the latest one before a
+  // fill or a sample, where equity is read. A mark depends only on the last price, so the state
+  // there is the same as marking every tick.
+  private readonly pendingMarks: Map<string, number>;
   private readonly keys: readonly string[];
   private samples: EquitySample[];
   private readonly start: number;
@@ -96,6 +101,7 @@ class EquityTap implements BusSubscriber<unknown> {
   ) {
     this.portfolio = new Portfolio({ quotePrecision: spec.quotePrecision, initialCash: spec.initialCash });
     this.interned = new InstrumentKeys();
+    this.pendingMarks = new Map();
     this.keys = [...spec.instruments.keys()].sort();
     this.samples = [];
     this.start = system.clock.now();
@@ -112,16 +118,17 @@ class EquityTap implements BusSubscriber<unknown> {
     const m = message as MarketRecord | FillReport;
     switch (m.type) {
       case 'trade':
-        this.portfolio.mark(this.interned.of(m.exchange, m.symbol), m.price);
+        this.pendingMarks.set(this.interned.of(m.exchange, m.symbol), m.price);
         return;
       case 'book_ticker':
-        if (m.bidPrice > 0 && m.askPrice > 0) this.portfolio.mark(this.interned.of(m.exchange, m.symbol), (m.bidPrice + m.askPrice) / 2);
+        if (m.bidPrice > 0 && m.askPrice > 0) this.pendingMarks.set(this.interned.of(m.exchange, m.symbol), (m.bidPrice + m.askPrice) / 2);
         return;
       case 'trade_bar':
-        this.portfolio.mark(this.interned.of(m.exchange, m.symbol), m.close);
+        this.pendingMarks.set(this.interned.of(m.exchange, m.symbol), m.close);
         return;
       case 'fill_report': {
         const fill = m.fill;
+        this.markPending();
         this.portfolio.applyFill(fill, this.spec.instruments.get(this.interned.of(fill.exchange, fill.symbol))!);
         return;
       }
@@ -162,7 +169,15 @@ class EquityTap implements BusSubscriber<unknown> {
     this.next = this.samples[this.samples.length - 1]!.ts + interval;
   }
 
+  /** Marks the portfolio with each instrument's latest price since the last time. */
+  private markPending(): void {
+    if (this.pendingMarks.size === 0) return;
+    for (const [key, price] of this.pendingMarks) this.portfolio.mark(key, price);
+    this.pendingMarks.clear();
+  }
+
   private take(ts: number): EquitySample {
+    this.markPending();
     return { ts, equity: this.portfolio.equity(), positions: this.keys.map((k) => this.portfolio.positionQuantity(k)) };
   }
 }
