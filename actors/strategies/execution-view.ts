@@ -64,8 +64,12 @@ export class ExecutionView {
    * the orders of `ema-cross`.
    */
   private owns(clientOrderId: string, symbol: string): boolean {
-    const prefix = this.strategy.length + symbol.length + 2;
-    if (clientOrderId.length <= prefix || !clientOrderId.startsWith(`${this.strategy}-${symbol}-`)) return false;
+    const strategy = this.strategy;
+    const prefix = strategy.length + symbol.length + 2;
+    // Compared in place: building the prefix would make a string per order event.
+    if (clientOrderId.length <= prefix || !clientOrderId.startsWith(strategy)) return false;
+    if (clientOrderId.charCodeAt(strategy.length) !== 45 || clientOrderId.charCodeAt(prefix - 1) !== 45) return false; // '-'
+    if (!clientOrderId.startsWith(symbol, strategy.length + 1)) return false;
     for (let i = prefix; i < clientOrderId.length; i++) {
       const c = clientOrderId.charCodeAt(i);
       if (c < 48 || c > 57) return false;

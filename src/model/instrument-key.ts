@@ -8,9 +8,31 @@
  * Kept apart from `instrument.ts` (the grid and precisions): this is the identity, that the figures.
  */
 
-/** The key of `symbol` on `exchange`: `exchange:SYMBOL`. */
+/** Most keys kept by `instrumentKey`; past it a key is built every time (a feed naming endless symbols). */
+const MAX_INTERNED = 4096;
+const interned = new Map<string, Map<string, string>>();
+let internedCount = 0;
+
+/**
+ * The key of `symbol` on `exchange`: `exchange:SYMBOL`. The hot paths ask for it on every record
+ * and order event; a key seen before comes back as the same string object, already flat and with
+ * its hash computed, so it costs two map reads instead of a new string to build and hash.
+ */
 export function instrumentKey(exchange: string, symbol: string): string {
-  return `${exchange}:${symbol}`;
+  let bySymbol = interned.get(exchange);
+  if (bySymbol === undefined) {
+    if (internedCount >= MAX_INTERNED) return `${exchange}:${symbol}`;
+    bySymbol = new Map();
+    interned.set(exchange, bySymbol);
+  }
+  let key = bySymbol.get(symbol);
+  if (key === undefined) {
+    key = `${exchange}:${symbol}`;
+    if (internedCount >= MAX_INTERNED) return key;
+    bySymbol.set(symbol, key);
+    internedCount++;
+  }
+  return key;
 }
 
 /**
@@ -24,38 +46,26 @@ export function parseInstrumentKey(text: string): { readonly exchange: string; r
 }
 
 /**
- * Interned keys for the per-record paths (marks, market snapshots, the paper venue's books): the
- * key of a record's exchange and symbol without building a string per record. The last pair asked
- * for is checked first, so a stream of one instrument costs two string comparisons. Grows by one
- * entry per instrument seen.
+ * `instrumentKey` with the last pair asked for checked first, for the per-record paths (marks,
+ * market snapshots, the paper venue's books): a stream of one instrument costs two string
+ * comparisons.
  */
 export class InstrumentKeys {
-  private readonly byExchange: Map<string, Map<string, string>>;
   private lastExchange: string;
   private lastSymbol: string;
   private lastKey: string;
 
   constructor() {
     // Fields in one fixed order (hidden class).
-    this.byExchange = new Map();
     this.lastExchange = '';
     this.lastSymbol = '';
     this.lastKey = '';
   }
 
-  /** `instrumentKey(exchange, symbol)`, the same string object every time. */
+  /** `instrumentKey(exchange, symbol)`. */
   of(exchange: string, symbol: string): string {
     if (symbol === this.lastSymbol && exchange === this.lastExchange && this.lastKey !== '') return this.lastKey;
-    let bySymbol = this.byExchange.get(exchange);
-    if (bySymbol === undefined) {
-      bySymbol = new Map();
-      this.byExchange.set(exchange, bySymbol);
-    }
-    let key = bySymbol.get(symbol);
-    if (key === undefined) {
-      key = instrumentKey(exchange, symbol);
-      bySymbol.set(symbol, key);
-    }
+    const key = instrumentKey(exchange, symbol);
     this.lastExchange = exchange;
     this.lastSymbol = symbol;
     this.lastKey = key;

@@ -1,0 +1,51 @@
+/**
+ * `ExecutionView` claims an order for its strategy exactly when the planner named it for that
+ * strategy and symbol: `${strategy}-${symbol}-${digits}` (so `ema` never claims `ema-cross`'s).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ExecutionView } from '../../../actors/strategies/execution-view.js';
+import { createInstrument } from '../../../src/model/instrument.js';
+import { createOrder } from '../../../src/model/order.js';
+
+const btc = createInstrument({ symbol: 'BTC', priceIncrement: '0.01', sizeIncrement: '0.001' });
+
+function claims(strategy: string, clientOrderId: string, symbol = 'BTC'): boolean {
+  const order = createOrder({ clientOrderId, exchange: 'x', symbol, side: 'buy', type: 'market', quantity: 1000n, ts: 0 }, { ...btc, symbol });
+  return new ExecutionView(strategy).applyOrder({ type: 'order_update', order });
+}
+
+describe('ExecutionView', () => {
+  it('claims its own orders and no other strategy’s', () => {
+    expect(claims('ema', 'ema-BTC-1')).toBe(true);
+    expect(claims('ema', 'ema-BTC-120')).toBe(true);
+    expect(claims('ema', 'ema-cross-BTC-1')).toBe(false);
+    expect(claims('ema-cross', 'ema-BTC-1')).toBe(false);
+    expect(claims('ema', 'ema-BTC-')).toBe(false);
+    expect(claims('ema', 'ema-BTC-1x')).toBe(false);
+    expect(claims('ema', 'ema_BTC-1')).toBe(false);
+    expect(claims('ema', 'ema-BTC_1')).toBe(false);
+    expect(claims('ema', 'ema-ETH-1')).toBe(false);
+    expect(claims('ema', 'ema-BTCX-1')).toBe(false);
+  });
+
+  it('agrees with the name built the plain way on random names', () => {
+    const part = fc.stringMatching(/^[a-z0-9-]{0,6}$/);
+    fc.assert(
+      fc.property(part, fc.stringMatching(/^[A-Z0-9-]{1,5}$/), fc.stringMatching(/^[a-zA-Z0-9-]{0,16}$/), (strategy, symbol, id) => {
+        const prefix = `${strategy}-${symbol}-`;
+        const expected = id.startsWith(prefix) && id.length > prefix.length && /^[0-9]+$/.test(id.slice(prefix.length));
+        if (id.length === 0) return;
+        expect(claims(strategy, id, symbol)).toBe(expected);
+      }),
+      { numRuns: 3_000 },
+    );
+    // And ids built as the planner builds them, which random text rarely hits.
+    fc.assert(
+      fc.property(part, fc.stringMatching(/^[A-Z0-9]{1,5}$/), fc.nat(), (strategy, symbol, seq) => {
+        expect(claims(strategy, `${strategy}-${symbol}-${seq}`, symbol)).toBe(true);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+});
