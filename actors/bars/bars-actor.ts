@@ -20,7 +20,7 @@
  * its end plus the grace, or at `flush`. Across a restart the forming bars are lost: they are
  * rebuilt from the next interval on.
  */
-import { topicOf, type MarketRecord, type TradeBar } from '../../src/model/records.js';
+import { recordTypeTopic, topicOf, type MarketRecord, type TradeBar } from '../../src/model/records.js';
 import { defineActor, type ActorContext } from '../../src/runtime/actor.js';
 import { z } from 'zod';
 import { createBarAggregatorSet, type BarAggregatorSet } from '../../streams/operators/bar-aggregator-set.js';
@@ -104,8 +104,8 @@ export const barsActor = defineActor<z.output<typeof BarsConfig>, BarsState, Bar
     // Trades and quotes only: the records bars are built from and the ones that close them (a time
     // bar closes at the first trade or quote received after its end). Bars, depth diffs and
     // snapshots are ignored here, so they are not delivered at all.
-    for (const type of BUILT_FROM) ctx.subscribe(typeTopic(state.prefix, type));
-    if (state.resampler !== null) ctx.subscribe(typeTopic(state.prefix, 'trade_bar'));
+    for (const type of BUILT_FROM) ctx.subscribe(recordTypeTopic(state.prefix, type));
+    if (state.resampler !== null) ctx.subscribe(recordTypeTopic(state.prefix, 'trade_bar'));
     return state;
   },
   receive: (state, message, ctx) => {
@@ -153,14 +153,6 @@ export const barsActor = defineActor<z.output<typeof BarsConfig>, BarsState, Bar
 });
 
 const BUILT_FROM = ['trade', 'book_ticker'] as const;
-
-/** The pattern for records of `type` under `prefix` (`md` → `md.*.*.trade`; a whole topic is kept). */
-function typeTopic(prefix: string, type: string): string {
-  const segments = prefix === '' ? [] : prefix.split('.');
-  if (segments.length >= 4) return prefix;
-  while (segments.length < 3) segments.push('*');
-  return `${segments.join('.')}.${type}`;
-}
 
 function publishAll(bars: readonly TradeBar[], ctx: ActorContext<BarsMessage>): void {
   for (let i = 0; i < bars.length; i++) ctx.publish(topicOf(bars[i]!), bars[i]);

@@ -23,7 +23,7 @@
  */
 import { z } from 'zod';
 import { OrderBook, type BookSnapshot } from '../../src/model/order-book.js';
-import type { MarketRecord } from '../../src/model/records.js';
+import { recordTypeTopic, type MarketRecord } from '../../src/model/records.js';
 import { defineActor, type ActorContext } from '../../src/runtime/actor.js';
 
 /** Config of the book actor. */
@@ -118,7 +118,9 @@ export const bookActor = defineActor<z.output<typeof BooksActorConfig>, BooksSta
     published: 0,
   }),
   onStart: (state, ctx) => {
-    ctx.subscribe(state.prefix);
+    // Depth only: trades, quotes, bars and its own snapshots never change a book.
+    ctx.subscribe(recordTypeTopic(state.prefix, 'depth_snapshot'));
+    ctx.subscribe(recordTypeTopic(state.prefix, 'book_change'));
     return state;
   },
   receive: (state, message, ctx) => {

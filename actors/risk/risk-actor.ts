@@ -22,7 +22,7 @@ import type { Instrument } from '../../src/model/instrument.js';
 import { InstrumentKeys, instrumentKey } from '../../src/model/instrument-key.js';
 import type { MarketRecord } from '../../src/model/records.js';
 import { defineActor, type ActorContext, type ActorRef } from '../../src/runtime/actor.js';
-import { deniedTopic, type CancelOrder, type FillReport, type OrderDenied, type OrderRequest, type OrderUpdate } from '../execution/execution-messages.js';
+import { deniedTopic, movesOpenLots, type CancelOrder, type FillReport, type OrderDenied, type OrderRequest, type OrderUpdate } from '../execution/execution-messages.js';
 import type { RiskJournal } from '../execution/orders/execution-journal.js';
 import { Portfolio } from '../execution/orders/portfolio.js';
 import { ordersOpenAfterRestart, type RecoveredTrading } from '../../src/model/trading-recovery.js';
@@ -130,7 +130,7 @@ export const riskActor = defineActor<RiskActorConfig, RiskState, RiskMessage>({
   onStart: (state, ctx) => {
     ctx.subscribe('md');
     ctx.subscribe('exec.fill');
-    ctx.subscribe('exec.order');
+    ctx.subscribe('exec.order', movesOpenLots);
     return state;
   },
   receive: (state, message, ctx) => {

@@ -114,3 +114,14 @@ export type MarketRecordType = MarketRecord['type'];
 export function topicOf(record: MarketRecord): string {
   return `md.${record.exchange}.${record.symbol}.${record.type}`;
 }
+
+/**
+ * The bus pattern for the records of `type` under a market-data prefix (`md` → `md.*.*.trade`,
+ * `md.binance` → `md.binance.*.trade`); a prefix that is already a whole topic is kept.
+ */
+export function recordTypeTopic(prefix: string, type: string): string {
+  const segments = prefix === '' ? [] : prefix.split('.');
+  if (segments.length >= 4) return prefix;
+  while (segments.length < 3) segments.push('*');
+  return `${segments.join('.')}.${type}`;
+}

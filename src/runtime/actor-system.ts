@@ -231,9 +231,10 @@ export class ActorSystem extends Dispatcher implements FailureHost {
     if (targets.length === 0) return;
     const envelope = new Envelope(message, undefined, undefined, 0, trace, this.clock.now(), depth);
     for (let i = 0; i < targets.length; i++) {
-      const target = targets[i]!;
-      if (target instanceof ActorCell) target.deliver(envelope);
-      else target.enqueue(message, undefined);
+      const { subscriber, accept } = targets[i]!;
+      if (accept !== undefined && !accept(message)) continue;
+      if (subscriber instanceof ActorCell) subscriber.deliver(envelope);
+      else subscriber.enqueue(message, undefined);
     }
   }
 

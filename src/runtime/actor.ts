@@ -9,6 +9,7 @@
  * starts, stopped in reverse order) and a `supervision` policy for them. `defineSupervisor` is
  * the shorthand for one that does nothing else.
  */
+import type { BusFilter } from './bus.js';
 import type { Logger } from './logger.js';
 import type { MailboxConfig } from './mailbox.js';
 import type { Random } from './random.js';
@@ -71,8 +72,11 @@ export interface ActorContext<M> {
    * `md.binance.X.trade`), `*` for exactly one segment (`md.*.*.trade`). Such subscriptions end
    * with the incarnation: while a restart waits, what they deliver is stashed; the new
    * incarnation subscribes again in `onStart`. Wiring subscriptions (`system.subscribe`) survive.
+   * `accept`, when given, is called with each message published on a matching topic, on the
+   * publisher's turn, and only what it takes is delivered: a pure function of the message (it
+   * must not read this actor's state, which belongs to another turn).
    */
-  subscribe(pattern: string): void;
+  subscribe(pattern: string, accept?: BusFilter): void;
   unsubscribe(pattern: string): void;
   /**
    * Spawns a child of this actor, supervised by this actor's `supervision` policy. Children die

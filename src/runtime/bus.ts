@@ -12,11 +12,26 @@
  * subscription. Patterns are compiled once, at subscribe; the subscriber list per topic is cached
  * and rebuilt only when subscriptions change, so matching never runs per message and a publish is
  * one map lookup and a loop.
+ *
+ * A subscription may carry an `accept` filter: a pure function of the message, called at publish,
+ * that says whether this subscriber gets it. It saves a delivery (a mailbox slot, a turn, a
+ * receive) for messages a subscriber would only look at and drop, such as the order versions
+ * that change nothing it keeps. A subscriber with several matching subscriptions gets a message
+ * when any of them takes it (one without a filter takes everything).
  */
 
 /** What the bus delivers into: an actor cell. */
 export interface BusSubscriber<S> {
   enqueue(message: unknown, sender: S | undefined): void;
+}
+
+/** A subscription's filter: whether the subscriber gets `message`. Pure: reads the message only. */
+export type BusFilter = (message: unknown) => boolean;
+
+/** A subscriber a topic reaches, with its filter (`undefined`: every message). */
+export interface BusTarget<S> {
+  readonly subscriber: BusSubscriber<S>;
+  readonly accept: BusFilter | undefined;
 }
 
 /**
@@ -29,6 +44,7 @@ interface Subscription<S> {
   readonly pattern: string;
   readonly compiled: CompiledPattern;
   readonly subscriber: BusSubscriber<S>;
+  readonly accept: BusFilter | undefined;
 }
 
 /** A topic bus with whole-segment prefix patterns and single-segment `*` wildcards. */
@@ -41,16 +57,17 @@ export class Bus<S> {
    * times a handful of record types. The map is cleared on every subscription change, so churning
    * subscriptions cost rebuilds but never make it grow.
    */
-  private readonly cache = new Map<string, BusSubscriber<S>[]>();
+  private readonly cache = new Map<string, BusTarget<S>[]>();
 
   /**
-   * Adds a subscription; subscribing twice to the same pattern is a no-op. Throws a `RangeError`
-   * naming the pattern when a segment mixes `*` with other characters (`md.bin*`).
+   * Adds a subscription, with an optional filter (see the file comment); subscribing twice to the
+   * same pattern is a no-op (the first subscription's filter stays). Throws a `RangeError` naming
+   * the pattern when a segment mixes `*` with other characters (`md.bin*`).
    */
-  subscribe(pattern: string, subscriber: BusSubscriber<S>): void {
+  subscribe(pattern: string, subscriber: BusSubscriber<S>, accept?: BusFilter): void {
     const compiled = compilePattern(pattern);
     if (this.subscriptions.some((s) => s.pattern === pattern && s.subscriber === subscriber)) return;
-    this.subscriptions.push({ pattern, compiled, subscriber });
+    this.subscriptions.push({ pattern, compiled, subscriber, accept });
     this.cache.clear();
   }
 
@@ -68,20 +85,27 @@ export class Bus<S> {
   }
 
   /**
-   * Delivers `message` to every subscriber of `topic`; returns how many got it. `sender` is passed
-   * through to each subscriber untouched; the bus never reads it.
+   * Delivers `message` to every subscriber of `topic` whose filter takes it; returns how many got
+   * it. `sender` is passed through to each subscriber untouched; the bus never reads it.
    */
   publish(topic: string, message: unknown, sender: S | undefined): number {
     const targets = this.targets(topic);
-    for (let i = 0; i < targets.length; i++) targets[i]!.enqueue(message, sender);
-    return targets.length;
+    let delivered = 0;
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[i]!;
+      if (target.accept !== undefined && !target.accept(message)) continue;
+      target.subscriber.enqueue(message, sender);
+      delivered++;
+    }
+    return delivered;
   }
 
   /**
-   * The subscribers a publish on `topic` reaches now, in order, from the cache (valid until the
-   * next subscription change): for callers that deliver themselves (traced publishes).
+   * The subscribers a publish on `topic` reaches now, in order, with their filters, from the cache
+   * (valid until the next subscription change): for callers that deliver themselves (traced
+   * publishes), which must apply the filters as `publish` does.
    */
-  targets(topic: string): readonly BusSubscriber<S>[] {
+  targets(topic: string): readonly BusTarget<S>[] {
     let targets = this.cache.get(topic);
     if (targets === undefined) {
       targets = this.match(topic);
@@ -90,19 +114,28 @@ export class Bus<S> {
     return targets;
   }
 
-  /** The subscribers a publish on `topic` would reach, in order. */
+  /** The subscribers a publish on `topic` would reach, in order (filters aside). */
   subscribersOf(topic: string): readonly BusSubscriber<S>[] {
-    return this.match(topic);
+    return this.match(topic).map((t) => t.subscriber);
   }
 
-  private match(topic: string): BusSubscriber<S>[] {
+  private match(topic: string): BusTarget<S>[] {
     const segments = topic.split('.');
-    const out: BusSubscriber<S>[] = [];
+    const out: BusTarget<S>[] = [];
     for (const s of this.subscriptions) {
-      if (matchesCompiled(s.compiled, segments) && !out.includes(s.subscriber)) out.push(s.subscriber);
+      if (!matchesCompiled(s.compiled, segments)) continue;
+      const i = out.findIndex((t) => t.subscriber === s.subscriber);
+      if (i < 0) out.push({ subscriber: s.subscriber, accept: s.accept });
+      else out[i] = { subscriber: s.subscriber, accept: either(out[i]!.accept, s.accept) };
     }
     return out;
   }
+}
+
+/** A filter taking what either takes; `undefined` (no filter) takes everything. */
+function either(a: BusFilter | undefined, b: BusFilter | undefined): BusFilter | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  return (message) => a(message) || b(message);
 }
 
 /**

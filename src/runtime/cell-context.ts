@@ -8,6 +8,7 @@ import type { ActorContext, ActorDefinition, ActorRef, PipeOutcome, SpawnOptions
 import type { ActorCell } from './actor-cell.js';
 import { ActorClockImpl } from './actor-clock.js';
 import type { AskRef } from './ask.js';
+import type { BusFilter } from './bus.js';
 import type { Logger } from './logger.js';
 import type { Random } from './random.js';
 import { MAX_TRACE_DEPTH, type Trace } from './trace.js';
@@ -52,9 +53,9 @@ export class CellContext implements ActorContext<any> {
     else this.cell.kernel.publishTraced(topic, message, trace, this.traceDepth + 1);
   }
 
-  subscribe(pattern: string): void {
+  subscribe(pattern: string, accept?: BusFilter): void {
     this.cell.ownSubscriptions.add(pattern);
-    this.cell.kernel.bus.subscribe(pattern, this.cell);
+    this.cell.kernel.bus.subscribe(pattern, this.cell, accept);
   }
 
   unsubscribe(pattern: string): void {

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defineActor } from '../../src/runtime/actor.js';
+import { defineActor, defineSupervisor } from '../../src/runtime/actor.js';
 import { createActorSystem } from '../../src/runtime/actor-system.js';
 import { Bus, type BusSubscriber, matches } from '../../src/runtime/bus.js';
 import { SimulatedClock } from '../../src/runtime/clock.js';
+import { Trace } from '../../src/runtime/trace.js';
 
 describe('bus', () => {
   it('matches whole segments by prefix', () => {
@@ -127,6 +128,74 @@ describe('bus', () => {
     bus.unsubscribe(b);
     expect(bus.publish(topic, 5, undefined)).toBe(0);
     expect(log).toEqual(['a:1:undefined', 'a:2:undefined', 'b:2:undefined', 'b:3:undefined', 'b:4:undefined']);
+  });
+
+  it('delivers to a filtered subscription only what its filter takes, and counts only deliveries', () => {
+    const bus = new Bus<string>();
+    const log: string[] = [];
+    const even = recorder(log, 'even');
+    const all = recorder(log, 'all');
+    bus.subscribe('n', even, (m) => (m as number) % 2 === 0);
+    bus.subscribe('n', all);
+    expect(bus.publish('n.x', 1, undefined)).toBe(1);
+    expect(bus.publish('n.x', 2, undefined)).toBe(2);
+    expect(log).toEqual(['all:1:undefined', 'even:2:undefined', 'all:2:undefined']);
+    expect(bus.subscribersOf('n.x')).toEqual([even, all]); // filters aside
+  });
+
+  it('gives a subscriber with several matching subscriptions what any of them takes, once', () => {
+    fc.assert(
+      fc.property(fc.array(fc.option(fc.integer({ min: 2, max: 5 }), { nil: undefined }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 60 }), (divisors, n) => {
+        const bus = new Bus<string>();
+        const log: string[] = [];
+        const a = recorder(log, 'a');
+        // One subscription per divisor, each under its own pattern matching `t.x.y.z`; none: no filter.
+        const patterns = ['t', 't.x', 't.x.y', 't.x.y.z'];
+        divisors.forEach((d, i) => bus.subscribe(patterns[i]!, a, d === undefined ? undefined : (m) => (m as number) % d === 0));
+        const expected = divisors.some((d) => d === undefined || n % d === 0);
+        expect(bus.publish('t.x.y.z', n, undefined)).toBe(expected ? 1 : 0);
+        expect(log).toEqual(expected ? [`a:${n}:undefined`] : []);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('applies the filter to traced publishes and drops it with the incarnation that subscribed', () => {
+    const clock = new SimulatedClock(0);
+    const system = createActorSystem({ clock, traceSink: { hop: () => undefined } });
+    const got: number[] = [];
+    const listener = defineActor<void, null, number | 'fail'>({
+      name: 'odd',
+      init: () => null,
+      onStart: (s, ctx) => {
+        ctx.subscribe('n', (m) => m === 'fail' || (m as number) % 2 === 1);
+        return s;
+      },
+      receive: (s, m) => {
+        if (m === 'fail') throw new Error('boom');
+        got.push(m);
+        return s;
+      },
+    });
+    system.spawn(
+      defineSupervisor({
+        name: 'sup',
+        supervision: { decide: () => 'restart', maxRestarts: 10, withinUs: 1_000_000, stashCapacity: 8, backoff: { minUs: 1_000, maxUs: 1_000, factor: 1, jitter: 0, resetAfterUs: 0 } },
+        children: [{ actor: listener, name: 'odd' }],
+      }),
+    );
+    for (const n of [1, 2, 3]) system.publish('n.x', n);
+    system.offerTraced('n.x', 4, new Trace(1, 0));
+    system.offerTraced('n.x', 5, new Trace(2, 0));
+    system.runUntilIdle();
+    expect(got).toEqual([1, 3, 5]);
+    // The new incarnation subscribes again with its filter: still odd numbers only, each once.
+    system.publish('n.x', 'fail');
+    system.runUntilIdle();
+    clock.advanceTo(2_000);
+    for (const n of [6, 7]) system.publish('n.x', n);
+    system.runUntilIdle();
+    expect(got).toEqual([1, 3, 5, 7]);
   });
 
   it('treats a repeated subscription to the same pattern as one', () => {

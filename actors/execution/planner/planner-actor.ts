@@ -1,7 +1,8 @@
 /**
  * The order planner actor: turns strategies' targets (`signal.*`) into orders and cancels with
  * `planWithCancels` and sends them to the risk actor. Its view of positions and open orders is
- * rebuilt from what execution publishes (`exec.fill.*`, `exec.order.*`); an order it has just
+ * rebuilt from what execution publishes (`exec.fill.*`, and of `exec.order.*` the versions that
+ * move open lots: `movesOpenLots`); an order it has just
  * planned counts as open at once (before execution reports it), so two targets in a row never
  * order the same quantity twice. An order it asks to cancel stays in its coverage until execution
  * reports it ended (it may fill until then); when such an order ends, the symbol's last target is
@@ -27,7 +28,7 @@ import { isTerminalStatus } from '../../../src/model/order-transitions.js';
 import type { BookTicker } from '../../../src/model/records.js';
 import type { TargetPosition } from '../../../src/model/signal.js';
 import { defineActor, type ActorContext, type ActorRef } from '../../../src/runtime/actor.js';
-import type { CancelOrder, FillReport, OrderRequest, OrderUpdate } from '../execution-messages.js';
+import { movesOpenLots, type CancelOrder, type FillReport, type OrderRequest, type OrderUpdate } from '../execution-messages.js';
 import { ordersOpenAfterRestart, type RecoveredTrading } from '../../../src/model/trading-recovery.js';
 import { OpenOrderBook } from './open-order-book.js';
 import { createClientOrderIdFactory, planWithCancels, type ClientOrderIdFactory } from './order-planner.js';
@@ -131,7 +132,8 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
   } as PlannerState),
   onStart: (state, ctx) => {
     ctx.subscribe('signal');
-    ctx.subscribe('exec');
+    ctx.subscribe('exec.fill');
+    ctx.subscribe('exec.order', movesOpenLots);
     return state;
   },
   receive: (state, message, ctx) => {

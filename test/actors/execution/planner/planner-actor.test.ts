@@ -23,13 +23,14 @@ function step(order: Order, event: OrderEvent): Order {
 }
 
 describe('planner actor', () => {
-  it('does not count an order it cancels against the new target, nor cancels it again, until it ends or the venue refuses the cancel', () => {
+  it('does not count an order it cancels against the new target, nor cancels it again, until it ends or the venue refuses the cancel (updates through the bus)', () => {
     const clock = new SimulatedClock(1_000);
     const system = createActorSystem({ clock });
     const sent: Received<{ type: string; order?: NewOrder; clientOrderId?: string }>[] = [];
     const risk = system.spawn(recordingActor(sent));
     const planner = system.spawn(plannerActor, { config: { instruments: new Map([['x:BTC', BTC]]), risk: risk as ActorRef<never> } });
-    const update = (order: Order) => planner.tell({ type: 'order_update', order } satisfies OrderUpdate);
+    // Through the bus, as execution publishes them: the planner's subscription filter (movesOpenLots) applies.
+    const update = (order: Order) => system.publish('exec.order.x.BTC', { type: 'order_update', order } satisfies OrderUpdate);
 
     planner.tell(target(1_000, 1));
     system.runUntilIdle();
