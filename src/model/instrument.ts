@@ -127,6 +127,49 @@ export function createInstrument(spec: InstrumentSpec): Instrument {
   };
 }
 
+/** Decimals past an instrument's precision the number path of `toGrid` looks at (a mid adds one). */
+const FAST_EXTRA_DECIMALS = 4;
+
+/**
+ * `toGrid` for a number, in number arithmetic, or `undefined` to take the exact path: a market
+ * number on the grid (nearly always) or a few decimals finer (a mid, a size a strategy computed),
+ * read exactly at the first scale from `precision` where it round-trips (`unitsOfNumberAt`, so the
+ * same decimal the exact path parses), then rounded to the step once. Strict misses go to the exact
+ * path, which says what is wrong.
+ */
+function gridOfNumber(value: number, precision: number, step: number, rounding: Rounding): number | undefined {
+  for (let extra = 0; extra <= FAST_EXTRA_DECIMALS; extra++) {
+    const units = unitsOfNumberAt(value, precision + extra);
+    if (units === undefined) continue;
+    const den = step * 10 ** extra;
+    if (den > 2 ** 50) return undefined;
+    const r = units % den; // exact: both are integers below 2^53
+    if (r === 0) return units / den * step;
+    if (rounding === 'strict') return undefined;
+    const q = (units - r) / den; // truncated toward zero, exact
+    return roundedQuotient(q, r, den, rounding) * step;
+  }
+  return undefined;
+}
+
+/** `divRound` for the truncated quotient `q` with remainder `r` (same sign as the dividend, not 0) of a division by `den` > 0. */
+function roundedQuotient(q: number, r: number, den: number, rounding: Exclude<Rounding, 'strict'>): number {
+  switch (rounding) {
+    case 'down':
+      return q;
+    case 'floor':
+      return r < 0 ? q - 1 : q;
+    case 'ceil':
+      return r < 0 ? q : q + 1;
+    case 'halfEven': {
+      const twice = Math.abs(r) * 2;
+      const away = twice > den || (twice === den && Math.abs(q) % 2 === 1);
+      if (!away) return q;
+      return r < 0 ? q - 1 : q + 1;
+    }
+  }
+}
+
 /**
  * `value` on a grid of `step` units at `precision`, rounded once from the exact decimal (two
  * roundings, to the precision and then to the step, could round twice).
@@ -140,9 +183,8 @@ function toGrid(
   instrument: Instrument,
 ): bigint {
   if (typeof value === 'number') {
-    // A number already on the grid (a market price or size, nearly always): one BigInt, no Decimal.
-    const units = unitsOfNumberAt(value, precision);
-    if (units !== undefined && units % Number(step) === 0) return BigInt(units);
+    const fast = gridOfNumber(value, precision, Number(step), rounding);
+    if (fast !== undefined) return BigInt(fast);
   }
   const d = typeof value === 'string' ? parseDecimal(value) : decimalOfNumber(value);
   const num = d.scale <= precision ? d.units * pow10(precision - d.scale) : d.units;

@@ -118,6 +118,36 @@ describe('the grid conversion of market numbers', () => {
       { numRuns: 2_000 },
     );
   });
+
+  it('gives what the exact path gives for doubles as arithmetic makes them: mids, float noise, any magnitude (property)', () => {
+    const instruments = [
+      createInstrument({ symbol: 'A', priceIncrement: '0.01', sizeIncrement: '0.00001' }),
+      createInstrument({ symbol: 'B', priceIncrement: '0.5', sizeIncrement: '0.02' }),
+      createInstrument({ symbol: 'C', priceIncrement: '0.00000001', sizeIncrement: '1' }),
+    ];
+    const rounding = fc.constantFrom<Exclude<Rounding, 'strict'>>('floor', 'ceil', 'down', 'halfEven');
+    const value = fc.oneof(
+      fc.double({ min: -1e9, max: 1e9, noNaN: true, noDefaultInfinity: true }).filter((x) => x === 0 || Math.abs(x) > 1e-12),
+      // A mid of two prices on a 0.01 grid, and a lot count times a lot size (float noise).
+      fc.tuple(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 1, max: 10_000_000 })).map(([a, b]) => (a / 100 + b / 100) / 2),
+      fc.integer({ min: -1_000_000, max: 1_000_000 }).map((n) => n * 0.00001),
+      fc.integer({ min: 0, max: 1_000_000 }).map((n) => Math.round((n * 0.00001 + 0.00001) / 0.00001) * 0.00001),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...instruments), value, rounding, (inst, x, mode) => {
+        expect(priceToTicks(inst, x, mode)).toBe(exact(x, inst.pricePrecision, inst.priceIncrementTicks, mode));
+        expect(sizeToLots(inst, x, mode)).toBe(exact(x, inst.sizePrecision, inst.sizeIncrementLots, mode));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('still refuses, naming the value, a strict conversion off the grid', () => {
+    const inst = createInstrument({ symbol: 'A', priceIncrement: '0.5', sizeIncrement: '0.001' });
+    expect(() => priceToTicks(inst, 100.3, 'strict')).toThrow(/price 100.3 is not a multiple of the increment/);
+    expect(() => priceToTicks(inst, 100.25, 'strict')).toThrow(/price 100.25 is finer than 1 decimals/);
+    expect(priceToTicks(inst, 100.5, 'strict')).toBe(1005n);
+  });
 });
 
 describe('inferInstrument', () => {
