@@ -49,13 +49,26 @@ export type ClientOrderIdFactory = (target: TargetPosition) => string;
  * itself carries its exchange.
  */
 export function createClientOrderIdFactory(start?: ReadonlyMap<string, number>): ClientOrderIdFactory {
-  // `start`: the last sequence used per key before a restart (recovery), continued from.
-  const seqs = new Map<string, number>(start);
+  // `start`: the last sequence used per key (`${strategy}-${symbol}`) before a restart (recovery),
+  // continued from. Counters are found by strategy, then symbol, so no key is built per order;
+  // pairs that spell the same key (`a-b` on `X`, `a` on `b-X`) share one counter, so no id repeats.
+  const byKey = new Map<string, { readonly prefix: string; seq: number }>();
+  const counters = new Map<string, Map<string, { readonly prefix: string; seq: number }>>();
   return (target) => {
-    const key = `${target.strategy}-${target.symbol}`;
-    const seq = (seqs.get(key) ?? 0) + 1;
-    seqs.set(key, seq);
-    return `${key}-${seq}`;
+    let bySymbol = counters.get(target.strategy);
+    if (bySymbol === undefined) {
+      bySymbol = new Map();
+      counters.set(target.strategy, bySymbol);
+    }
+    let counter = bySymbol.get(target.symbol);
+    if (counter === undefined) {
+      const key = `${target.strategy}-${target.symbol}`;
+      counter = byKey.get(key) ?? { prefix: `${key}-`, seq: start?.get(key) ?? 0 };
+      byKey.set(key, counter);
+      bySymbol.set(target.symbol, counter);
+    }
+    counter.seq++;
+    return counter.prefix + counter.seq;
   };
 }
 

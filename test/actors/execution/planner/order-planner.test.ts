@@ -298,3 +298,34 @@ describe('limit at the touch', () => {
     expect(code).toBe('ORDER_INVALID');
   });
 });
+
+describe('createClientOrderIdFactory', () => {
+  const t = (strategy: string, symbol: string, exchange = 'x') => ({ type: 'target', exchange, symbol, ts: 0, strategy, target: 1, orderType: 'market', limitPrice: undefined }) as TargetPosition;
+
+  it('counts from 1 per strategy and symbol, shared across exchanges, and continues a restart from its sequences', () => {
+    const next = createClientOrderIdFactory(new Map([['ema-BTC', 41]]));
+    expect([t('ema', 'BTC'), t('ema', 'ETH'), t('ema', 'BTC', 'y'), t('ema-cross', 'BTC'), t('ema', 'ETH')].map(next)).toEqual([
+      'ema-BTC-42',
+      'ema-ETH-1',
+      'ema-BTC-43',
+      'ema-cross-BTC-1',
+      'ema-ETH-2',
+    ]);
+  });
+
+  it('gives what a map of `${strategy}-${symbol}` counters gives, on random target sequences', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom('a', 'a-b', 'b'), fc.constantFrom('X', 'b-X', 'Y')), { maxLength: 30 }), fc.nat(5), (pairs, startAt) => {
+        const start = new Map([['a-X', startAt]]);
+        const next = createClientOrderIdFactory(start);
+        const seqs = new Map(start);
+        for (const [strategy, symbol] of pairs) {
+          const key = `${strategy}-${symbol}`;
+          const seq = (seqs.get(key) ?? 0) + 1;
+          seqs.set(key, seq);
+          expect(next(t(strategy, symbol))).toBe(`${key}-${seq}`);
+        }
+      }),
+    );
+  });
+});
