@@ -21,7 +21,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function daemonConfig(feed: FeedServer, traceEvery: number) {
   return parseConfig(
     {
-      feeds: [{ venue: 'binance', url: feed.url, rest: feed.restUrl, symbols: ['BTCUSDT'], channels: ['trade', 'bookTicker'], connectTimeout: '2s' }],
+      // Depth too: the books actor receives depth diffs and snapshots only, so its hop needs them.
+      feeds: [{ venue: 'binance', url: feed.url, rest: feed.restUrl, symbols: ['BTCUSDT'], channels: ['trade', 'bookTicker', 'depth'], connectTimeout: '2s' }],
       bars: { spec: '1s' },
       strategy: { name: 'ema-cross', params: { fast: 2, slow: 4, size: 0.01 } },
       instruments: [{ exchange: 'binance', symbol: 'BTCUSDT', priceIncrement: '0.01', sizeIncrement: '0.00001' }],
