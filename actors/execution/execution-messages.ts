@@ -64,16 +64,17 @@ export interface FillReport {
 
 /**
  * Whether an order update can change the lots an order may still fill, or its being cancelled:
- * false only for a version that says an order went on its way (awaiting approval, submitted,
- * accepted) with nothing filled and no cancel ever asked. The planner and risk keep exactly those
+ * false only for a version that says an order went on its way (created, awaiting approval,
+ * submitted, accepted) with nothing filled and no cancel ever asked. The planner and risk keep exactly those
  * lots (and the planner the pending cancels), so they subscribe to `exec.order` with this filter
- * and are spared two deliveries of every order. Messages other than order updates pass.
+ * and are spared three deliveries of every order. Messages other than order updates pass.
  */
 export function movesOpenLots(message: unknown): boolean {
   const update = message as OrderUpdate;
   if (update.type !== 'order_update') return true;
   const order = update.order;
-  const onItsWay = order.status === 'SUBMITTED' || order.status === 'ACCEPTED' || order.status === 'PENDING_APPROVAL';
+  const s = order.status;
+  const onItsWay = s === 'INITIALIZED' || s === 'SUBMITTED' || s === 'ACCEPTED' || s === 'PENDING_APPROVAL';
   return !onItsWay || order.filledQuantity !== 0n || order.timestamps.PENDING_CANCEL !== undefined;
 }
 

@@ -50,7 +50,8 @@ describe('movesOpenLots', () => {
     expect(movesOpenLots({ type: 'target' })).toBe(true);
   });
 
-  it('drops the submitted and accepted versions of an order that has not filled, and passes its fill', () => {
+  it('drops the created, submitted and accepted versions of an order that has not filled, and passes its fill', () => {
+    expect(movesOpenLots({ type: 'order_update', order: createOrder(buy, btc) })).toBe(false);
     const submitted = applyOrderEvent(createOrder(buy, btc), { type: 'submit', ts: 1 });
     if (!submitted.ok) throw new Error(submitted.reason);
     const accepted = applyOrderEvent(submitted.order, { type: 'accept', ts: 2 });
