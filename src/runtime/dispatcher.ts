@@ -7,8 +7,9 @@
  * message in about `sampleEvery` is timed for the latency histogram: the first of a turn, when the
  * countdown has run out, so the loop itself never checks.
  *
- * With a `LiveClock` the dispatcher drains in a microtask after work arrives, yielding to I/O
- * (`setImmediate`) every `LIVE_BUDGET` turns, and one OS timer is armed for the earliest timer.
+ * With a `LiveClock` the dispatcher drains in a microtask after work arrives (`wake`), yielding to
+ * I/O (`setImmediate`) every `LIVE_BUDGET` turns, and one OS timer is armed for the earliest timer.
+ * One drain serves every message that arrives before it runs, and every message sent during it.
  * With a `SimulatedClock` nothing runs until driven: `advanceTo(t)` and `runUntilIdle()` run it
  * synchronously, with no promise or microtask per message.
  */
@@ -17,11 +18,26 @@ import { RUNNING, STOPPED, STOPPING, FAILED } from './actor-status.js';
 import { SimulatedClock, type Clock } from './clock.js';
 import { TickflowError } from './errors.js';
 import type { Failure } from './failure.js';
+import { ReadyQueue } from './ready-queue.js';
 import { slowPath } from './run-loop.js';
 import { finishStop, type StopHost } from './stop.js';
 import { TimerQueue } from './timer-queue.js';
 
-const LIVE_BUDGET = 4096;
+/** Turns one live drain may run before it yields to I/O (`setImmediate`) and continues. */
+export const LIVE_BUDGET = 4096;
+
+/**
+ * Queues live drains as microtasks: `RESOLVED.then(drain)` costs a promise reaction job and the
+ * promise `then` returns (about 100 bytes), where `queueMicrotask` costs about 220 (Node wraps each
+ * callback in an `AsyncResource`, a bound function and a closure). Both go to the same V8 microtask
+ * queue, so a drain runs at the same point as before: after the sender's synchronous code, before
+ * promise callbacks queued after it, and before the event loop turns. Measured in
+ * `bench/runtime.bench.ts` (live drain allocation, latency). Node 20 offers no way to queue a
+ * microtask without allocating the job; `process.nextTick` allocates less (about 65 bytes) but runs
+ * only once the whole microtask queue is empty, which would change ordering for promise-driven
+ * senders.
+ */
+const RESOLVED: Promise<void> = Promise.resolve();
 
 /** The scheduling half of the actor system. */
 export abstract class Dispatcher {
@@ -30,8 +46,7 @@ export abstract class Dispatcher {
   readonly sampleEvery: number;
   protected readonly simulated: boolean;
   private readonly throughput: number;
-  private ready: ActorCell[] = [];
-  private readyHead = 0;
+  private readonly ready = new ReadyQueue();
   private failures: Failure[] = [];
   private running = false;
   private drainScheduled = false;
@@ -96,10 +111,7 @@ export abstract class Dispatcher {
     if (cell.scheduled) return;
     cell.scheduled = true;
     this.ready.push(cell);
-    if (!this.simulated && !this.running && !this.drainScheduled) {
-      this.drainScheduled = true;
-      queueMicrotask(this.liveDrain);
-    }
+    if (!this.simulated && !this.running && !this.drainScheduled) this.wake();
   }
 
   reportFailure(cell: ActorCell, error: unknown): void {
@@ -110,10 +122,7 @@ export abstract class Dispatcher {
 
   requeueFailure(failure: Failure): void {
     this.failures.push(failure);
-    if (!this.simulated && !this.running && !this.drainScheduled) {
-      this.drainScheduled = true;
-      queueMicrotask(this.liveDrain);
-    }
+    if (!this.simulated && !this.running && !this.drainScheduled) this.wake();
   }
 
   pipeStarted(): void {
@@ -134,8 +143,7 @@ export abstract class Dispatcher {
     if (this.simulated) {
       if (!this.running) this.drain(Infinity);
     } else if (!this.running && !this.drainScheduled) {
-      this.drainScheduled = true;
-      queueMicrotask(this.liveDrain);
+      this.wake();
     }
   }
 
@@ -161,11 +169,28 @@ export abstract class Dispatcher {
     this.kick();
   }
 
+  /** Live mode: queues one drain as a microtask (see `RESOLVED`); the caller checked none is queued. */
+  private wake(): void {
+    this.drainScheduled = true;
+    void RESOLVED.then(this.liveDrain);
+  }
+
+  /**
+   * A live drain. A throw out of the dispatcher itself (actors' throws are failures, caught in the
+   * turn) is rethrown from a `queueMicrotask` callback, so it surfaces as an uncaught exception, as
+   * it did when drains were queued that way, rather than as a rejection of `then`'s promise.
+   */
   private readonly liveDrain = (): void => {
     this.drainScheduled = false;
-    if (!this.drain(LIVE_BUDGET)) {
-      this.drainScheduled = true;
-      setImmediate(this.liveDrain);
+    try {
+      if (!this.drain(LIVE_BUDGET)) {
+        this.drainScheduled = true;
+        setImmediate(this.liveDrain);
+      }
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error;
+      });
     }
   };
 
@@ -208,18 +233,10 @@ export abstract class Dispatcher {
           for (const f of failures) this.onFailure(f);
           continue;
         }
-        if (this.readyHead >= this.ready.length) break;
+        if (this.ready.size === 0) break;
         if (turns-- <= 0) return false;
-        const cell = this.ready[this.readyHead]!;
-        this.ready[this.readyHead++] = undefined as unknown as ActorCell;
-        if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
-          this.ready = this.ready.slice(this.readyHead);
-          this.readyHead = 0;
-        }
-        this.turn(cell);
+        this.turn(this.ready.shift());
       }
-      this.ready.length = 0;
-      this.readyHead = 0;
     } finally {
       this.running = false;
     }
@@ -227,7 +244,7 @@ export abstract class Dispatcher {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();
-      if (this.readyHead < this.ready.length || this.failures.length > 0) return this.drain(budget);
+      if (this.ready.size > 0 || this.failures.length > 0) return this.drain(budget);
     }
     return true;
   }
