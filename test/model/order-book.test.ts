@@ -126,6 +126,69 @@ describe('OrderBook', () => {
     );
   });
 
+  it('reads like the reference after every diff, through every reader (levels by rank, depth, imbalance, best), however many levels churn', () => {
+    // A narrow price range, so levels are removed and come back often (tombstones reused and swept).
+    const narrow = fc.integer({ min: 1, max: 60 }).map((t) => t / 100);
+    const churn = fc.array(fc.record({ price: narrow, amount }), { maxLength: 20 });
+    fc.assert(
+      fc.property(churn, churn, fc.array(fc.record({ bids: churn, asks: churn }), { maxLength: 60 }), (bids, asks, changes) => {
+        const book = new OrderBook('binance', 'AAA');
+        const ref = new RefBook();
+        book.applySnapshot(snapshot(0, bids, asks));
+        ref.load(bids, asks);
+        let last = 0;
+        for (const c of changes) {
+          last++;
+          expect(book.applyChange(spot(last, last, c.bids, c.asks))).toBe('applied');
+          ref.apply(c.bids, c.asks);
+          const want = ref.sorted();
+          for (const [ask, side] of [[false, want.bids], [true, want.asks]] as const) {
+            expect(book.levelCount(ask)).toBe(side.length);
+            for (let i = 0; i < side.length; i++) {
+              expect(book.levelPrice(ask, i)).toBe(side[i]!.price);
+              expect(book.levelAmount(ask, i)).toBe(side[i]!.amount);
+              expect(book.sideAmountAt(ask, side[i]!.price)).toBe(side[i]!.amount);
+            }
+          }
+          expect(book.bidLevels).toBe(want.bids.length);
+          expect(book.askLevels).toBe(want.asks.length);
+          expect(book.bestBid()).toBe(want.bids[0]?.price ?? NaN);
+          expect(book.bestAsk()).toBe(want.asks[0]?.price ?? NaN);
+          const sum = (side: readonly BookLevel[], n: number) => side.slice(0, n).reduce((t, l) => t + l.amount, 0);
+          for (const n of [1, 3, 100]) {
+            const total = sum(want.bids, n) + sum(want.asks, n);
+            expect(book.imbalance(n)).toBe(total === 0 ? NaN : (sum(want.bids, n) - sum(want.asks, n)) / total);
+          }
+          expect(book.topN(5)).toEqual({ bids: want.bids.slice(0, 5), asks: want.asks.slice(0, 5) });
+          for (let t = 1; t <= 60; t += 7) expect(book.depthAt(t / 100)).toBe(ref.bids.get(t / 100) ?? ref.asks.get(t / 100) ?? 0);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps every live level when removals pile up below the best and are swept out', () => {
+    const book = new OrderBook('binance', 'AAA');
+    const ref = new RefBook();
+    const bids = Array.from({ length: 100 }, (_, i) => lv(1 + i / 100, 1 + i));
+    book.applySnapshot(snapshot(0, bids, []));
+    ref.load(bids, []);
+    // Remove 80 levels below the best, every fifth kept, then bring a few back.
+    const removed = bids.filter((_, i) => i < 99 && i % 5 !== 0).map((l) => lv(l.price, 0));
+    let last = 0;
+    for (const l of removed) {
+      expect(book.applyChange(spot(++last, last, [l]))).toBe('applied');
+      ref.apply([l], []);
+    }
+    const back = [lv(1.01, 7), lv(1.5, 8), lv(0.5, 9)];
+    expect(book.applyChange(spot(++last, last, back))).toBe('applied');
+    ref.apply(back, []);
+    const want = ref.sorted().bids;
+    expect(book.levelCount(false)).toBe(want.length);
+    expect(Array.from({ length: want.length }, (_, i) => lv(book.levelPrice(false, i), book.levelAmount(false, i)))).toEqual(want);
+    expect(book.topN(1000).bids).toEqual(want);
+  });
+
   it('equals a reference map after a snapshot and pu-chained USD-M diffs', () => {
     fc.assert(
       fc.property(levels, levels, fc.integer({ min: 10, max: 1e9 }), diffs, (bids, asks, start, changes) => {
