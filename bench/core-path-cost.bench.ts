@@ -17,7 +17,8 @@
  * records, medians of interleaved rounds with their range. Allocation: V8's sampling heap profiler
  * (`HeapProfiler.startSampling` with objects collected by minor and major GC included, 512-byte
  * sampling interval) over one run of each, the sampled bytes divided by the records: an estimate
- * whose error shrinks with the run's length, not affected by when the collector runs.
+ * whose error shrinks with the run's length, not affected by when the collector runs. The CPU row
+ * also says how many actor messages a record cost (`messagesPerRecord`: every delivery to every actor).
  */
 import { Session } from 'node:inspector/promises';
 import { z } from 'zod';
@@ -33,7 +34,7 @@ import { LiveClock } from '../src/runtime/clock.js';
 import type { RecordSource, SourceStats } from '../streams/record-source.js';
 import { pumpSource } from '../streams/source-bridge.js';
 import { decodeTrades, loadBinanceCorpus } from './binance-corpus.js';
-import { interleave, quick, report, row } from './harness.js';
+import { interleave, quick, report, row, sampledAllocation } from './harness.js';
 import { CASH, directParts, EXCHANGE, INSTRUMENT, INSTRUMENTS, KEY, QUOTE_PRECISION, RISK } from './core-path-setup.js';
 
 const N = quick ? 20_000 : 100_000;
@@ -83,6 +84,9 @@ async function idle(system: ActorSystem): Promise<void> {
   }
 }
 
+/** Actor messages per record in the last pipeline run (every delivery to every actor). */
+let messagesPerRecord = 0;
+
 /** One pipeline run of `n` trades; returns the orders that reached execution. */
 async function pipelineRun(base: readonly Trade[], n: number): Promise<number> {
   const clock = new LiveClock();
@@ -90,6 +94,7 @@ async function pipelineRun(base: readonly Trade[], n: number): Promise<number> {
   const pipeline = spawnTradingPipeline(system, { config: CONFIG, instruments: INSTRUMENTS, quotePrecision: QUOTE_PRECISION, strategy: ramp as never, params: {}, interval: '1s', keepFills: false });
   await pumpSource(system, feed(base, n, clock));
   await idle(system);
+  messagesPerRecord = system.inspect().reduce((sum, a) => sum + a.counters.received, 0) / n;
   const snapshot = await pipeline.execution.ask<ExecutionSnapshot>({ type: 'exec_snapshot' }, { timeout: 10_000_000 });
   await system.stop();
   return Object.values(snapshot.ordersByStatus).reduce((a, b) => a + b, 0);
@@ -119,25 +124,6 @@ function directRun(base: readonly Trade[], n: number): number {
   return orders;
 }
 
-/** Sampled bytes allocated while `run` runs (objects already collected included). */
-async function allocated(session: Session, run: () => unknown): Promise<number> {
-  await session.post('HeapProfiler.startSampling', { samplingInterval: 512, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
-  await run();
-  const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: Node } };
-  return total(profile.head);
-}
-
-interface Node {
-  readonly selfSize: number;
-  readonly children: readonly Node[];
-}
-
-function total(node: Node): number {
-  let sum = node.selfSize;
-  for (const child of node.children) sum += total(child);
-  return sum;
-}
-
 async function main(): Promise<void> {
   const corpus = loadBinanceCorpus('core-path cost bench', 1);
   const base = decodeTrades(corpus.texts[0]!);
@@ -156,15 +142,16 @@ async function main(): Promise<void> {
   const spread = (t: (typeof timings)[0]) => `${perRecord(Math.min(...t.samples.map((x) => x.cpuSeconds))).toFixed(2)}–${perRecord(Math.max(...t.samples.map((x) => x.cpuSeconds))).toFixed(2)} µs`;
   console.log(`${N.toLocaleString('en-US')} trades a run; orders: pipeline ${pipelineOrders.toLocaleString('en-US')}, direct ${directOrders.toLocaleString('en-US')}`);
   console.log(`CPU per record over ${ROUNDS} rounds: pipeline ${spread(pipeline)}, direct ${spread(direct)}`);
+  console.log(`actor messages per record: ${messagesPerRecord.toFixed(2)}`);
   const session = new Session();
   session.connect();
-  const directBytes = (await allocated(session, () => directRun(base, N))) / N;
-  const pipelineBytes = (await allocated(session, () => pipelineRun(base, N))) / N;
+  const directBytes = (await sampledAllocation(session, () => directRun(base, N), 512)) / N;
+  const pipelineBytes = (await sampledAllocation(session, () => pipelineRun(base, N), 512)) / N;
   session.disconnect();
   const cpuUs = perRecord(pipeline.medianCpuSeconds);
   const directUs = perRecord(direct.medianCpuSeconds);
   report([
-    row('core-path CPU per record', 'us', cpuUs, directUs),
+    Object.assign(row('core-path CPU per record', 'us', cpuUs, directUs), { messagesPerRecord: Math.round(messagesPerRecord * 100) / 100 }),
     row('core-path allocation per record', 'bytes', pipelineBytes, directBytes),
     row('core-path capacity', 'records/s', 1e6 / cpuUs, 1e6 / directUs),
   ]);

@@ -6,6 +6,7 @@
  * `interleave` times several contenders in alternating rounds (CPU and wall medians) for benchmarks
  * whose ratios must survive a noisy, shared machine.
  */
+import type { Session } from 'node:inspector/promises';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
@@ -144,4 +145,28 @@ export function median(xs: readonly number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Bytes allocated while `run` runs, by V8's sampling heap profiler (objects already collected by
+ * minor and major GC included), every `intervalBytes` on average: an estimate whose error shrinks
+ * with the run's length, not affected by when the collector runs. `session` is a connected
+ * `node:inspector/promises` session.
+ */
+export async function sampledAllocation(session: Session, run: () => unknown, intervalBytes: number): Promise<number> {
+  await session.post('HeapProfiler.startSampling', { samplingInterval: intervalBytes, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+  await run();
+  const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: SampledNode } };
+  return totalSampled(profile.head);
+}
+
+interface SampledNode {
+  readonly selfSize: number;
+  readonly children: readonly SampledNode[];
+}
+
+function totalSampled(node: SampledNode): number {
+  let sum = node.selfSize;
+  for (const child of node.children) sum += totalSampled(child);
+  return sum;
 }

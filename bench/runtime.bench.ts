@@ -44,7 +44,7 @@ import { defineActor, type ActorContext, type ActorRef } from '../src/runtime/ac
 import { createActorSystem } from '../src/runtime/actor-system.js';
 import { SimulatedClock } from '../src/runtime/clock.js';
 import { Trace, type TraceSink } from '../src/runtime/trace.js';
-import { interleave, median, quick, report, row, type BenchRow, type ContenderTimings } from './harness.js';
+import { interleave, median, quick, report, row, sampledAllocation, type BenchRow, type ContenderTimings } from './harness.js';
 
 const N = quick ? 200_000 : 1_000_000;
 const CAPACITY = 1024;
@@ -333,24 +333,6 @@ async function drainLoop(subject: DrainSubject, latency: Float64Array): Promise<
 }
 
 /** Sampled bytes allocated while `run` runs (objects already collected included). */
-async function sampledBytes(session: Session, run: () => Promise<void>): Promise<number> {
-  await session.post('HeapProfiler.startSampling', { samplingInterval: 32, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
-  await run();
-  const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: ProfileNode } };
-  return totalBytes(profile.head);
-}
-
-interface ProfileNode {
-  readonly selfSize: number;
-  readonly children: readonly ProfileNode[];
-}
-
-function totalBytes(node: ProfileNode): number {
-  let sum = node.selfSize;
-  for (const child of node.children) sum += totalBytes(child);
-  return sum;
-}
-
 /** The live drain rows (see the file comment), with their per-round figures printed. */
 async function liveDrainRows(): Promise<BenchRow[]> {
   const runtime = runtimeDrains();
@@ -373,7 +355,7 @@ async function liveDrainRows(): Promise<BenchRow[]> {
   const session = new Session();
   session.connect();
   for (let r = 0; r < DRAIN_ROUNDS; r++) {
-    for (let i = 0; i < subjects.length; i++) bytes[i]!.push(await sampledBytes(session, () => drainLoop(subjects[i]![1], latency)));
+    for (let i = 0; i < subjects.length; i++) bytes[i]!.push(await sampledAllocation(session, () => drainLoop(subjects[i]![1], latency), 32));
   }
   session.disconnect();
   await runtime.system.stop();
