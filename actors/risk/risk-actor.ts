@@ -20,7 +20,7 @@
  */
 import type { Instrument } from '../../src/model/instrument.js';
 import { InstrumentKeys, instrumentKey } from '../../src/model/instrument-key.js';
-import type { MarketRecord } from '../../src/model/records.js';
+import { MARKET_RECORD_TYPES, recordTypeTopic, type MarketRecord } from '../../src/model/records.js';
 import { defineActor, type ActorContext, type ActorRef } from '../../src/runtime/actor.js';
 import { deniedTopic, movesOpenLots, type CancelOrder, type FillReport, type OrderDenied, type OrderRequest, type OrderUpdate } from '../execution/execution-messages.js';
 import type { RiskJournal } from '../execution/orders/execution-journal.js';
@@ -128,7 +128,8 @@ export const riskActor = defineActor<RiskActorConfig, RiskState, RiskMessage>({
     return state;
   },
   onStart: (state, ctx) => {
-    ctx.subscribe('md');
+    // Market records only: the book actor's snapshots and indicators on `md` are not news from the venue.
+    for (const type of MARKET_RECORD_TYPES) ctx.subscribe(recordTypeTopic('md', type));
     ctx.subscribe('exec.fill');
     ctx.subscribe('exec.order', movesOpenLots);
     return state;
@@ -204,7 +205,7 @@ export const riskActor = defineActor<RiskActorConfig, RiskState, RiskMessage>({
         ctx.reply(state.guard.config);
         return state;
       default:
-        return state; // other messages on `md` (the book actor's `book_snapshot`): not used here
+        return state; // nothing else is subscribed to
     }
   },
 });

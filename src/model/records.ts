@@ -110,6 +110,9 @@ export type MarketRecord = Trade | BookTicker | BookChange | DepthSnapshot | Tra
 /** The `type` tag of a normalized record. */
 export type MarketRecordType = MarketRecord['type'];
 
+/** Every record type, for subscribing to market records alone (not what actors derive from them on `md`). */
+export const MARKET_RECORD_TYPES: readonly MarketRecordType[] = ['trade', 'book_ticker', 'book_change', 'depth_snapshot', 'trade_bar'];
+
 /** Bus topic of a record: `md.<exchange>.<symbol>.<type>` (DESIGN.md, Data model). */
 export function topicOf(record: MarketRecord): string {
   return `md.${record.exchange}.${record.symbol}.${record.type}`;

@@ -30,4 +30,17 @@ describe('subscriptions by record type', () => {
     expect(delta(PIPELINE_PATHS.risk)).toBeGreaterThanOrEqual(16);
     expect(delta(PIPELINE_PATHS.venue)).toBeGreaterThanOrEqual(16);
   });
+
+  it("keeps what actors derive on `md` (the book actor's snapshots) from risk, the venue and execution", () => {
+    const rig = pipelineRig(barStrategy('quiet', () => undefined));
+    const received = () => new Map(rig.system.inspect().map((a) => [a.path, a.counters.received]));
+    const before = received();
+    const snapshot = { type: 'book_snapshot', exchange: 'x', symbol: 'BTC', ts: T0, tsRecv: T0, depth: 1, valid: true, lastUpdateId: 1, bids: [], asks: [] };
+    for (let i = 0; i < 4; i++) rig.system.publish('md.x.BTC.book', snapshot);
+    rig.system.runUntilIdle();
+    const after = received();
+    const delta = (path: string) => after.get(path)! - before.get(path)!;
+    expect(delta(PIPELINE_PATHS.strategy)).toBe(4); // it reads them (api.book)
+    for (const path of [PIPELINE_PATHS.risk, PIPELINE_PATHS.venue, PIPELINE_PATHS.execution, PIPELINE_PATHS.books, PIPELINE_PATHS.bars]) expect(delta(path), path).toBe(0);
+  });
 });

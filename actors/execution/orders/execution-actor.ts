@@ -223,7 +223,7 @@ export const executionActor = defineActor<ExecutionConfig, ExecutionState, Execu
         ctx.reply(snapshot(state));
         return state;
       default:
-        return state; // other messages on `md` (the book actor's `book_snapshot`): not used here
+        return state; // nothing else is subscribed to
     }
   },
 });

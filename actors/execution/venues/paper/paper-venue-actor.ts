@@ -13,7 +13,7 @@
  */
 import type { Instrument } from '../../../../src/model/instrument.js';
 import type { RecoveredTrading } from '../../../../src/model/trading-recovery.js';
-import type { MarketRecord } from '../../../../src/model/records.js';
+import { MARKET_RECORD_TYPES, recordTypeTopic, type MarketRecord } from '../../../../src/model/records.js';
 import { defineActor, type ActorContext } from '../../../../src/runtime/actor.js';
 import { venueTopic, type VenueCancel, type VenueDefinition, type VenueReport, type VenueSubmit } from '../venue.js';
 import type { AccountSnapshot } from './paper-account.js';
@@ -87,7 +87,8 @@ export const paperVenueActor = defineActor<PaperVenueActorConfig, PaperVenueStat
     };
   },
   onStart: (state, ctx) => {
-    ctx.subscribe('md');
+    // Market records only: the book actor's snapshots and indicators on `md` fill nothing.
+    for (const type of MARKET_RECORD_TYPES) ctx.subscribe(recordTypeTopic('md', type));
     return state;
   },
   receive: (state, message, ctx) => {
