@@ -8,12 +8,21 @@
  * Every contender runs once per round, the rounds interleaved in this process (`interleave`), so a
  * slow spell of a shared machine hits all of them; each row's value is the median over the rounds of
  * CPU time (`process.cpuUsage`, which includes GC), with the wall-clock median, the slowest and
- * fastest round, and the median of the per-round ratios beside it as extra fields.
+ * fastest round, and the median of the per-round ratios beside it as extra fields. A minor
+ * collection, in no row, runs before each decoder (`settle`).
  *
  * Rows:
  * - `binance decoder`: `BinanceCaptureDecoder.decode` on every line (lines split beforehand, untimed,
  *   as offsets into the text), records appended to an array emptied every 1,024 records.
- *   Baseline: `JSON.parse` of each line's JSON (lines split beforehand into strings, untimed).
+ *   Baseline: `JSON.parse` of each line's JSON (lines split beforehand into strings, untimed). Extra
+ *   fields give the same run against the previous decoder (`previousDecoder`, `ratioOverPrevious`).
+ * - `binance decoder (vs previous decoder)`: the same, against the decoder as it was before the keyed
+ *   and ordered passes (commit 9d02dea, "today's decoder" of issue 13; a frozen copy,
+ *   `previous-binance-decoder/`), on the same lines in the same rounds.
+ * - `binance decoder, every level read (vs previous decoder)`: the same, each batch's depth records
+ *   then read level by level (every price and amount summed, the two decoders' sums compared) before
+ *   the batch is let go: the cost for a reader that uses every level (an L2 book), against the
+ *   previous decoder read the same way.
  * - `replay decode binance spot`: the `binance` line source over the in-memory text (64 KiB chunks,
  *   as a file stream gives them) pulled in chunks of 1,024 records: line splitting, parsing,
  *   normalizing, counting. Same baseline.
@@ -32,6 +41,7 @@ import { createMergedSource } from '../streams/merge-sources.js';
 import { openSource } from '../streams/open-source.js';
 import type { RecordSource } from '../streams/record-source.js';
 import { BinanceCaptureDecoder } from '../streams/venues/binance/binance-capture.js';
+import { BinanceCaptureDecoder as PreviousBinanceCaptureDecoder } from './previous-binance-decoder/binance-capture.js';
 import { CORPUS_FILES, CORPUS_SYMBOL, loadBinanceCorpus, memorySource } from './binance-corpus.js';
 import { interleave, median, quick, report, row, type BenchRow, type ContenderTimings } from './harness.js';
 
@@ -70,8 +80,24 @@ const lineStrings = texts.map((t) => {
   return lines;
 });
 
-/** The decoder alone over every line; returns the records decoded. */
-function decodeLines(): number {
+/** Sum of every level's price and amount read in the last run: the two decoders' must be equal. */
+let levelSum = 0;
+/** `levelSum` of the new decoder's run in this round, which the previous decoder's must equal. */
+let decoderLevelSum = 0;
+
+/*
+ * The loop over the lines and the reading of levels are written twice, once per decoder, on
+ * purpose: V8 keeps type feedback per function, so one loop shared by both would make a polymorphic
+ * call of `decode`, and one reader shared by both would see both decoders' records (whose maps may
+ * differ in field representation), where a replay only ever meets one decoder's.
+ */
+
+/**
+ * The decoder alone over every line; returns the records decoded. With `readLevels`, every level of
+ * each depth record is read (its price and amount summed into `levelSum`) before the batch is let go.
+ */
+function decodeLines(readLevels: boolean): number {
+  levelSum = 0;
   let records = 0;
   let out: MarketRecord[] = [];
   for (const { text, starts, ends } of indexes) {
@@ -80,11 +106,55 @@ function decodeLines(): number {
     for (let k = 0; k < starts.length; k++) {
       decoder.decode(text, starts[k]!, ends[k]!, out);
       if (out.length >= 1024) {
+        if (readLevels) readEveryLevel(out);
         records += out.length;
         out = [];
       }
     }
   }
+  if (readLevels) readEveryLevel(out);
+  return records + out.length;
+}
+
+/** Adds the price and amount of every level of the depth records among `records` to `levelSum`. */
+function readEveryLevel(records: readonly MarketRecord[]): void {
+  let sum = 0;
+  for (const r of records) {
+    if (r.type !== 'book_change' && r.type !== 'depth_snapshot') continue;
+    for (const level of r.bids) sum += level.price + level.amount;
+    for (const level of r.asks) sum += level.price + level.amount;
+  }
+  levelSum += sum;
+}
+
+/** `readEveryLevel` for the previous decoder's records (see above). */
+function readEveryLevelPrevious(records: readonly MarketRecord[]): void {
+  let sum = 0;
+  for (const r of records) {
+    if (r.type !== 'book_change' && r.type !== 'depth_snapshot') continue;
+    for (const level of r.bids) sum += level.price + level.amount;
+    for (const level of r.asks) sum += level.price + level.amount;
+  }
+  levelSum += sum;
+}
+
+/** `decodeLines` with the previous decoder (a frozen copy, `previous-binance-decoder/`). */
+function decodeLinesPrevious(readLevels: boolean): number {
+  levelSum = 0;
+  let records = 0;
+  let out: MarketRecord[] = [];
+  for (const { text, starts, ends } of indexes) {
+    const decoder = new PreviousBinanceCaptureDecoder({ symbol: CORPUS_SYMBOL });
+    for (let k = 0; k < starts.length; k++) {
+      decoder.decode(text, starts[k]!, ends[k]!, out);
+      if (out.length >= 1024) {
+        if (readLevels) readEveryLevelPrevious(out);
+        records += out.length;
+        out = [];
+      }
+    }
+  }
+  if (readLevels) readEveryLevelPrevious(out);
   return records + out.length;
 }
 
@@ -165,11 +235,41 @@ function rateRow(name: string, unit: string, scale: number, value: ContenderTimi
   } as BenchRow;
 }
 
+/**
+ * An unreported contender that empties the young generation (under `--expose-gc`, as `npm run
+ * bench` runs; a no-op otherwise), placed before each decoder so that none of them pays for the
+ * garbage of the contender before it: the new decoder followed `JSON.parse`, which leaves far more
+ * than either decoder, and the order of the rounds then decided about 3% of their ratio. A minor
+ * collection only: a full one also shrinks the heap, which slows the next run (`interleave`).
+ */
+const settle = { name: 'settle', run: (): void => globalThis.gc?.({ type: 'minor' }) };
+
 async function main(): Promise<void> {
   const timings = await interleave(
     [
       { name: 'json', run: jsonParseLines, check: expect('JSON.parse messages', totalLines) },
-      { name: 'decoder', run: decodeLines, check: expect('decoder records', totalLines) },
+      settle,
+      { name: 'decoder', run: () => decodeLines(false), check: expect('decoder records', totalLines) },
+      settle,
+      { name: 'previous decoder', run: () => decodeLinesPrevious(false), check: expect('previous decoder records', totalLines) },
+      settle,
+      {
+        name: 'decoder, levels read',
+        run: () => decodeLines(true),
+        check: (n) => {
+          expect('decoder records, levels read', totalLines)(n);
+          decoderLevelSum = levelSum;
+        },
+      },
+      settle,
+      {
+        name: 'previous decoder, levels read',
+        run: () => decodeLinesPrevious(true),
+        check: (n) => {
+          expect('previous decoder records, levels read', totalLines)(n);
+          expect('sum of every level, against the new decoder', decoderLevelSum)(levelSum);
+        },
+      },
       { name: 'line source', run: () => drain(memorySource(texts)), check: expect('line source records', totalLines) },
       { name: 'files', run: decodeFiles, check: expect('records from .gz files', totalLines) },
       {
@@ -182,9 +282,26 @@ async function main(): Promise<void> {
     ROUNDS,
     1,
   );
-  const [json, decoder, lineSource, fromFiles, merge, gunzip] = timings as [ContenderTimings, ContenderTimings, ContenderTimings, ContenderTimings, ContenderTimings, ContenderTimings];
+  const [json, decoder, previous, decoderLevels, previousLevels, lineSource, fromFiles, merge, gunzip] = timings.filter((t) => t.name !== settle.name) as [
+    ContenderTimings,
+    ContenderTimings,
+    ContenderTimings,
+    ContenderTimings,
+    ContenderTimings,
+    ContenderTimings,
+    ContenderTimings,
+    ContenderTimings,
+    ContenderTimings,
+  ];
+  const overPrevious = rateRow('binance decoder (vs previous decoder)', 'records/s', 1, decoder, totalLines, previous, totalLines);
   const rows: BenchRow[] = [
-    rateRow('binance decoder', 'records/s', 1, decoder, totalLines, json, totalLines),
+    {
+      ...rateRow('binance decoder', 'records/s', 1, decoder, totalLines, json, totalLines),
+      previousDecoder: overPrevious.baseline,
+      ratioOverPrevious: overPrevious.ratio,
+    } as BenchRow,
+    overPrevious,
+    rateRow('binance decoder, every level read (vs previous decoder)', 'records/s', 1, decoderLevels, totalLines, previousLevels, totalLines),
     rateRow('replay decode binance spot (vs JSON.parse)', 'M records/s', 1e6, lineSource, totalLines, json, totalLines),
     rateRow('replay read .gz files + decode (vs JSON.parse)', 'M records/s', 1e6, fromFiles, totalLines, json, totalLines),
     rateRow('replay merge 2 inputs + decode (vs JSON.parse)', 'M records/s', 1e6, merge, 2 * totalLines, json, totalLines),

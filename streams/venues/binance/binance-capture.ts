@@ -8,6 +8,7 @@ import { MALFORMED, type DecodeOutcome, type DecoderNaming, type LineDecoder } f
 import type { SourceFormatDefinition } from '../../source-format-definition.js';
 import { nanosToMicrosBytes } from '../../text/ascii-bytes.js';
 import { BinanceMessageParser } from './binance-message.js';
+import { eightDigits } from './binance-words.js';
 
 /** Line decoder for raw Binance captures; one per input. */
 export class BinanceCaptureDecoder implements LineDecoder {
@@ -48,26 +49,18 @@ const NANOS_DIGITS = 19;
 /**
  * The µs of the 19 digits of ns at `at` (the last 3 dropped), or -1 if one is not a digit or the
  * µs are not a safe integer: what `nanosToMicrosBytes` gives for the same digits, faster. The 16
- * digits kept are read as two independent 8-digit int32s, two short dependency chains side by side
- * where the general reading makes one long chain of double multiply-adds and finds the space first;
- * the digit checks fold into one sign test (`d | (9 - d)` is negative exactly when `d` is not 0..9).
+ * digits kept are read as two 8-digit int32s (`eightDigits`, 4 digits at a time), where the general
+ * reading makes one long chain of double multiply-adds and finds the space first; the digit checks
+ * of the last 3 fold into one sign test (`d | (9 - d)` is negative exactly when `d` is not 0..9).
+ * The caller has seen a byte after them, so all 19 are in the buffer.
  */
 function nineteenDigitNanosToMicros(bytes: Buffer, at: number): number {
-  let high = 0;
-  let low = 0;
-  let bad = 0;
-  for (let k = 0; k < 8; k++) {
-    const a = bytes[at + k]! - 48;
-    const b = bytes[at + 8 + k]! - 48;
-    high = (high * 10 + a) | 0;
-    low = (low * 10 + b) | 0;
-    bad |= a | (9 - a) | b | (9 - b);
-  }
+  const high = eightDigits(bytes, at);
+  const low = eightDigits(bytes, at + 8);
   const x = bytes[at + 16]! - 48;
   const y = bytes[at + 17]! - 48;
   const z = bytes[at + 18]! - 48;
-  bad |= x | (9 - x) | y | (9 - y) | z | (9 - z);
-  if (bad < 0) return -1;
+  if ((high | low | x | (9 - x) | y | (9 - y) | z | (9 - z)) < 0) return -1;
   // Exact up to 2^53 (high × 10^8 is exact); past it, at least 2^53 and refused like the general path.
   const micros = high * 1e8 + low;
   return micros <= Number.MAX_SAFE_INTEGER ? micros : -1;

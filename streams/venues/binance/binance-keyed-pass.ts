@@ -1,24 +1,28 @@
 /**
- * The Binance parser's fast path: one keyed pass over a trade, aggTrade, bookTicker or depthUpdate
- * message in the form Binance sends it (a combined-stream envelope `{"stream":..,"data":{..}}` or
- * the bare object; no whitespace, no escapes, each key read at most once), taking each value into a
- * field as its key is met and building the record from the fields. Those four types are every line
- * of the shared raw captures but their one REST snapshot each (and 95% of the cryptofeed one).
+ * The Binance parser's second fast path: one keyed pass over a trade, aggTrade, bookTicker or
+ * depthUpdate message in the form Binance sends it but in any key order (a combined-stream envelope
+ * `{"stream":..,"data":{..}}` or the bare object; no whitespace, no escapes, each key read at most
+ * once), taking each value into a field as its key is met and building the record from the fields.
+ * Those four types are every line of the shared raw captures but their one REST snapshot each (and
+ * 95% of the cryptofeed one); with their keys in Binance's order, the ordered pass
+ * (`binance-ordered-pass.ts`) decodes them first, and this pass is what it declines to.
  *
  * The general path (`BinanceScanner` noting spans in tables, then `BinanceMessageParser` reading
  * them) costs a table write per field, a lookup per read and several calls V8 does not inline; this
  * pass does without them. It decodes only what the general path would decode, to the same record
- * (same fields, same readers for numbers: `shortDecimalUntilQuote`, `unsignedDigits`, `parseLevels`);
+ * (same fields, numbers read with the same arithmetic: `shortDecimalAt` and `unsignedAt` are
+ * `shortDecimalUntilQuote` and `unsignedDigits` bounded by the object's `}`, levels `parseLevels`);
  * on anything else (another type, an unusual form, a field missing or invalid) it declines, having
  * changed no naming state, and the general path decides and names what is wrong. The identity of
- * the two is tested on every line of the shared captures and on mutated lines.
+ * the paths is tested on every line of the shared captures and on mutated lines.
  */
 import type { BookLevel, MarketRecord, Side } from '../../../src/model/records.js';
 import { DECODED } from '../../line-decoder.js';
 import { latin1Text } from '../../text/ascii-bytes.js';
 import type { BinanceNaming } from './binance-naming.js';
 import { MAX_TIME_MS } from './binance-scanner.js';
-import { booleanAt, cursor, parseLevels, plainStringEnd, shortDecimalAt, unsignedAt } from './binance-values.js';
+import { booleanAt, cursor, messageBody, parseLevels, plainStringEnd, shortDecimalAt, unsignedAt } from './binance-values.js';
+import { word, wordOf } from './binance-words.js';
 
 /** What `decode` returns when it leaves the message to the general path. */
 export const DECLINED = -1;
@@ -125,17 +129,12 @@ export class BinanceKeyedPass {
    * naming state.
    */
   decode(bytes: Buffer, start: number, end: number, tsRecv: number, naming: BinanceNaming, out: MarketRecord[]): number {
-    if (bytes[start] !== 123 /* { */) return DECLINED;
-    let i = start + 1;
-    let close = end - 1;
-    if (word(bytes, i) === QUOTE_STR && word(bytes, i + 4) === EAM_QUOTE && bytes[i + 8] === 58 /* : */ && bytes[i + 9] === 34) {
-      // The envelope, `"stream":"<name>","data":{`: the name is read only by the general path.
-      i = plainStringEnd(bytes, i + 9, end) - 1;
-      if (i < 0 || word(bytes, i) !== QUOTE_COMMA_QUOTE_D || word(bytes, i + 4) !== ATA_QUOTE || bytes[i + 8] !== 58 || bytes[i + 9] !== 123 || bytes[end - 1] !== 125) return DECLINED;
-      i += 10;
-      close = end - 2;
-    }
-    if (i >= close || this.fields(bytes, i, close) !== close) return DECLINED;
+    const i = messageBody(bytes, start, end);
+    if (i < 0) return DECLINED;
+    // The `}` at `close` is the one `fields` must end at; `messageBody` found it there, so it bounds
+    // every scan of digits.
+    const close = cursor;
+    if (this.fields(bytes, i, close) !== close) return DECLINED;
     const seen = this.seen;
     if ((seen & E_TYPE) !== 0) {
       const at = this.typeStart;
@@ -183,7 +182,7 @@ export class BinanceKeyedPass {
       let value = 0;
       if (c === 34) {
         if ((bit & DECIMAL_KEYS) !== 0) {
-          value = shortDecimalAt(bytes, i, close);
+          value = shortDecimalAt(bytes, i);
           i = cursor;
           kind = DECIMAL;
         } else {
@@ -191,7 +190,7 @@ export class BinanceKeyedPass {
           kind = STRING;
         }
       } else if (c - 48 >= 0 && c - 48 <= 9) {
-        value = unsignedAt(bytes, i, close);
+        value = unsignedAt(bytes, i);
         i = cursor;
         kind = INTEGER;
       } else if (c === 91 /* [ */ && (bit & (A | B)) !== 0) {
@@ -342,24 +341,6 @@ export class BinanceKeyedPass {
   }
 }
 
-/**
- * The 4 bytes at `at` as one little-endian int32 (a byte past the buffer counts as 0), so fixed text
- * is compared 4 bytes at a time in straight-line code: a loop comparing byte by byte cost several
- * times more here (V8 re-checks the buffer on every iteration).
- */
-function word(bytes: Buffer, at: number): number {
-  return bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
-}
-
-/** `word` of 4 characters of text. */
-function wordOf(text: string): number {
-  return text.charCodeAt(0) | (text.charCodeAt(1) << 8) | (text.charCodeAt(2) << 16) | (text.charCodeAt(3) << 24);
-}
-
-const QUOTE_STR = wordOf('"str');
-const EAM_QUOTE = wordOf('eam"');
-const QUOTE_COMMA_QUOTE_D = wordOf('","d');
-const ATA_QUOTE = wordOf('ata"');
 const TRAD = wordOf('trad');
 const BOOK = wordOf('book');
 const TICK = wordOf('Tick');

@@ -55,6 +55,7 @@ import {
 } from './binance-field-table.js';
 import { BinanceKeyedPass } from './binance-keyed-pass.js';
 import { BinanceNaming, type BinanceParserOptions } from './binance-naming.js';
+import { decodeInOrder } from './binance-ordered-pass.js';
 import { BinanceScanner, MAX_TIME_MS } from './binance-scanner.js';
 
 // Part of the parser's API, defined beside the naming state they configure.
@@ -91,14 +92,17 @@ const N = 110; // n
  * Parses Binance messages. Stateful only in naming (last symbol and exchange seen), so one instance
  * serves one input. Fields are initialised in the constructor in a fixed order (hidden class).
  *
- * Two paths, one outcome: the keyed pass (`binance-keyed-pass.ts`) decodes the common message types
- * in the form Binance sends them; whatever it declines goes through the scanner's tables and the
+ * Three paths, one outcome: the ordered pass (`binance-ordered-pass.ts`) decodes the common message
+ * types with their keys in the order Binance writes them; the keyed pass (`binance-keyed-pass.ts`)
+ * those types in any key order; whatever both decline goes through the scanner's tables and the
  * readers below, which decide every other message and name the reason for refusing one.
  */
 export class BinanceMessageParser {
   /** After `MALFORMED`, why; after `UNKNOWN`, the message type. */
   reason: string;
   private readonly fast: BinanceKeyedPass | null;
+  /** Whether the ordered pass runs before the keyed pass. */
+  private readonly ordered: boolean;
   private readonly scanner: BinanceScanner;
   private readonly naming: BinanceNaming;
   /** Depth of the message's table (1 inside an envelope) during a parse. */
@@ -107,6 +111,7 @@ export class BinanceMessageParser {
   constructor(options: BinanceParserOptions = {}) {
     this.reason = '';
     this.fast = options.keyedPass === false ? null : new BinanceKeyedPass();
+    this.ordered = this.fast !== null && options.orderedPass !== false;
     this.scanner = new BinanceScanner();
     this.naming = new BinanceNaming(options);
     this.depth = 0;
@@ -117,6 +122,7 @@ export class BinanceMessageParser {
    * µs, appending at most one record to `out`.
    */
   parse(bytes: Buffer, start: number, end: number, tsRecv: number, out: MarketRecord[]): DecodeOutcome {
+    if (this.ordered && decodeInOrder(bytes, start, end, tsRecv, this.naming, out) === DECODED) return DECODED;
     if (this.fast !== null && this.fast.decode(bytes, start, end, tsRecv, this.naming, out) === DECODED) return DECODED;
     if (!this.scanner.scan(bytes, start, end)) return this.malformed('not a well-formed JSON object');
     const scanner = this.scanner;

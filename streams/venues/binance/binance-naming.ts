@@ -1,7 +1,8 @@
 /**
  * What the Binance parser remembers between messages of one input: the exchange and symbol names
- * to give records (see the exchange detection in `binance-message.ts`). Shared by the parser's fast
- * path (`binance-keyed-pass.ts`) and its general path, so both name records alike.
+ * to give records (see the exchange detection in `binance-message.ts`). Shared by the parser's
+ * fast paths (`binance-ordered-pass.ts`, `binance-keyed-pass.ts`) and its general path, so all
+ * name records alike.
  */
 import { bytesEqual, latin1Text } from '../../text/ascii-bytes.js';
 
@@ -25,6 +26,12 @@ export interface BinanceParserOptions {
    * the two must agree, and tests compare them.
    */
   readonly keyedPass?: boolean | undefined;
+  /**
+   * `false` skips the ordered pass (`binance-ordered-pass.ts`), which comes before the keyed pass
+   * (default `true`; no effect without the keyed pass): the three paths must agree, and tests
+   * compare them.
+   */
+  readonly orderedPass?: boolean | undefined;
 }
 
 /**
@@ -36,14 +43,31 @@ export class BinanceNaming {
   readonly futuresExchange: string;
   /** The exchange last detected (or the default): a kline, which carries no marker, takes it. */
   lastExchange: string;
-  /** The symbol last read (or the caller's): a REST snapshot, which names none, takes it. */
+  /** The symbol last read (or the caller's): a REST snapshot, which names none, takes it. Set only by `symbolOf`. */
   lastSymbol: string;
+  /** Whether `lastSymbol` holds neither `"` nor `\`: only then can `knownSymbolEnd` find it. */
+  private lastSymbolPlain: boolean;
 
   constructor(options: BinanceParserOptions) {
     this.fixedExchange = options.exchange ?? null;
     this.futuresExchange = options.futuresExchange ?? BINANCE_FUTURES;
     this.lastExchange = options.defaultExchange ?? BINANCE_SPOT;
     this.lastSymbol = options.symbol ?? '';
+    this.lastSymbolPlain = isPlain(this.lastSymbol);
+  }
+
+  /**
+   * The index of the quote closing the string whose text starts at `start` when that text is
+   * `lastSymbol`, else -1; not past `close`. What `plainStringEnd` finds less one, for the symbol a
+   * message most often names, without scanning it and without `symbolOf` comparing it again: a
+   * caller given an index takes `lastSymbol` as the symbol. -1 for an empty or unplain `lastSymbol`
+   * (a general path's text with an escape, which the fast paths do not take).
+   */
+  knownSymbolEnd(bytes: Buffer, start: number, close: number): number {
+    const symbol = this.lastSymbol;
+    const n = symbol.length;
+    if (n === 0 || !this.lastSymbolPlain || start + n >= close || bytes[start + n] !== 34 /* " */) return -1;
+    return bytesEqual(bytes, start, start + n, symbol) ? start + n : -1;
   }
 
   /** The exchange of a message with (`true`) or without a futures marker; remembered for klines. */
@@ -55,6 +79,12 @@ export class BinanceNaming {
   /** The symbol in `bytes[start, end)`, reusing the previous string when equal so records share one. */
   symbolOf(bytes: Buffer, start: number, end: number): string {
     if (bytesEqual(bytes, start, end, this.lastSymbol)) return this.lastSymbol;
-    return (this.lastSymbol = latin1Text(bytes, start, end));
+    this.lastSymbol = latin1Text(bytes, start, end);
+    this.lastSymbolPlain = isPlain(this.lastSymbol);
+    return this.lastSymbol;
   }
+}
+
+function isPlain(text: string): boolean {
+  return !text.includes('"') && !text.includes('\\');
 }

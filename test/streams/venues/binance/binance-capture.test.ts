@@ -1,8 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MarketRecord, Trade } from '../../../../src/model/records.js';
+import { DECODED, MALFORMED } from '../../../../streams/line-decoder.js';
 import { createMergedSource } from '../../../../streams/merge-sources.js';
 import { openSource } from '../../../../streams/open-source.js';
 import type { RecordSource } from '../../../../streams/record-source.js';
+import { BinanceCaptureDecoder } from '../../../../streams/venues/binance/binance-capture.js';
 import { dataPath } from '../../../support/data.js';
 
 async function readAll(source: RecordSource): Promise<MarketRecord[]> {
@@ -90,5 +93,30 @@ describe.skipIf(!usdm08)('binance USD-M capture btcusdt_20240808', () => {
     // the pu chain links every update to the one before
     const changes = records.filter((r) => r.type === 'book_change');
     expect(changes.filter((c, i) => i > 0 && c.prevUpdateId !== changes[i - 1]!.lastUpdateId)).toEqual([]);
+  });
+});
+
+describe('BinanceCaptureDecoder receive times', () => {
+  const message = '{"u":1,"s":"X","b":"1.00000000","B":"1.00000000","a":"2.00000000","A":"1.00000000"}';
+
+  function decodeLine(prefix: string): { outcome: number; records: MarketRecord[] } {
+    const bytes = Buffer.from(`${prefix} ${message}`, 'latin1');
+    const records: MarketRecord[] = [];
+    return { outcome: new BinanceCaptureDecoder({ symbol: 'X' }).decode(bytes, 0, bytes.length, records), records };
+  }
+
+  it('reads 19 digits of ns as whole µs, and refuses them with any byte not a digit (property)', () => {
+    const digits = fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 19, maxLength: 19 });
+    fc.assert(
+      fc.property(digits, fc.nat({ max: 18 }), fc.nat({ max: 255 }), (ns, at, byte) => {
+        const micros = BigInt(ns) / 1000n;
+        const { outcome, records } = decodeLine(ns);
+        if (micros <= BigInt(Number.MAX_SAFE_INTEGER)) expect([outcome, records[0]?.tsRecv]).toEqual([DECODED, Number(micros)]);
+        else expect(outcome).toBe(MALFORMED);
+        const changed = ns.slice(0, at) + String.fromCharCode(byte) + ns.slice(at + 1);
+        if (byte < 48 || byte > 57) expect(decodeLine(changed).outcome).toBe(MALFORMED);
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });

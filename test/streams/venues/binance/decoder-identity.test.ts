@@ -4,12 +4,14 @@
  * with the decoder) on every line of every shared Binance capture: the raw captures under
  * `binance-spot/` and `binance-usdm/` (every `.gz` there) and the cryptofeed capture of Binance
  * futures. Records must be deep-equal (values compared with `Object.is`, plain objects) with the
- * same keys in the same order, levels included.
+ * same keys in the same order, levels included, and so must a spread copy of each (`{...record}`,
+ * as the live feed restamps records): a record is plain data, its levels in its own properties.
  *
- * The decoder has two paths (`binance-keyed-pass.ts` for the common messages, the scanner's tables
- * for the rest and for naming what is wrong); a property checks that the two agree, outcome, reason,
- * record and naming state, on capture lines mutated at random, byte by byte and key by key.
- */
+ * The decoder has three paths (`binance-ordered-pass.ts` for the common messages with their keys in
+ * Binance's order, `binance-keyed-pass.ts` for them in any order, the scanner's tables for the rest
+ * and for naming what is wrong); the ordered pass must decode every trade, book ticker and depth
+ * update of the raw captures itself, and a property checks that the three agree, outcome, reason,
+ * record and naming state, on capture lines mutated at random, byte by byte and key by key. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { gunzipSync } from 'node:zlib';
@@ -20,6 +22,8 @@ import { CryptofeedCaptureDecoder } from '../../../../streams/formats/cryptofeed
 import { DECODED, SKIPPED, type LineDecoder } from '../../../../streams/line-decoder.js';
 import { BinanceCaptureDecoder } from '../../../../streams/venues/binance/binance-capture.js';
 import { BinanceMessageParser } from '../../../../streams/venues/binance/binance-message.js';
+import { BinanceNaming } from '../../../../streams/venues/binance/binance-naming.js';
+import { decodeInOrder } from '../../../../streams/venues/binance/binance-ordered-pass.js';
 import {
   referenceCaptureRecord,
   referenceCryptofeedRecord,
@@ -78,7 +82,7 @@ function compareEveryLine(text: Buffer, decoder: LineDecoder, reference: (line: 
     const same =
       want === null
         ? outcome === SKIPPED && out.length === 0
-        : outcome === DECODED && out.length === 1 && isDeepStrictEqual(out[0], want) && shape(out[0]) === shape(want);
+        : outcome === DECODED && out.length === 1 && isDeepStrictEqual(out[0], want) && shape(out[0]) === shape(want) && isDeepStrictEqual({ ...out[0] }, want);
     if (!same && mismatches.length < 5) mismatches.push({ line: lines, text: line.slice(0, 160), outcome, reason: decoder.reason, got: out, want });
     records += out.length;
     start = end + 1;
@@ -92,6 +96,36 @@ describe.each(RAW)('the Binance decoder on every line of %s', (file) => {
     expect(mismatches).toEqual([]);
     expect(lines).toBeGreaterThan(30_000);
     expect(records).toBe(lines);
+  });
+});
+
+describe.each(RAW)('the ordered pass on every line of %s', (file) => {
+  it('decodes every trade, book ticker and depth update itself, to the record of the keyed pass', () => {
+    const text = readText(dataPath(file)!);
+    const naming = new BinanceNaming({});
+    const keyed = new BinanceMessageParser({ orderedPass: false });
+    const differ: string[] = [];
+    let decoded = 0;
+    let lines = 0;
+    let snapshots = 0;
+    for (let start = 0; start < text.length; ) {
+      let end = text.indexOf(10, start);
+      if (end < 0) end = text.length;
+      const at = text.indexOf(32, start) + 1;
+      const out: MarketRecord[] = [];
+      const want: MarketRecord[] = [];
+      lines++;
+      if (decodeInOrder(text, at, end, 1, naming, out) === DECODED) decoded++;
+      keyed.parse(text, at, end, 1, want);
+      const isSnapshot = want[0]?.type === 'depth_snapshot';
+      if (isSnapshot) snapshots++;
+      if ((isSnapshot ? out.length !== 0 : shape(out) !== shape(want) || !isDeepStrictEqual(out, want)) && differ.length < 3) differ.push(text.toString('latin1', start, Math.min(end, start + 200)));
+      start = end + 1;
+    }
+    expect(differ).toEqual([]);
+    // All but the REST snapshot, when the capture has one.
+    expect(snapshots).toBeLessThanOrEqual(1);
+    expect(decoded).toBe(lines - snapshots);
   });
 });
 
@@ -120,7 +154,7 @@ function sampleMessages(n: number): string[] {
 
 // Among them the bounds: the last ms whose µs are safe and the next, the last safe integer and the next.
 const VALUES = ['null', 'true', 'false', '-1', '1.5', '0', '9007199254740', '9007199254741', '9007199254740991', '9007199254740992', '"x"', '""', '"1e5"', '"-1"', '"0.00000000"', '[]', '{}', '[["1","2"]]', '[["1","x"]]', '"BTC\\u0055SDT"', '1e3', '"trade"', '"bookTicker"', '"depthUpdate"', '"aggTrade"', '"kline"'];
-const KEYS = ['e', 'E', 's', 't', 'a', 'p', 'q', 'T', 'm', 'M', 'u', 'U', 'b', 'B', 'A', 'pu', 'X', 'lastUpdateId', 'bids', 'asks', 'stream', 'data', 'result', 'k'];
+const KEYS = ['e', 'E', 's', 't', 'a', 'p', 'q', 'T', 'm', 'M', 'u', 'U', 'b', 'B', 'A', 'pu', 'X', 'f', 'l', 'lastUpdateId', 'bids', 'asks', 'stream', 'data', 'result', 'k'];
 const BYTES = '0123456789."{}[],:- eE\\tfnrux';
 
 /** The top-level `"key":value` pairs of an object's text (braces stripped), split at commas outside strings and brackets. */
@@ -181,7 +215,7 @@ function mutate(json: string, choice: number, at: number, pick: number): string 
   }
 }
 
-describe.skipIf(RAW.length === 0)('the keyed pass and the general path', () => {
+describe.skipIf(RAW.length === 0)('the ordered pass, the keyed pass and the general path', () => {
   const messages = sampleMessages(3_000);
   // After the message under test: a snapshot (takes the last symbol) and a kline (the last exchange).
   const probes = ['{"lastUpdateId":5,"bids":[["1","2"]],"asks":[]}', '{"e":"kline","E":1,"s":"X","k":{"t":0,"T":1,"i":"1m","o":"1","h":"1","l":"1","c":"1","v":"1","V":"1","q":"1","n":1,"x":true}}'];
@@ -206,9 +240,11 @@ describe.skipIf(RAW.length === 0)('the keyed pass and the general path', () => {
         let json = messages[index]!;
         for (const [choice, at, pick] of mutations) json = mutate(json, choice, at, pick);
         const texts = [messages[before]!, json, ...probes];
-        const both = run(new BinanceMessageParser({ symbol: 'GIVEN' }), texts);
+        const all = run(new BinanceMessageParser({ symbol: 'GIVEN' }), texts);
+        const keyed = run(new BinanceMessageParser({ symbol: 'GIVEN', orderedPass: false }), texts);
         const general = run(new BinanceMessageParser({ symbol: 'GIVEN', keyedPass: false }), texts);
-        expect(isDeepStrictEqual(both, general) ? 'same' : { json, both, general }).toBe('same');
+        expect(isDeepStrictEqual(all, general) ? 'same' : { json, all, general }).toBe('same');
+        expect(isDeepStrictEqual(keyed, general) ? 'same' : { json, keyed, general }).toBe('same');
       }),
       { numRuns: 20_000, seed: 20240809 },
     );
@@ -229,15 +265,19 @@ describe.skipIf(RAW.length === 0)('the keyed pass and the general path', () => {
       for (let i = 0; i < fields; i++) for (let v = 0; v < VALUES.length; v++) cases.push(mutate(json, 7, (i + 0.5) / fields, v));
       for (let k = 0; k < KEYS.length; k++) for (let v = 0; v < VALUES.length; v++) cases.push(mutate(json, 8, 0.5, k + (v << 5)));
     }
-    const both = run(new BinanceMessageParser({ symbol: 'GIVEN' }), cases);
+    const all = run(new BinanceMessageParser({ symbol: 'GIVEN' }), cases);
+    const keyed = run(new BinanceMessageParser({ symbol: 'GIVEN', orderedPass: false }), cases);
     const general = run(new BinanceMessageParser({ symbol: 'GIVEN', keyedPass: false }), cases);
     expect(cases.length).toBeGreaterThan(5_000);
-    expect(cases.filter((_, i) => !isDeepStrictEqual(both[i], general[i])).slice(0, 3)).toEqual([]);
+    expect(cases.filter((_, i) => !isDeepStrictEqual(all[i], general[i])).slice(0, 3)).toEqual([]);
+    expect(cases.filter((_, i) => !isDeepStrictEqual(keyed[i], general[i])).slice(0, 3)).toEqual([]);
   });
 
   it('agree on every sampled capture message as recorded', () => {
-    const both = run(new BinanceMessageParser(), messages);
+    const all = run(new BinanceMessageParser(), messages);
+    const keyed = run(new BinanceMessageParser({ orderedPass: false }), messages);
     const general = run(new BinanceMessageParser({ keyedPass: false }), messages);
-    expect(both.filter((r, i) => !isDeepStrictEqual(r, general[i])).slice(0, 3)).toEqual([]);
+    expect(all.filter((r, i) => !isDeepStrictEqual(r, general[i])).slice(0, 3)).toEqual([]);
+    expect(keyed.filter((r, i) => !isDeepStrictEqual(r, general[i])).slice(0, 3)).toEqual([]);
   });
 });
