@@ -116,7 +116,9 @@ describe.skipIf(!spotPath)('fallback feed on real sockets (real capture)', () =>
     // closed may still come just after the switch (nothing received is dropped), so the poller's
     // records are the quotes among them.
     const restQuotes = () => got.slice(mark).filter((g) => g.active === 'rest-book-ticker' && g.record.type === 'book_ticker').map((g) => g.record);
-    await drainUntil(feed, got, () => restQuotes().length >= 10, 5000, 'quotes from the REST poller');
+    // Counted by the source active when they came, quotes from the socket's last chunk count too:
+    // the backup server's request count says the poller really ran.
+    await drainUntil(feed, got, () => restQuotes().length >= 10 && backup.stats.restRequests >= 10, 5000, 'quotes from the REST poller');
     expect(switches.map((s) => `${s.from}>${s.to}:${s.reason}`)).toEqual(['primary-ws>rest-book-ticker:failover']);
     expect(restQuotes().every((r) => r.symbol === 'BTCUSDT' && r.exchange === 'binance')).toBe(true);
     // Once the poller's first quote is in, the closed socket can only hand over what it had already
