@@ -238,36 +238,19 @@ export function shortDecimalAt(bytes: Buffer, i: number): number {
       return (whole * 1e8 + eight) / 1e8;
     }
   }
-  return otherShortDecimalAt(bytes, start, whole, i, c);
+  return otherShortDecimalAt(bytes, start);
 }
 
-/** `shortDecimalAt` past the whole digits (`whole`, from `start` to `i`, where `c` is). */
-function otherShortDecimalAt(bytes: Buffer, start: number, whole: number, i: number, c: number): number {
-  const wholeDigits = i - start;
-  if (wholeDigits <= 9) {
-    if (c === 34 && wholeDigits > 0) {
-      cursor = i + 1;
-      return whole;
-    }
-    if (c === 46) {
-      const fractionStart = ++i;
-      let fraction = 0;
-      c = bytes[i]!;
-      while (c >= 48 && c <= 57) {
-        fraction = (fraction * 10 + (c - 48)) | 0;
-        c = bytes[++i]!;
-      }
-      const digits = i - fractionStart;
-      if (c === 34 && digits <= 9 && wholeDigits + digits <= 15 && wholeDigits + digits > 0) {
-        cursor = i + 1;
-        if ((whole | fraction) === 0) return 0;
-        const scale = POW10[digits]!;
-        return (whole * scale + fraction) / scale;
-      }
-    }
-  }
-  cursor = -1;
-  return NaN;
+/**
+ * `shortDecimalAt` for a form other than Binance spot's, from the first digit at `start`: the
+ * bounded reader, with the buffer's end as its bound (a run of digits stops at the object's `}`
+ * anyway). Spot's decimals never come here; USD-M's shorter ones do, as every decimal did before
+ * the spot form had its own reader.
+ */
+function otherShortDecimalAt(bytes: Buffer, start: number): number {
+  const value = shortDecimalUntilQuote(bytes, start, bytes.length);
+  if (value === value) cursor++;
+  return value;
 }
 
 const QUOTE_STR = wordOf('"str');
