@@ -12,6 +12,7 @@ import { MAX_TABLE_ROWS } from '../../../src/app/report-html/page-table.js';
 import { buildReportHtml } from '../../../src/app/report-html/report-html.js';
 import type { ReportPageData } from '../../../src/app/report-html/report-page-data.js';
 import { buildReport } from '../../../src/app/report.js';
+import { flatMetrics } from '../../support/report-metrics.js';
 
 const config = parseConfig(
   { log: { level: 'silent' }, simulated: { records: 20_000 }, bars: { spec: '10s' }, strategy: { name: 'ema-cross', params: { fast: 2, slow: 4, size: 1 } } },
@@ -24,17 +25,6 @@ function embedded(html: string): ReportPageData {
   const found = /<script type="application\/json" id="report-data">([^]*?)<\/script>/.exec(html);
   expect(found).not.toBeNull();
   return JSON.parse(found![1]!) as ReportPageData;
-}
-
-/** `report.json`'s metrics as name → shown text, flattened here independently of the page code. */
-function flatMetrics(metrics: Record<string, unknown>, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [k, v] of Object.entries(metrics)) {
-    if (prefix === '' && (k === 'roundTrips' || k === 'instruments')) continue;
-    if (v !== null && typeof v === 'object') for (const [n, t] of flatMetrics(v as Record<string, unknown>, `${prefix}${k}.`)) out.set(n, t);
-    else out.set(prefix + k, v === null ? 'n/a' : typeof v === 'string' ? v : String(v));
-  }
-  return out;
 }
 
 describe('buildReportHtml', () => {

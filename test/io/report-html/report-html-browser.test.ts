@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/app/cli.js';
 import { chromiumPath, launchChromium, type TestBrowser } from '../dashboard/chromium.js';
+import { flatMetrics } from '../../support/report-metrics.js';
 
 const browserPath = chromiumPath();
 const SCREENSHOT = resolve('test-artifacts/report-html.png');
@@ -48,17 +49,6 @@ interface ChartPixels {
   readonly distinct: number;
   /** Pixels within a small distance of each colour. */
   readonly hits: Record<string, number>;
-}
-
-/** `report.json`'s metrics as name → text, the way the page promises to show them. */
-function flatMetrics(metrics: Record<string, unknown>, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [k, v] of Object.entries(metrics)) {
-    if (prefix === '' && (k === 'roundTrips' || k === 'instruments')) continue;
-    if (v !== null && typeof v === 'object') for (const [n, t] of flatMetrics(v as Record<string, unknown>, `${prefix}${k}.`)) out.set(n, t);
-    else out.set(prefix + k, v === null ? 'n/a' : typeof v === 'string' ? v : String(v));
-  }
-  return out;
 }
 
 const csvRows = (file: string): number => readFileSync(file, 'utf8').trimEnd().split('\n').length - 1;
