@@ -16,10 +16,11 @@
  * changed no naming state, and the general path decides and names what is wrong. The identity of
  * the paths is tested on every line of the shared captures and on mutated lines.
  */
-import type { BookLevel, MarketRecord, Side } from '../../../src/model/records.js';
+import type { BookLevel, MarketRecord } from '../../../src/model/records.js';
 import { DECODED } from '../../line-decoder.js';
 import { latin1Text } from '../../text/ascii-bytes.js';
 import type { BinanceNaming } from './binance-naming.js';
+import { bookChangeRecord, bookTickerRecord, tradeRecord } from './binance-records.js';
 import { MAX_TIME_MS } from './binance-scanner.js';
 import { booleanAt, cursor, messageBody, parseLevels, plainStringEnd, shortDecimalAt, unsignedAt } from './binance-values.js';
 import { word, wordOf } from './binance-words.js';
@@ -282,17 +283,8 @@ export class BinanceKeyedPass {
     const idIsInteger = idBit === T_ID || this.aKind === INTEGER;
     if ((seen & need) !== need || !idIsInteger || this.symbolEnd === this.symbolStart || this.tradeMs > MAX_TIME_MS) return DECLINED;
     const symbol = naming.symbolOf(bytes, this.symbolStart, this.symbolEnd);
-    out.push({
-      type: 'trade',
-      exchange: naming.exchangeOf((seen & M_SPOT) === 0),
-      symbol,
-      ts: this.tradeMs * 1000,
-      tsRecv,
-      id: idBit === T_ID ? latin1Text(bytes, this.idStart, this.idEnd) : latin1Text(bytes, this.aStart, this.aEnd),
-      price: this.price,
-      amount: this.amount,
-      side: (this.maker === 1 ? 'sell' : 'buy') satisfies Side,
-    });
+    const id = idBit === T_ID ? latin1Text(bytes, this.idStart, this.idEnd) : latin1Text(bytes, this.aStart, this.aEnd);
+    out.push(tradeRecord(naming.exchangeOf((seen & M_SPOT) === 0), symbol, this.tradeMs, tsRecv, id, this.price, this.amount, this.maker));
     return DECODED;
   }
 
@@ -304,17 +296,7 @@ export class BinanceKeyedPass {
       return DECLINED;
     }
     const symbol = naming.symbolOf(bytes, this.symbolStart, this.symbolEnd);
-    out.push({
-      type: 'book_ticker',
-      exchange: naming.exchangeOf(futures || hasEvent),
-      symbol,
-      ts: hasEvent ? this.eventMs * 1000 : tsRecv,
-      tsRecv,
-      bidPrice: this.bNumber,
-      bidAmount: this.bidAmount,
-      askPrice: this.aNumber,
-      askAmount: this.askAmount,
-    });
+    out.push(bookTickerRecord(naming.exchangeOf(futures || hasEvent), symbol, hasEvent ? this.eventMs : -1, tsRecv, this.bNumber, this.bidAmount, this.aNumber, this.askAmount));
     return DECODED;
   }
 
@@ -324,19 +306,7 @@ export class BinanceKeyedPass {
     const hasPrev = (seen & PU) !== 0;
     if ((seen & need) !== need || this.bKind !== LEVELS || this.aKind !== LEVELS || this.symbolEnd === this.symbolStart || this.eventMs > MAX_TIME_MS) return DECLINED;
     const symbol = naming.symbolOf(bytes, this.symbolStart, this.symbolEnd);
-    out.push({
-      type: 'book_change',
-      exchange: naming.exchangeOf(hasPrev),
-      symbol,
-      ts: this.eventMs * 1000,
-      tsRecv,
-      isSnapshot: false,
-      firstUpdateId: this.firstId,
-      lastUpdateId: this.lastId,
-      prevUpdateId: hasPrev ? this.prevId : -1,
-      bids: this.bids!,
-      asks: this.asks!,
-    });
+    out.push(bookChangeRecord(naming.exchangeOf(hasPrev), symbol, this.eventMs, tsRecv, this.firstId, this.lastId, hasPrev ? this.prevId : -1, this.bids!, this.asks!));
     return DECODED;
   }
 }

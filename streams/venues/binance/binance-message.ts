@@ -28,7 +28,7 @@
  * must be at most `MAX_TIME_MS`, so that its µs are a safe integer. A refused message's `reason`
  * names the first bad field (`binance-field-rules.ts`).
  */
-import type { MarketRecord, Side } from '../../../src/model/records.js';
+import type { MarketRecord } from '../../../src/model/records.js';
 import { DECODED, MALFORMED, SKIPPED, UNKNOWN, type DecodeOutcome } from '../../line-decoder.js';
 import {
   AGG_TRADE_RULES,
@@ -55,6 +55,7 @@ import {
 } from './binance-field-table.js';
 import { BinanceKeyedPass } from './binance-keyed-pass.js';
 import { BinanceNaming, type BinanceParserOptions } from './binance-naming.js';
+import { bookChangeRecord, bookTickerRecord, tradeRecord } from './binance-records.js';
 import { decodeInOrder } from './binance-ordered-pass.js';
 import { BinanceScanner, MAX_TIME_MS } from './binance-scanner.js';
 
@@ -159,17 +160,7 @@ export class BinanceMessageParser {
     if (symbol === null || !idOk || price !== price || amount !== amount || time < 0 || maker < 0) {
       return this.invalid(idSlot === T_ID ? TRADE_RULES : AGG_TRADE_RULES);
     }
-    out.push({
-      type: 'trade',
-      exchange: this.naming.exchangeOf(!this.scanner.has(this.depth, M_SPOT)),
-      symbol,
-      ts: time * 1000,
-      tsRecv,
-      id: this.scanner.text(this.depth, idSlot),
-      price,
-      amount,
-      side: (maker === 1 ? 'sell' : 'buy') satisfies Side,
-    });
+    out.push(tradeRecord(this.naming.exchangeOf(!this.scanner.has(this.depth, M_SPOT)), symbol, time, tsRecv, this.scanner.text(this.depth, idSlot), price, amount, maker));
     return DECODED;
   }
 
@@ -184,17 +175,7 @@ export class BinanceMessageParser {
     if (symbol === null || bidPrice !== bidPrice || bidAmount !== bidAmount || askPrice !== askPrice || askAmount !== askAmount || event < 0) {
       return this.invalid(BOOK_TICKER_RULES);
     }
-    out.push({
-      type: 'book_ticker',
-      exchange: this.naming.exchangeOf(futures || hasEvent),
-      symbol,
-      ts: hasEvent ? event * 1000 : tsRecv,
-      tsRecv,
-      bidPrice,
-      bidAmount,
-      askPrice,
-      askAmount,
-    });
+    out.push(bookTickerRecord(this.naming.exchangeOf(futures || hasEvent), symbol, hasEvent ? event : -1, tsRecv, bidPrice, bidAmount, askPrice, askAmount));
     return DECODED;
   }
 
@@ -210,19 +191,7 @@ export class BinanceMessageParser {
     if (symbol === null || event < 0 || first < 0 || last < 0 || (hasPrev && prev < 0) || bids === null || asks === null) {
       return this.invalid(DEPTH_UPDATE_RULES);
     }
-    out.push({
-      type: 'book_change',
-      exchange: this.naming.exchangeOf(hasPrev),
-      symbol,
-      ts: event * 1000,
-      tsRecv,
-      isSnapshot: false,
-      firstUpdateId: first,
-      lastUpdateId: last,
-      prevUpdateId: prev,
-      bids,
-      asks,
-    });
+    out.push(bookChangeRecord(this.naming.exchangeOf(hasPrev), symbol, event, tsRecv, first, last, prev, bids, asks));
     return DECODED;
   }
 

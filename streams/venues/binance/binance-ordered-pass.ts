@@ -21,11 +21,12 @@
  * - bookTicker: `["e":"bookTicker",]"u","s","b","B","a","A"[,"T"][,"E"]`
  * - depthUpdate: `"e":"depthUpdate","E",["T",]"s","U","u",["pu",]"b","a"`
  */
-import type { BookLevel, MarketRecord, Side } from '../../../src/model/records.js';
+import type { BookLevel, MarketRecord } from '../../../src/model/records.js';
 import { DECODED } from '../../line-decoder.js';
 import { latin1Text } from '../../text/ascii-bytes.js';
 import { DECLINED } from './binance-keyed-pass.js';
 import type { BinanceNaming } from './binance-naming.js';
+import { bookChangeRecord, bookTickerRecord, tradeRecord } from './binance-records.js';
 import { MAX_TIME_MS } from './binance-scanner.js';
 import { booleanAt, cursor, messageBody, plainStringEnd, shortDecimalAt, unsignedAt } from './binance-values.js';
 import { word, wordOf } from './binance-words.js';
@@ -145,17 +146,7 @@ function trade(bytes: Buffer, i: number, close: number, aggregate: boolean, tsRe
   // Every reader leaves `cursor` -1 on failure, and `keyAt` is false at -1: only `i` is tested.
   if (i !== close || tradeMs < 0 || tradeMs > MAX_TIME_MS || symbolEnd <= symbolStart) return DECLINED;
   const symbol = known >= 0 ? naming.lastSymbol : naming.symbolOf(bytes, symbolStart, symbolEnd);
-  out.push({
-    type: 'trade',
-    exchange: naming.exchangeOf(!spot),
-    symbol,
-    ts: tradeMs * 1000,
-    tsRecv,
-    id: latin1Text(bytes, idStart, idEnd),
-    price,
-    amount,
-    side: (maker === 1 ? 'sell' : 'buy') satisfies Side,
-  });
+  out.push(tradeRecord(naming.exchangeOf(!spot), symbol, tradeMs, tsRecv, latin1Text(bytes, idStart, idEnd), price, amount, maker));
   return DECODED;
 }
 
@@ -182,17 +173,7 @@ function bookTicker(bytes: Buffer, i: number, close: number, typed: boolean, tsR
   const hasEvent = eventMs >= 0;
   if (i !== close || eventMs > MAX_TIME_MS || symbolEnd <= symbolStart) return DECLINED;
   const symbol = known >= 0 ? naming.lastSymbol : naming.symbolOf(bytes, symbolStart, symbolEnd);
-  out.push({
-    type: 'book_ticker',
-    exchange: naming.exchangeOf(typed || hasEvent),
-    symbol,
-    ts: hasEvent ? eventMs * 1000 : tsRecv,
-    tsRecv,
-    bidPrice: decimals[0]!,
-    bidAmount: decimals[1]!,
-    askPrice: decimals[2]!,
-    askAmount: decimals[3]!,
-  });
+  out.push(bookTickerRecord(naming.exchangeOf(typed || hasEvent), symbol, eventMs, tsRecv, decimals[0]!, decimals[1]!, decimals[2]!, decimals[3]!));
   return DECODED;
 }
 
@@ -226,19 +207,7 @@ function depthUpdate(bytes: Buffer, i: number, close: number, tsRecv: number, na
   i = levelsEnd;
   if (i !== close || eventMs > MAX_TIME_MS || symbolEnd <= symbolStart) return DECLINED;
   const symbol = known >= 0 ? naming.lastSymbol : naming.symbolOf(bytes, symbolStart, symbolEnd);
-  out.push({
-    type: 'book_change',
-    exchange: naming.exchangeOf(prevId >= 0),
-    symbol,
-    ts: eventMs * 1000,
-    tsRecv,
-    isSnapshot: false,
-    firstUpdateId: firstId,
-    lastUpdateId: lastId,
-    prevUpdateId: prevId,
-    bids,
-    asks,
-  });
+  out.push(bookChangeRecord(naming.exchangeOf(prevId >= 0), symbol, eventMs, tsRecv, firstId, lastId, prevId, bids, asks));
   return DECODED;
 }
 
