@@ -35,8 +35,8 @@ export { createInstrument, inferInstrument, priceToTicks, sizeToLots, formatPric
 export type { Instrument } from './model/instrument.js';
 export { instrumentKey, parseInstrumentKey } from './model/instrument-key.js';
 export { formatUnits, parseDecimal, toUnits, divHalfEven } from './model/money.js';
-export { createOrder, applyOrderEvent, orderView } from './model/order.js';
-export type { NewOrder, Order, OrderEvent, OrderSide, OrderStatus, OrderType } from './model/order.js';
+export { createOrder, applyOrderEvent, orderOfChange, orderView, LiveOrder } from './model/order.js';
+export type { NewOrder, Order, OrderChange, OrderEvent, OrderSide, OrderStatus, OrderTerms, OrderType } from './model/order.js';
 export { ORDER_TRANSITIONS } from './model/order-transitions.js';
 export type { Fill } from './model/fill.js';
 export { signalTopic } from './model/signal.js';

@@ -13,7 +13,7 @@
  * exchange: one symbol on two exchanges is two instruments.
  */
 import type { Fill } from '../../src/model/fill.js';
-import type { NewOrder, Order } from '../../src/model/order.js';
+import type { LiveOrder, NewOrder, OrderChange } from '../../src/model/order.js';
 
 /** Planner → risk: an order to check. Risk → execution: an order that passed. */
 export interface OrderRequest {
@@ -49,10 +49,28 @@ export interface CancelOrder {
   readonly clientOrderId: string;
 }
 
-/** Execution → bus: an order changed. */
-export interface OrderUpdate {
+/**
+ * Execution → bus: an order changed; the change says where the order stands after it, its terms
+ * shared with the order's other changes (`OrderChange`). `orderOfChange` makes a whole `Order` of it.
+ */
+export interface OrderUpdate extends OrderChange {
   readonly type: 'order_update';
-  readonly order: Order;
+}
+
+/** The update to publish for a live order's latest change. */
+export function orderUpdate(order: LiveOrder): OrderUpdate {
+  return {
+    type: 'order_update',
+    order: order.terms,
+    version: order.version,
+    status: order.status,
+    ts: order.updatedTs,
+    filledQuantity: order.filledQuantity,
+    fillNotional: order.fillNotional,
+    fillCount: order.fillCount,
+    reason: order.reason,
+    cancelRequestedTs: order.timestamps.PENDING_CANCEL,
+  };
 }
 
 /** Execution → bus: a fill was applied; `position` is the instrument's position after it (lots). */
@@ -72,10 +90,9 @@ export interface FillReport {
 export function movesOpenLots(message: unknown): boolean {
   const update = message as OrderUpdate;
   if (update.type !== 'order_update') return true;
-  const order = update.order;
-  const s = order.status;
+  const s = update.status;
   const onItsWay = s === 'INITIALIZED' || s === 'SUBMITTED' || s === 'ACCEPTED' || s === 'PENDING_APPROVAL';
-  return !onItsWay || order.filledQuantity !== 0n || order.timestamps.PENDING_CANCEL !== undefined;
+  return !onItsWay || update.filledQuantity !== 0n || update.cancelRequestedTs !== undefined;
 }
 
 /** Topic of order updates for an instrument: `exec.order.<exchange>.<symbol>`. */

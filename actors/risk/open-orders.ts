@@ -13,7 +13,7 @@
  */
 import type { Instrument } from '../../src/model/instrument.js';
 import { instrumentKey } from '../../src/model/instrument-key.js';
-import { validateNewOrder, type NewOrder, type Order, type OrderSide } from '../../src/model/order.js';
+import { validateNewOrder, type NewOrder, type Order, type OrderChange, type OrderSide } from '../../src/model/order.js';
 import { isTerminalStatus } from '../../src/model/order-transitions.js';
 import type { RiskOpenOrders } from './pre-trade-checks.js';
 
@@ -60,14 +60,15 @@ export class OpenOrders implements RiskOpenOrders {
     this.totalsOf(key)[order.side] += remaining;
   }
 
-  /** Applies an order version from execution: its remaining lots, or its end. */
-  update(order: Order): void {
-    const open = this.byId.get(order.clientOrderId);
+  /** Applies an order change from execution: its remaining lots, or its end. */
+  update(change: OrderChange): void {
+    const id = change.order.clientOrderId;
+    const open = this.byId.get(id);
     if (open === undefined) return;
-    const remaining = isTerminalStatus(order.status) ? 0n : order.quantity - order.filledQuantity;
+    const remaining = isTerminalStatus(change.status) ? 0n : change.order.quantity - change.filledQuantity;
     this.totalsOf(open.key)[open.side] += remaining - open.remaining;
     open.remaining = remaining;
-    if (remaining === 0n) this.byId.delete(order.clientOrderId);
+    if (remaining === 0n) this.byId.delete(id);
   }
 
   openQuantity(key: string, side: OrderSide): bigint {

@@ -160,7 +160,7 @@ export const riskActor = defineActor<RiskActorConfig, RiskState, RiskMessage>({
         feedEquity(state, ctx);
         return state;
       case 'order_update':
-        state.openOrders.update(message.order);
+        state.openOrders.update(message);
         return state;
       case 'order_request': {
         const order = message.order;

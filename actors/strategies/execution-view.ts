@@ -7,16 +7,22 @@
  */
 import type { FillReport, OrderUpdate } from '../execution/execution-messages.js';
 import { instrumentKey } from '../../src/model/instrument-key.js';
-import type { Order } from '../../src/model/order.js';
+import { copyTimes, orderOfChange, type Order, type OrderChange, type StatusTimes } from '../../src/model/order.js';
 import { isTerminalStatus } from '../../src/model/order-transitions.js';
+
+interface KeptOrder {
+  change: OrderChange;
+  readonly times: StatusTimes;
+}
 
 /** Positions and one strategy's open orders, by instrument key (`exchange:SYMBOL`). */
 export class ExecutionView {
   private readonly strategy: string;
   // Signed lots after the latest fill, whatever strategy's order it was.
   private readonly positions: Map<string, bigint>;
-  // This strategy's orders not yet ended, by client order id, oldest first (Map insertion order).
-  private readonly orders: Map<string, Map<string, Order>>;
+  // This strategy's orders not yet ended, by client order id, oldest first (Map insertion order):
+  // the latest change and the status times of all changes seen.
+  private readonly orders: Map<string, Map<string, KeptOrder>>;
 
   /** `strategy`: the name the planner puts first in the strategy's client order ids. */
   constructor(strategy: string) {
@@ -32,19 +38,28 @@ export class ExecutionView {
     return this.owns(fill.clientOrderId, fill.symbol);
   }
 
-  /** Keeps the order if it is this strategy's and open, drops it when it ends; returns whether it is this strategy's. */
-  applyOrder(update: OrderUpdate): boolean {
-    const order = update.order;
-    if (!this.owns(order.clientOrderId, order.symbol)) return false;
-    const key = instrumentKey(order.exchange, order.symbol);
+  /**
+   * Keeps the order if it is this strategy's and open, drops it when it ends. Returns its status
+   * times after the change (folded from every change seen: what `orderOfChange` needs for a whole
+   * order), or `undefined` when it is not this strategy's.
+   */
+  applyOrder(update: OrderUpdate): Readonly<StatusTimes> | undefined {
+    const terms = update.order;
+    if (!this.owns(terms.clientOrderId, terms.symbol)) return undefined;
+    const key = instrumentKey(terms.exchange, terms.symbol);
     let open = this.orders.get(key);
     if (open === undefined) {
       open = new Map();
       this.orders.set(key, open);
     }
-    if (isTerminalStatus(order.status)) open.delete(order.clientOrderId);
-    else open.set(order.clientOrderId, order);
-    return true;
+    const kept = open.get(terms.clientOrderId);
+    const times = kept === undefined ? copyTimes({ INITIALIZED: terms.createdTs }) : kept.times;
+    times[update.status] = update.ts;
+    if (update.cancelRequestedTs !== undefined) times.PENDING_CANCEL = update.cancelRequestedTs;
+    if (isTerminalStatus(update.status)) open.delete(terms.clientOrderId);
+    else if (kept === undefined) open.set(terms.clientOrderId, { change: update, times });
+    else kept.change = update;
+    return times;
   }
 
   /** Signed lots of the instrument `key`; 0 before any fill. */
@@ -52,10 +67,13 @@ export class ExecutionView {
     return this.positions.get(key) ?? 0n;
   }
 
-  /** This strategy's open orders on the instrument `key`, oldest first (a new array). */
+  /** This strategy's open orders on the instrument `key`, oldest first (new objects). */
   openOrders(key: string): readonly Order[] {
     const open = this.orders.get(key);
-    return open === undefined ? [] : [...open.values()];
+    if (open === undefined) return [];
+    const out: Order[] = [];
+    for (const kept of open.values()) out.push(orderOfChange(kept.change, kept.times));
+    return out;
   }
 
   /**

@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { FillReport, OrderUpdate } from '../execution/execution-messages.js';
 import type { Fill } from '../../src/model/fill.js';
 import { instrumentKey, parseInstrumentKey } from '../../src/model/instrument-key.js';
-import type { Order } from '../../src/model/order.js';
+import { orderOfChange, type Order } from '../../src/model/order.js';
 import type { BookReader, BookSnapshot } from '../../src/model/order-book.js';
 import type { MarketRecord, Trade, TradeBar } from '../../src/model/records.js';
 import { recordRef } from '../../src/model/record-ref.js';
@@ -395,10 +395,10 @@ export class StrategyRunner implements StrategyApi<unknown> {
 
   /** Keeps this strategy's open orders (another's are ignored), then calls `onOrder`. */
   private onOrderUpdate(update: OrderUpdate): void {
-    if (!this.execution.applyOrder(update) || this.handlers.onOrder === undefined) return;
-    const order = update.order;
-    const instrument = this.enter(order.exchange, order.symbol);
-    const next = this.handlers.onOrder(instrument.state, order, this);
+    const times = this.execution.applyOrder(update);
+    if (times === undefined || this.handlers.onOrder === undefined) return;
+    const instrument = this.enter(update.order.exchange, update.order.symbol);
+    const next = this.handlers.onOrder(instrument.state, orderOfChange(update, times), this);
     if (next !== undefined) instrument.state = next;
   }
 

@@ -11,7 +11,8 @@
  * drop. The port is called synchronously and must not throw; a throw fails this actor alone, which
  * is restarted by its supervisor.
  */
-import { deniedTopic, fillTopic, orderTopic } from '../../actors/execution/execution-messages.js';
+import { deniedTopic, fillTopic, orderTopic, type OrderUpdate } from '../../actors/execution/execution-messages.js';
+import { orderOfChange, type Order } from '../model/order.js';
 import { topicOf } from '../model/records.js';
 import { signalTopic } from '../model/signal.js';
 import { defineActor } from '../runtime/actor.js';
@@ -75,6 +76,16 @@ export function topicOfMessage(message: Tagged): string | undefined {
   }
 }
 
+/**
+ * An order update as consumers get it: `{ type, version, order }` with the whole order after the
+ * change (`orderOfChange`: its status times are those the change knows). On the bus a change
+ * shares the order's terms and says only where the order stands; a consumer that joins late or
+ * loses frames to `dropOldest` must still see whole orders.
+ */
+export function wireOrderUpdate(update: OrderUpdate): { readonly type: 'order_update'; readonly version: number; readonly order: Order } {
+  return { type: 'order_update', version: update.version, order: orderOfChange(update) };
+}
+
 /** The forwarder actor. */
 export const busForwarder = defineActor<BusForwarderConfig, ForwarderState, Tagged | ForwarderStatsQuery>({
   name: 'forwarder',
@@ -93,7 +104,7 @@ export const busForwarder = defineActor<BusForwarderConfig, ForwarderState, Tagg
       state.unrouted++;
       state.port.unrouted?.(message);
     } else {
-      state.port.publish(topic, message);
+      state.port.publish(topic, message.type === 'order_update' ? wireOrderUpdate(message as unknown as OrderUpdate) : message);
     }
     return state;
   },

@@ -1,19 +1,18 @@
 /**
- * Orders: an immutable record per version, moved by events through the table in
- * `order-transitions.ts`. `applyOrderEvent` is pure: it returns the next version or a refusal with a
- * reason code, never throws for a trading condition (STYLE.md, rule 6). Quantities are lots and
+ * Orders, moved by events through the table in `order-transitions.ts`. Execution keeps one
+ * `LiveOrder` per client order id and moves it in place; what it publishes is an immutable
+ * `OrderChange` per change. `applyOrderEvent` is the pure form (a new version or a refusal with a
+ * reason code). Neither throws for a trading condition (STYLE.md, rule 6). Quantities are lots and
  * prices ticks of the order's instrument (see `instrument.ts`); the order carries the instrument's
  * precisions so it can be formatted and averaged on its own.
  */
-import { divToScale, formatUnits } from './money.js';
+import { formatUnits } from './money.js';
+import { createLiveOrder, LiveOrder } from './live-order.js';
 import type { Instrument } from './instrument.js';
-import {
-  transitionTarget,
-  type OrderEventType,
-  type OrderStatus,
-} from './order-transitions.js';
+import type { OrderEventType, OrderStatus } from './order-transitions.js';
 
 export type { OrderEventType, OrderStatus } from './order-transitions.js';
+export { copyTimes, createLiveOrder, LiveOrder, orderOfChange, snapshotOf, type OrderRefusal, type StatusTimes } from './live-order.js';
 
 /** Side of an order. */
 export type OrderSide = 'buy' | 'sell';
@@ -21,8 +20,11 @@ export type OrderSide = 'buy' | 'sell';
 /** Kind of order. */
 export type OrderType = 'market' | 'limit';
 
-/** One version of an order. A transition makes a new object; old versions stay valid snapshots. */
-export interface Order {
+/**
+ * What an order is for, fixed when it is created: made once and shared by the order and every
+ * change it publishes (`OrderChange`), so a change carries the terms without copying them.
+ */
+export interface OrderTerms {
   readonly clientOrderId: string;
   /** The venue it trades on: with `symbol`, the instrument (`instrumentKey(exchange, symbol)`). */
   readonly exchange: string;
@@ -36,6 +38,13 @@ export interface Order {
   readonly pricePrecision: number;
   readonly sizePrecision: number;
   readonly quotePrecision: number;
+  readonly createdTs: number;
+  /** The market record whose handling led to the order (`NewOrder.cause`). */
+  readonly cause: string | undefined;
+}
+
+/** An order: its terms and where it stands. */
+export interface Order extends OrderTerms {
   readonly status: OrderStatus;
   /** Lots filled so far. */
   readonly filledQuantity: bigint;
@@ -44,14 +53,30 @@ export interface Order {
   /** `fillNotional / filledQuantity` at `quotePrecision`, half-even; `undefined` before any fill. */
   readonly avgFillPrice: bigint | undefined;
   readonly fillCount: number;
-  readonly createdTs: number;
   readonly updatedTs: number;
   /** Engine time (µs) at which the order last entered each status it has been in. */
   readonly timestamps: Readonly<Partial<Record<OrderStatus, number>>>;
   /** Why it was denied, rejected, canceled or expired, when the event said. */
   readonly reason: string | undefined;
-  /** The market record whose handling led to the order (`NewOrder.cause`). */
-  readonly cause: string | undefined;
+}
+
+/**
+ * One change of an order, as execution publishes it (`OrderUpdate`): where the order stands after
+ * it, with the terms shared, not copied. Immutable: a consumer may keep it.
+ */
+export interface OrderChange {
+  readonly order: OrderTerms;
+  /** 1 at creation, one more per change. */
+  readonly version: number;
+  readonly status: OrderStatus;
+  /** When the change happened (the order's `updatedTs` after it). */
+  readonly ts: number;
+  readonly filledQuantity: bigint;
+  readonly fillNotional: bigint;
+  readonly fillCount: number;
+  readonly reason: string | undefined;
+  /** When a cancel was last asked (`PENDING_CANCEL`), if ever. */
+  readonly cancelRequestedTs: number | undefined;
 }
 
 /** What a planner asks for. */
@@ -128,33 +153,9 @@ export function validateNewOrder(spec: NewOrder, instrument: Instrument): string
   return undefined;
 }
 
-/**
- * A new order in `INITIALIZED`. Does not validate (see `validateNewOrder`; the registry does both).
- * Every field is set, always in the same order, so all orders share one hidden class.
- */
+/** A new order in `INITIALIZED`. Does not validate (see `validateNewOrder`; the registry does both). */
 export function createOrder(spec: NewOrder, instrument: Instrument): Order {
-  return {
-    clientOrderId: spec.clientOrderId,
-    exchange: spec.exchange,
-    symbol: spec.symbol,
-    side: spec.side,
-    type: spec.type,
-    quantity: spec.quantity,
-    limitPrice: spec.type === 'limit' ? spec.limitPrice : undefined,
-    pricePrecision: instrument.pricePrecision,
-    sizePrecision: instrument.sizePrecision,
-    quotePrecision: instrument.quotePrecision,
-    status: 'INITIALIZED',
-    filledQuantity: 0n,
-    fillNotional: 0n,
-    avgFillPrice: undefined,
-    fillCount: 0,
-    createdTs: spec.ts,
-    updatedTs: spec.ts,
-    timestamps: withTime(NO_TIMES, 'INITIALIZED', spec.ts),
-    reason: undefined,
-    cause: spec.cause,
-  };
+  return createLiveOrder(spec, instrument);
 }
 
 /** Lots still to fill. */
@@ -162,93 +163,15 @@ export function remainingQuantity(order: Order): bigint {
   return order.quantity - order.filledQuantity;
 }
 
-function refuse(order: Order, event: OrderEvent, code: OrderRefusalCode, reason: string): OrderTransition {
-  return { ok: false, order, code, reason, event };
-}
-
 /**
- * Applies one event through the transition table. Refusals (`ILLEGAL_TRANSITION`; for fills
- * `INVALID_FILL` for a non-positive quantity and `OVERFILL` beyond the remaining quantity) leave the
- * order unchanged. A fill adds to `filledQuantity` and the exact `fillNotional`, and recomputes
- * `avgFillPrice` (half-even at the quote precision).
+ * Applies one event to a version of an order without touching it (`LiveOrder.apply` on a copy):
+ * the next version, or the unchanged order and the refusal.
  */
 export function applyOrderEvent(order: Order, event: OrderEvent): OrderTransition {
-  const target = transitionTarget(order.status, event.type);
-  if (target === undefined) {
-    return refuse(order, event, 'ILLEGAL_TRANSITION', `${event.type} is not allowed in ${order.status}`);
-  }
-  let status: OrderStatus;
-  let filledQuantity = order.filledQuantity;
-  let fillNotional = order.fillNotional;
-  let avgFillPrice = order.avgFillPrice;
-  let fillCount = order.fillCount;
-  let reason = order.reason;
-  if (event.type === 'fill') {
-    if (event.quantity <= 0n) return refuse(order, event, 'INVALID_FILL', `fill quantity must be positive, got ${event.quantity}`);
-    const remaining = order.quantity - order.filledQuantity;
-    if (event.quantity > remaining) {
-      return refuse(order, event, 'OVERFILL', `fill of ${event.quantity} lots exceeds the ${remaining} remaining`);
-    }
-    filledQuantity += event.quantity;
-    fillNotional += event.price * event.quantity;
-    avgFillPrice = divToScale(fillNotional, order.pricePrecision + order.sizePrecision, filledQuantity, order.sizePrecision, order.quotePrecision);
-    fillCount++;
-    status = filledQuantity === order.quantity ? 'FILLED' : 'PARTIALLY_FILLED';
-  } else {
-    if (target === 'BY_FILL') return refuse(order, event, 'ILLEGAL_TRANSITION', `${event.type} is not a fill`);
-    status = target === 'RESUME' ? (order.filledQuantity > 0n ? 'PARTIALLY_FILLED' : 'ACCEPTED') : target;
-    if (event.reason !== undefined) reason = event.reason;
-  }
-  const next: Order = {
-    clientOrderId: order.clientOrderId,
-    exchange: order.exchange,
-    symbol: order.symbol,
-    side: order.side,
-    type: order.type,
-    quantity: order.quantity,
-    limitPrice: order.limitPrice,
-    pricePrecision: order.pricePrecision,
-    sizePrecision: order.sizePrecision,
-    quotePrecision: order.quotePrecision,
-    status,
-    filledQuantity,
-    fillNotional,
-    avgFillPrice,
-    fillCount,
-    createdTs: order.createdTs,
-    updatedTs: event.ts,
-    timestamps: withTime(order.timestamps, status, event.ts),
-    reason,
-    cause: order.cause,
-  };
+  const next = LiveOrder.of(order);
+  const refusal = next.apply(event);
+  if (refusal !== undefined) return { ok: false, order, code: refusal.code, reason: refusal.reason, event };
   return { ok: true, order: next, from: order.status, event };
-}
-
-type StatusTimes = Partial<Record<OrderStatus, number>>;
-
-const NO_TIMES: StatusTimes = {};
-
-/**
- * A copy of `times` with `status` set to `ts`: one object literal with every status in a fixed
- * order (unset ones `undefined`), so all copies share one hidden class. Spreading with a
- * computed key put each copy into V8's slow dictionary mode, on every order transition.
- */
-function withTime(t: StatusTimes, status: OrderStatus, ts: number): StatusTimes {
-  const out: Record<OrderStatus, number | undefined> = {
-    INITIALIZED: t.INITIALIZED,
-    DENIED: t.DENIED,
-    PENDING_APPROVAL: t.PENDING_APPROVAL,
-    SUBMITTED: t.SUBMITTED,
-    ACCEPTED: t.ACCEPTED,
-    REJECTED: t.REJECTED,
-    PARTIALLY_FILLED: t.PARTIALLY_FILLED,
-    FILLED: t.FILLED,
-    PENDING_CANCEL: t.PENDING_CANCEL,
-    CANCELED: t.CANCELED,
-    EXPIRED: t.EXPIRED,
-  };
-  out[status] = ts;
-  return out as StatusTimes;
 }
 
 /** An order as decimal strings, for reports and CSV. */

@@ -32,11 +32,10 @@ import type {
   FillReport,
   OrderDenied,
   OrderRequest,
-  OrderUpdate,
   RejectOrder,
 } from '../execution-messages.js';
 import type { VenueCancel, VenueReport, VenueSubmit } from '../venues/venue.js';
-import { fillTopic, orderTopic } from '../execution-messages.js';
+import { fillTopic, orderTopic, orderUpdate } from '../execution-messages.js';
 import type { ExecutionJournal } from './execution-journal.js';
 import { OrderRegistry } from './order-registry.js';
 import type { RecoveredTrading } from '../../../src/model/trading-recovery.js';
@@ -293,7 +292,7 @@ function create(state: ExecutionState, order: NewOrder, ctx: ActorContext<Execut
   }
   if (!result.created) return false;
   state.config.journal?.order(result.order);
-  ctx.publish(topicsOf(state, order.exchange, order.symbol).order, { type: 'order_update', order: result.order } satisfies OrderUpdate);
+  ctx.publish(topicsOf(state, order.exchange, order.symbol).order, orderUpdate(result.order));
   return true;
 }
 
@@ -303,13 +302,14 @@ function transition(
   event: Parameters<OrderRegistry['apply']>[1],
   ctx: ActorContext<ExecutionMessage>,
 ): boolean {
-  const result = state.registry.apply(clientOrderId, event);
-  if (!result.ok) {
-    ctx.log.debug({ clientOrderId, code: result.code, reason: result.reason }, 'order event refused');
+  const refusal = state.registry.apply(clientOrderId, event);
+  if (refusal !== undefined) {
+    ctx.log.debug({ clientOrderId, code: refusal.code, reason: refusal.reason }, 'order event refused');
     return false;
   }
-  state.config.journal?.order(result.order);
-  ctx.publish(topicsOf(state, result.order.exchange, result.order.symbol).order, { type: 'order_update', order: result.order } satisfies OrderUpdate);
+  const order = state.registry.get(clientOrderId)!;
+  state.config.journal?.order(order);
+  ctx.publish(topicsOf(state, order.exchange, order.symbol).order, orderUpdate(order));
   return true;
 }
 
@@ -338,13 +338,14 @@ function onVenueEvent(state: ExecutionState, report: VenueReport, ctx: ActorCont
     const outcome = state.portfolio.applyFill(fill, instrument);
     state.fillCount++;
     if (state.config.keepFills) state.fills.push(fill);
-    const moved = state.registry.apply(event.clientOrderId, event.event);
+    const refusal = state.registry.apply(event.clientOrderId, event.event);
+    const order = state.registry.get(event.clientOrderId);
     // One journal entry for the fill, the order version it made, the position and the cash, before
     // anyone hears of any of them.
-    state.config.journal?.fill(fill, moved.order, moved.ok, state.portfolio.position(key)!, state.portfolio.cash, state.config.quotePrecision);
+    state.config.journal?.fill(fill, order, refusal === undefined, state.portfolio.position(key)!, state.portfolio.cash, state.config.quotePrecision);
     const topics = topicsOf(state, fill.exchange, fill.symbol);
-    if (moved.ok) ctx.publish(topics.order, { type: 'order_update', order: moved.order } satisfies OrderUpdate);
-    else ctx.log.debug({ clientOrderId: event.clientOrderId, code: moved.code, reason: moved.reason }, 'order event refused');
+    if (refusal === undefined) ctx.publish(topics.order, orderUpdate(order!));
+    else ctx.log.debug({ clientOrderId: event.clientOrderId, code: refusal.code, reason: refusal.reason }, 'order event refused');
     ctx.publish(topics.fill, { type: 'fill_report', fill, position: outcome.after } satisfies FillReport);
     sampleEquity(state);
     return;

@@ -5,6 +5,9 @@
  * `SUBMITTED`, before the order is sent to the venue; a fill (with the order version it made, the
  * position and the cash after it) before anything hears of it. A call that cannot journal throws:
  * execution fails and trading stops rather than go on unjournaled.
+ *
+ * The orders it is given are execution's live ones (`LiveOrder`), which the next event changes in
+ * place: a journal writes what it needs before it returns and keeps no reference.
  */
 import type { Fill } from '../../../src/model/fill.js';
 import type { Order } from '../../../src/model/order.js';

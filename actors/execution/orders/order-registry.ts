@@ -4,8 +4,10 @@
  *
  * - Idempotent creation: a client order id seen before never makes a second order; `create` returns
  *   the existing one with `created: false` and counts a duplicate (whatever the second request said).
- * - Every event goes through the transition table (`applyOrderEvent`); refusals leave the order
- *   unchanged and are counted by code (`illegalTransitions` counts `ILLEGAL_TRANSITION` alone).
+ * - One `LiveOrder` per id, moved in place by every event through the transition table
+ *   (`LiveOrder.apply`); refusals leave the order unchanged and are counted by code
+ *   (`illegalTransitions` counts `ILLEGAL_TRANSITION` alone). Orders it returns change with later
+ *   events: copy one (`snapshotOf`) to keep a version.
  * - Open orders are indexed per instrument (`instrumentKey(exchange, symbol)`: the same symbol on
  *   two exchanges is two instruments) so the planner can ask what they still cover
  *   (`openCoverage`: target − position − coverage is what is left to order).
@@ -15,20 +17,20 @@
 import type { Instrument } from '../../../src/model/instrument.js';
 import { instrumentKey } from '../../../src/model/instrument-key.js';
 import {
-  applyOrderEvent,
-  createOrder,
+  createLiveOrder,
+  LiveOrder,
   validateNewOrder,
   type NewOrder,
   type Order,
   type OrderEvent,
+  type OrderRefusal,
   type OrderRefusalCode,
-  type OrderTransition,
 } from '../../../src/model/order.js';
 import { ORDER_STATUSES, isTerminalStatus, type OrderStatus } from '../../../src/model/order-transitions.js';
 
 /** Outcome of `create`. */
 export type CreateOrderResult =
-  | { readonly ok: true; readonly order: Order; readonly created: boolean }
+  | { readonly ok: true; readonly order: LiveOrder; readonly created: boolean }
   | { readonly ok: false; readonly code: 'INVALID_ORDER'; readonly reason: string };
 
 /** Counters, cumulative since the registry was made. */
@@ -50,8 +52,8 @@ export interface OrderRegistryOptions {
 /** Orders by client order id, with the transition table enforced. */
 export class OrderRegistry {
   readonly counters: OrderRegistryCounters;
-  private readonly byId: Map<string, Order>;
-  private readonly openByInstrument: Map<string, Map<string, Order>>;
+  private readonly byId: Map<string, LiveOrder>;
+  private readonly openByInstrument: Map<string, Map<string, LiveOrder>>;
   private readonly statusCounts: Record<OrderStatus, number>;
   private readonly closedIds: string[];
   private closedHead: number;
@@ -93,7 +95,7 @@ export class OrderRegistry {
       this.counters.invalid++;
       return { ok: false, code: 'INVALID_ORDER', reason: invalid };
     }
-    const order = createOrder(spec, instrument);
+    const order = createLiveOrder(spec, instrument);
     this.byId.set(order.clientOrderId, order);
     this.counters.created++;
     this.statusCounts[order.status]++;
@@ -107,40 +109,41 @@ export class OrderRegistry {
    */
   restore(order: Order): void {
     if (this.byId.has(order.clientOrderId)) return;
-    this.byId.set(order.clientOrderId, order);
-    this.statusCounts[order.status]++;
-    this.indexOpen(order);
+    const live = LiveOrder.of(order);
+    this.byId.set(order.clientOrderId, live);
+    this.statusCounts[live.status]++;
+    this.indexOpen(live);
   }
 
-  /** Applies an event to the order with this id; refusals are counted and change nothing. */
-  apply(clientOrderId: string, event: OrderEvent): OrderTransition {
+  /**
+   * Applies an event to the order with this id, in place; returns why not when it was refused
+   * (counted; nothing changes), else `undefined`.
+   */
+  apply(clientOrderId: string, event: OrderEvent): OrderRefusal | undefined {
     const order = this.byId.get(clientOrderId);
     if (order === undefined) {
       this.counters.refused.UNKNOWN_ORDER++;
-      return { ok: false, order: undefined, code: 'UNKNOWN_ORDER', reason: `no order ${clientOrderId}`, event };
+      return { code: 'UNKNOWN_ORDER', reason: `no order ${clientOrderId}` };
     }
-    const result = applyOrderEvent(order, event);
-    if (!result.ok) {
-      this.counters.refused[result.code]++;
-      if (result.code === 'ILLEGAL_TRANSITION') this.counters.illegalTransitions++;
-      return result;
+    const from = order.status;
+    const refusal = order.apply(event);
+    if (refusal !== undefined) {
+      this.counters.refused[refusal.code]++;
+      if (refusal.code === 'ILLEGAL_TRANSITION') this.counters.illegalTransitions++;
+      return refusal;
     }
-    const next = result.order;
     this.counters.applied++;
-    this.byId.set(clientOrderId, next);
-    this.statusCounts[order.status]--;
-    this.statusCounts[next.status]++;
-    if (isTerminalStatus(next.status)) {
-      this.unindexOpen(next);
+    this.statusCounts[from]--;
+    this.statusCounts[order.status]++;
+    if (isTerminalStatus(order.status)) {
+      this.unindexOpen(order);
       this.retire(clientOrderId);
-    } else {
-      this.indexOpen(next);
     }
-    return result;
+    return undefined;
   }
 
-  /** The current version of an order, if known. */
-  get(clientOrderId: string): Order | undefined {
+  /** The order with this id, if held: the live one, which later events change. */
+  get(clientOrderId: string): LiveOrder | undefined {
     return this.byId.get(clientOrderId);
   }
 
@@ -155,12 +158,12 @@ export class OrderRegistry {
   }
 
   /** Every held order, in creation order (deterministic, for reports). */
-  orders(): IterableIterator<Order> {
+  orders(): IterableIterator<LiveOrder> {
     return this.byId.values();
   }
 
   /** Open (non-terminal) orders of an instrument (`instrumentKey`), in creation order. */
-  openOrders(key: string): Order[] {
+  openOrders(key: string): LiveOrder[] {
     const open = this.openByInstrument.get(key);
     return open === undefined ? [] : [...open.values()];
   }
@@ -194,7 +197,7 @@ export class OrderRegistry {
     return { ...this.statusCounts };
   }
 
-  private indexOpen(order: Order): void {
+  private indexOpen(order: LiveOrder): void {
     const key = instrumentKey(order.exchange, order.symbol);
     let open = this.openByInstrument.get(key);
     if (open === undefined) {
@@ -204,7 +207,7 @@ export class OrderRegistry {
     open.set(order.clientOrderId, order);
   }
 
-  private unindexOpen(order: Order): void {
+  private unindexOpen(order: LiveOrder): void {
     const key = instrumentKey(order.exchange, order.symbol);
     const open = this.openByInstrument.get(key);
     if (open === undefined) return;

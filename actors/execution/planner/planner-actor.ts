@@ -153,30 +153,30 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
         return state;
       }
       case 'order_update': {
-        const order = message.order;
-        const id = order.clientOrderId;
-        const key = instrumentKey(order.exchange, order.symbol);
+        const terms = message.order;
+        const id = terms.clientOrderId;
+        const key = instrumentKey(terms.exchange, terms.symbol);
         const open = openOf(state, key);
         const cancelling = state.cancelling.get(id);
-        if (isTerminalStatus(order.status)) {
+        if (isTerminalStatus(message.status)) {
           open.remove(id);
           if (state.timed.delete(id)) ctx.clock.cancelTimer(timeoutTimer(id));
           if (cancelling !== undefined) {
             state.cancelling.delete(id);
             // The room it held is free: plan the last target again, once the position is current.
-            if (order.status === 'FILLED') state.replanAtFill.add(key);
+            if (message.status === 'FILLED') state.replanAtFill.add(key);
             else replan(state, key, ctx);
           }
         } else if (cancelling !== undefined) {
           // Working again only after the venue refused this cancel; an update published before the
           // cancel reached execution (no PENDING_CANCEL time since the request) is stale.
-          const pendingSince = order.timestamps.PENDING_CANCEL;
-          const refused = order.status !== 'PENDING_CANCEL' && pendingSince !== undefined && pendingSince >= cancelling.requestedAt;
-          open.update(id, order.filledQuantity, refused ? order.status : 'PENDING_CANCEL');
+          const pendingSince = message.cancelRequestedTs;
+          const refused = message.status !== 'PENDING_CANCEL' && pendingSince !== undefined && pendingSince >= cancelling.requestedAt;
+          open.update(id, message.filledQuantity, refused ? message.status : 'PENDING_CANCEL');
           if (refused) state.cancelling.delete(id);
         } else {
-          if (open.get(id) === undefined) open.add(order);
-          else open.update(id, order.filledQuantity, order.status);
+          if (open.get(id) === undefined) open.add({ clientOrderId: id, side: terms.side, quantity: terms.quantity, filledQuantity: message.filledQuantity, status: message.status });
+          else open.update(id, message.filledQuantity, message.status);
         }
         return state;
       }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutionSnapshot } from '../../../actors/execution/orders/execution-actor.js';
-import type { CancelOrder, FillReport, OrderDenied, OrderRequest, OrderUpdate } from '../../../actors/execution/execution-messages.js';
+import { orderUpdate, type CancelOrder, type FillReport, type OrderDenied, type OrderRequest } from '../../../actors/execution/execution-messages.js';
 import type { PaperVenueStats } from '../../../actors/execution/venues/paper/paper-venue-actor.js';
 import { riskActor, type ReconfigureResult, type RiskMessage, type RiskStats } from '../../../actors/risk/risk-actor.js';
 import { parseRiskConfig, type ResolvedRiskConfig } from '../../../actors/risk/risk-config.js';
 import type { RiskStateEvent } from '../../../actors/risk/trading-state.js';
-import { applyOrderEvent, createOrder, type NewOrder, type Order, type OrderEvent, type OrderSide } from '../../../src/model/order.js';
+import { applyOrderEvent, createOrder, LiveOrder, type NewOrder, type Order, type OrderEvent, type OrderSide } from '../../../src/model/order.js';
 import type { MarketRecord, Trade, TradeBar } from '../../../src/model/records.js';
 import { parseConfig } from '../../../src/app/config.js';
 import { BACKTEST_ROOT_SUPERVISION } from '../../../src/app/pipeline-supervision.js';
@@ -253,7 +253,7 @@ describe('risk actor: open orders', () => {
   it('counts approved orders against maxPosition until execution reports them ended, partial fills moving into the position', () => {
     const r = rig({ maxPosition: '1.5' });
     const publish = (order: Order) => {
-      r.system.publish(`exec.order.BTC`, { type: 'order_update', order } satisfies OrderUpdate);
+      r.system.publish(`exec.order.BTC`, orderUpdate(LiveOrder.of(order)));
       r.system.runUntilIdle();
     };
     const b1 = request('buy', 1_000n);
@@ -284,7 +284,7 @@ describe('risk actor: open orders', () => {
     r.send(b1); // a duplicate request: execution makes no second order
     const big = request('buy', 2_000n);
     r.send(big); // denied: 1 + 2 reaches 2.5
-    r.system.publish(`exec.order.BTC`, { type: 'order_update', order: version(big) } satisfies OrderUpdate);
+    r.system.publish(`exec.order.BTC`, orderUpdate(LiveOrder.of(version(big))));
     r.system.runUntilIdle();
     r.send(request('buy', 1_499n)); // 1 + 1.499 < 2.5: b1 counted once
     expect(seen(r.execution).map(([, , why]) => why ?? 'approved')).toEqual(['approved', 'approved', 'MAX_POSITION', 'approved']);

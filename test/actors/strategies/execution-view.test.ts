@@ -6,13 +6,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ExecutionView } from '../../../actors/strategies/execution-view.js';
 import { createInstrument } from '../../../src/model/instrument.js';
-import { createOrder } from '../../../src/model/order.js';
+import { createOrder, LiveOrder } from '../../../src/model/order.js';
+import { orderUpdate } from '../../../actors/execution/execution-messages.js';
 
 const btc = createInstrument({ symbol: 'BTC', priceIncrement: '0.01', sizeIncrement: '0.001' });
 
 function claims(strategy: string, clientOrderId: string, symbol = 'BTC'): boolean {
   const order = createOrder({ clientOrderId, exchange: 'x', symbol, side: 'buy', type: 'market', quantity: 1000n, ts: 0 }, { ...btc, symbol });
-  return new ExecutionView(strategy).applyOrder({ type: 'order_update', order });
+  return new ExecutionView(strategy).applyOrder(orderUpdate(LiveOrder.of(order))) !== undefined;
 }
 
 describe('ExecutionView', () => {

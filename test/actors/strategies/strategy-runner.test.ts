@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { FillReport, OrderUpdate } from '../../../actors/execution/execution-messages.js';
+import { orderUpdate, type FillReport } from '../../../actors/execution/execution-messages.js';
 import { defineStrategy, type StrategyDefinition } from '../../../actors/strategies/define-strategy.js';
 import type { TargetOptions } from '../../../actors/strategies/strategy-api.js';
 import type { Fill } from '../../../src/model/fill.js';
 import { createInstrument } from '../../../src/model/instrument.js';
-import { applyOrderEvent, createOrder, type Order, type OrderEvent } from '../../../src/model/order.js';
+import { applyOrderEvent, createOrder, LiveOrder, type Order, type OrderEvent } from '../../../src/model/order.js';
 import { topicOf, type TradeBar } from '../../../src/model/records.js';
 import type { TargetPosition } from '../../../src/model/signal.js';
 import { defineActor } from '../../../src/runtime/actor.js';
@@ -55,7 +55,7 @@ function harness(definition: StrategyDefinition<any>) {
       system.runUntilIdle();
     },
     order(o: Order) {
-      system.publish('exec.order.binance.BTCUSDT', { type: 'order_update', order: o } satisfies OrderUpdate);
+      system.publish('exec.order.binance.BTCUSDT', orderUpdate(LiveOrder.of(o)));
       system.runUntilIdle();
     },
     fill(f: Fill, position: bigint) {

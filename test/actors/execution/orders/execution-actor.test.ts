@@ -103,7 +103,7 @@ describe('execution actor: manual approval', () => {
     expect(r.venue[0]!.message).toEqual({ type: 'venue_submit', order: { clientOrderId: 'a', exchange: 'x', symbol: 'BTC', side: 'buy', type: 'market', quantity: 1000n, limitPrice: undefined, ts: T0 + TIMEOUT - 1 } });
     expect(await statusOf(r, 'a')).toBe('SUBMITTED');
     expect(await pending(r)).toEqual([]);
-    expect(r.updates.map((u) => u.message.order.status)).toEqual(['INITIALIZED', 'PENDING_APPROVAL', 'SUBMITTED']);
+    expect(r.updates.map((u) => u.message.status)).toEqual(['INITIALIZED', 'PENDING_APPROVAL', 'SUBMITTED']);
 
     // The approval cancelled the expiry timer: passing the deadline changes nothing.
     r.clock.advanceTo(T0 + 10 * TIMEOUT);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { FillReport, OrderUpdate } from '../../../../actors/execution/execution-messages.js';
+import { orderUpdate, type FillReport } from '../../../../actors/execution/execution-messages.js';
 import { plannerActor, type PlannerStats } from '../../../../actors/execution/planner/planner-actor.js';
 import { createInstrument } from '../../../../src/model/instrument.js';
-import { applyOrderEvent, createOrder, type NewOrder, type Order, type OrderEvent } from '../../../../src/model/order.js';
+import { applyOrderEvent, createOrder, LiveOrder, type NewOrder, type Order, type OrderEvent } from '../../../../src/model/order.js';
 import type { BookTicker } from '../../../../src/model/records.js';
 import type { TargetPosition } from '../../../../src/model/signal.js';
 import type { ActorRef } from '../../../../src/runtime/actor.js';
@@ -30,7 +30,7 @@ describe('planner actor', () => {
     const risk = system.spawn(recordingActor(sent));
     const planner = system.spawn(plannerActor, { config: { instruments: new Map([['x:BTC', BTC]]), risk: risk as ActorRef<never> } });
     // Through the bus, as execution publishes them: the planner's subscription filter (movesOpenLots) applies.
-    const update = (order: Order) => system.publish('exec.order.x.BTC', { type: 'order_update', order } satisfies OrderUpdate);
+    const update = (order: Order) => system.publish('exec.order.x.BTC', orderUpdate(LiveOrder.of(order)));
 
     planner.tell(target(1_000, 1));
     system.runUntilIdle();
@@ -80,7 +80,7 @@ describe('planner actor', () => {
         system.runUntilIdle();
       },
       target: (ts: number, qty: number) => tell(target(ts, qty), ts),
-      update: (order: Order) => tell({ type: 'order_update', order } satisfies OrderUpdate),
+      update: (order: Order) => tell(orderUpdate(LiveOrder.of(order))),
       fill: (order: Order, quantity: bigint, position: bigint) =>
         tell({
           type: 'fill_report',
