@@ -149,7 +149,53 @@ function gridOfNumber(value: number, precision: number, step: number, rounding: 
     const q = (units - r) / den; // truncated toward zero, exact
     return roundedQuotient(q, r, den, rounding) * step;
   }
-  return undefined;
+  return rounding === 'strict' ? undefined : gridOfDigits(value, precision, step, rounding);
+}
+
+/**
+ * `gridOfNumber` for a number whose shortest decimal is too long for it (float noise such as
+ * `0.30000000000000004`, a target a strategy computed): the digits of `String(value)` (the decimal
+ * the exact path parses) up to `precision` as integer units, and of the digits after them only
+ * whether they are zero, below, at or above half a unit, which is all rounding asks. `undefined`
+ * (take the exact path) for exponent forms and more than 15 digits of units.
+ */
+function gridOfDigits(value: number, precision: number, step: number, rounding: Exclude<Rounding, 'strict'>): number | undefined {
+  const text = String(value);
+  const negative = text.charCodeAt(0) === 45; // '-'
+  let units = 0;
+  let decimals = -1; // digits read after the point; -1 before it
+  let first = -1; // the first digit past `precision`
+  let later = false; // a non-zero digit after that one
+  for (let i = negative ? 1 : 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      decimals = 0;
+      continue;
+    }
+    if (c < 48 || c > 57) return undefined; // 'e', 'Infinity', 'NaN'
+    if (decimals < precision) {
+      units = units * 10 + (c - 48);
+      if (decimals >= 0) decimals++;
+    } else if (first < 0) first = c - 48;
+    else later ||= c !== 48;
+  }
+  for (let d = Math.max(decimals, 0); d < precision; d++) units *= 10;
+  if (units > 1e15) return undefined;
+  // The tail past `precision` against half a unit: 0 none, 1 below, 2 exactly, 3 above.
+  const tail = first < 0 || (first === 0 && !later) ? 0 : first < 5 ? 1 : first === 5 && !later ? 2 : 3;
+  const r = units % step;
+  let q = (units - r) / step; // of the magnitude
+  const inexact = r !== 0 || tail !== 0;
+  if (rounding === 'halfEven') {
+    // 2 × (r + tail) against `step`, both sides integers apart from the tail's share in [0, 2).
+    const twice = 2 * r;
+    const above = tail === 0 ? twice > step : tail === 1 ? twice >= step : tail === 2 ? twice + 1 > step : twice + 1 >= step;
+    const tie = (tail === 0 && twice === step) || (tail === 2 && twice + 1 === step);
+    if (above || (tie && q % 2 === 1)) q++;
+  } else if (inexact && (rounding === 'ceil' ? !negative : rounding === 'floor' ? negative : false)) {
+    q++;
+  }
+  return (negative ? -q : q) * step;
 }
 
 /** `divRound` for the truncated quotient `q` with remainder `r` (same sign as the dividend, not 0) of a division by `den` > 0. */

@@ -260,9 +260,7 @@ export class Portfolio {
     const before = this.valueOf(p);
     p.markRaw = price;
     p.mark = undefined;
-    // A market number is valued in floats where that is provably exact (reading it as a decimal
-    // is the costly part of following every tick); otherwise by `valueOf`, exactly.
-    p.markValue = typeof price === 'number' ? markValue(price, p.quantity, p.sizePrecision, this.quotePrecision) : undefined;
+    p.markValue = undefined;
     const delta = this.valueOf(p) - before;
     this.equityUnits += delta;
     return delta !== 0n;
@@ -405,6 +403,12 @@ export class Portfolio {
   private valueOf(p: PositionState): bigint {
     if (p.quantity === 0n) return 0n;
     if (p.markValue !== undefined) return p.markValue; // set only with a mark: no need to read it
+    // A market number is valued in floats where that is provably exact (reading it as a decimal
+    // is the costly part of following every tick and every fill); otherwise exactly, below.
+    if (typeof p.markRaw === 'number') {
+      const value = markValue(p.markRaw, p.quantity, p.sizePrecision, this.quotePrecision);
+      if (value !== undefined) return (p.markValue = value);
+    }
     const mark = markOf(p);
     if (mark === undefined) return p.costBasis;
     p.markValue = mulUnits(mark.units, mark.scale, p.quantity, p.sizePrecision, this.quotePrecision);
