@@ -56,11 +56,17 @@ export interface ExecutionConfig {
   /** Keep every fill for reports (backtests); a daemon streams them to storage instead. */
   readonly keepFills: boolean;
   /**
-   * Closed orders the registry keeps (their ids stay idempotent while kept). Default: all of
-   * them with `keepFills` (a backtest writes every order), else the last 10,000, so a long run's
-   * heap stays flat.
+   * Closed orders whose ids the registry remembers (a repeated id makes no second order while it
+   * does). Default: all of them with `keepFills` (a backtest writes every order), else the last
+   * 10,000, so a long run's heap stays flat.
    */
   readonly retainClosedOrders?: number;
+  /**
+   * How many of those closed orders are kept whole, for the snapshot's order list (the newest).
+   * Default: all with `keepFills`, else the last 200 (what the dashboard lists): a closed order
+   * kept whole outlives the young generation, and 10,000 of them made the core path's tail latency.
+   */
+  readonly keepClosedOrders?: number;
   /** The write-ahead log (a daemon's): every order version and fill goes there before it is acted on. */
   readonly journal?: ExecutionJournal;
   /** What a restart restores (`recoverTrading`): open orders and the fills that made the positions. */
@@ -262,9 +268,12 @@ function reconcile(state: ExecutionState, ctx: ActorContext<ExecutionMessage>): 
 /** The market records execution marks positions at. */
 const MARK_TYPES = ['trade', 'book_ticker', 'trade_bar'] as const;
 
-function retention(config: ExecutionConfig): { retainClosed?: number } {
-  if (config.retainClosedOrders !== undefined) return { retainClosed: config.retainClosedOrders };
-  return config.keepFills ? {} : { retainClosed: 10_000 };
+function retention(config: ExecutionConfig): { retainClosed?: number; keepClosed?: number } {
+  const daemon = !config.keepFills;
+  return {
+    retainClosed: config.retainClosedOrders ?? (daemon ? 10_000 : undefined),
+    keepClosed: config.keepClosedOrders ?? (daemon ? 200 : undefined),
+  };
 }
 
 function admit(state: ExecutionState, order: NewOrder, ctx: ActorContext<ExecutionMessage>): void {

@@ -11,8 +11,12 @@
  * - Open orders are indexed per instrument (`instrumentKey(exchange, symbol)`: the same symbol on
  *   two exchanges is two instruments) so the planner can ask what they still cover
  *   (`openCoverage`: target − position − coverage is what is left to order).
- * - Closed orders are kept for idempotency and reports, up to `retainClosed` (default unbounded);
- *   past it the oldest closed are forgotten, and so is their id. Counts by status include them.
+ * - Closed orders are kept whole for reports, up to `keepClosed` (default: all that are
+ *   remembered), and their ids for idempotency, up to `retainClosed` (default unbounded): past
+ *   `keepClosed` the oldest closed order is dropped and only its id is remembered; past
+ *   `retainClosed` its id goes too. Counts by status include them all. (A daemon remembers
+ *   10,000 ids and keeps 200 orders whole: every retained order outlived the young generation, and
+ *   whole ones made the core path's tail latency, issue 13.)
  */
 import type { Instrument } from '../../../src/model/instrument.js';
 import { instrumentKey } from '../../../src/model/instrument-key.js';
@@ -30,7 +34,9 @@ import { ORDER_STATUSES, isTerminalStatus, type OrderStatus } from '../../../src
 
 /** Outcome of `create`. */
 export type CreateOrderResult =
-  | { readonly ok: true; readonly order: LiveOrder; readonly created: boolean }
+  | { readonly ok: true; readonly order: LiveOrder; readonly created: true }
+  /** A duplicate: the order holding the id, `undefined` when it closed and only its id is remembered. */
+  | { readonly ok: true; readonly order: LiveOrder | undefined; readonly created: false }
   | { readonly ok: false; readonly code: 'INVALID_ORDER'; readonly reason: string };
 
 /** Counters, cumulative since the registry was made. */
@@ -45,8 +51,10 @@ export interface OrderRegistryCounters {
 
 /** Options for `OrderRegistry`. */
 export interface OrderRegistryOptions {
-  /** How many closed orders to keep (oldest forgotten first). Default: all. */
+  /** How many closed orders' ids to remember (oldest forgotten first). Default: all. */
   readonly retainClosed?: number;
+  /** How many of those closed orders to keep whole (the newest). Default: all remembered. */
+  readonly keepClosed?: number;
 }
 
 /** Orders by client order id, with the transition table enforced. */
@@ -55,9 +63,14 @@ export class OrderRegistry {
   private readonly byId: Map<string, LiveOrder>;
   private readonly openByInstrument: Map<string, Map<string, LiveOrder>>;
   private readonly statusCounts: Record<OrderStatus, number>;
+  // Closed ids, oldest first: [idHead, wholeHead) remembered by id alone (in `closedOnly`),
+  // [wholeHead, end) kept whole in `byId`.
   private readonly closedIds: string[];
-  private closedHead: number;
+  private idHead: number;
+  private wholeHead: number;
+  private readonly closedOnly: Set<string>;
   private readonly retainClosed: number;
+  private readonly keepClosed: number;
 
   constructor(options: OrderRegistryOptions = {}) {
     // Fields in a fixed order (one hidden class).
@@ -75,8 +88,11 @@ export class OrderRegistry {
     for (const s of ORDER_STATUSES) counts[s] = 0;
     this.statusCounts = counts;
     this.closedIds = [];
-    this.closedHead = 0;
+    this.idHead = 0;
+    this.wholeHead = 0;
+    this.closedOnly = new Set();
     this.retainClosed = options.retainClosed ?? Number.POSITIVE_INFINITY;
+    this.keepClosed = Math.min(options.keepClosed ?? Number.POSITIVE_INFINITY, this.retainClosed);
   }
 
   /**
@@ -86,7 +102,7 @@ export class OrderRegistry {
    */
   create(spec: NewOrder, instrument: Instrument): CreateOrderResult {
     const existing = this.byId.get(spec.clientOrderId);
-    if (existing !== undefined) {
+    if (existing !== undefined || this.closedOnly.has(spec.clientOrderId)) {
       this.counters.duplicates++;
       return { ok: true, order: existing, created: false };
     }
@@ -108,7 +124,7 @@ export class OrderRegistry {
    * no transition, no counts beyond its status. An id already held is left alone.
    */
   restore(order: Order): void {
-    if (this.byId.has(order.clientOrderId)) return;
+    if (this.has(order.clientOrderId)) return;
     const live = LiveOrder.of(order);
     this.byId.set(order.clientOrderId, live);
     this.statusCounts[live.status]++;
@@ -147,17 +163,17 @@ export class OrderRegistry {
     return this.byId.get(clientOrderId);
   }
 
-  /** True when this client order id is held (open, or closed and still retained). */
+  /** True when this client order id is known (open, or closed and still remembered). */
   has(clientOrderId: string): boolean {
-    return this.byId.has(clientOrderId);
+    return this.byId.has(clientOrderId) || this.closedOnly.has(clientOrderId);
   }
 
-  /** Number of orders held. */
+  /** Number of ids known (orders held whole and closed ids remembered). */
   get size(): number {
-    return this.byId.size;
+    return this.byId.size + this.closedOnly.size;
   }
 
-  /** Every held order, in creation order (deterministic, for reports). */
+  /** Every order held whole, in creation order (deterministic, for reports). */
   orders(): IterableIterator<LiveOrder> {
     return this.byId.values();
   }
@@ -216,16 +232,22 @@ export class OrderRegistry {
   }
 
   private retire(clientOrderId: string): void {
-    if (this.retainClosed === Number.POSITIVE_INFINITY) return;
-    this.closedIds.push(clientOrderId);
-    while (this.closedIds.length - this.closedHead > this.retainClosed) {
-      const oldest = this.closedIds[this.closedHead++] as string;
+    if (this.retainClosed === Number.POSITIVE_INFINITY && this.keepClosed === Number.POSITIVE_INFINITY) return;
+    const ids = this.closedIds;
+    ids.push(clientOrderId);
+    while (ids.length - this.wholeHead > this.keepClosed) {
+      const oldest = ids[this.wholeHead++] as string;
       this.byId.delete(oldest);
+      this.closedOnly.add(oldest);
+    }
+    while (this.wholeHead - this.idHead > this.retainClosed - this.keepClosed) {
+      this.closedOnly.delete(ids[this.idHead++] as string);
     }
     // Compact once the consumed head dominates, so the queue stays bounded.
-    if (this.closedHead > 1024 && this.closedHead * 2 > this.closedIds.length) {
-      this.closedIds.splice(0, this.closedHead);
-      this.closedHead = 0;
+    if (this.idHead > 1024 && this.idHead * 2 > ids.length) {
+      ids.splice(0, this.idHead);
+      this.wholeHead -= this.idHead;
+      this.idHead = 0;
     }
   }
 }

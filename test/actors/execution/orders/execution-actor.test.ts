@@ -287,6 +287,20 @@ describe('execution actor: manual approval', () => {
     expect(snap.orders.map((o) => `${o.clientOrderId} ${o.status}`)).toEqual(['c REJECTED', 'd REJECTED', 'e PENDING_APPROVAL']);
     expect(snap.ordersByStatus.REJECTED).toBe(4); // counts survive the forgetting
   });
+
+  it('lists only the closed orders kept whole, and a remembered id still makes no second order', async () => {
+    const r = rig('manual', { keepFills: false, retainClosedOrders: 3, keepClosedOrders: 1 });
+    for (const id of ['a', 'b', 'c', 'd']) {
+      r.send({ type: 'order_request', order: order(id, T0) });
+      r.send({ type: 'reject', clientOrderId: id, reason: 'no' });
+    }
+    r.send({ type: 'order_request', order: order('b', T0) }); // remembered by id alone
+    r.send({ type: 'order_request', order: order('a', T0) }); // forgotten: a new order
+    const snap = await r.ask<ExecutionSnapshot>({ type: 'exec_snapshot' });
+    expect(snap.orders.map((o) => `${o.clientOrderId} ${o.status}`)).toEqual(['d REJECTED', 'a PENDING_APPROVAL']);
+    expect(snap.duplicateOrders).toBe(1);
+    expect(snap.ordersByStatus).toMatchObject({ REJECTED: 4, PENDING_APPROVAL: 1 });
+  });
 });
 
 describe('execution actor: equity sampling', () => {

@@ -36,7 +36,7 @@ describe('OrderRegistry', () => {
     create(reg, spec('a', 'BTCUSDT', 'buy', 1000n));
     reg.apply('a', { type: 'deny', ts: 2, reason: 'HALTED' });
     const again = create(reg, spec('a', 'BTCUSDT', 'buy', 1000n));
-    expect(again.ok && again.order.status).toBe('DENIED');
+    expect(again.ok && again.order!.status).toBe('DENIED');
     expect(reg.counters.duplicates).toBe(1);
   });
 
@@ -90,6 +90,46 @@ describe('OrderRegistry', () => {
     expect(reg.has('b') && reg.has('c') && reg.has('open')).toBe(true);
     expect(reg.countByStatus().DENIED).toBe(3);
   });
+
+  it('keeps the newest closed orders whole and only the ids of older ones, which stay idempotent', () => {
+    const reg = new OrderRegistry({ retainClosed: 3, keepClosed: 1 });
+    for (const id of ['a', 'b', 'c', 'd']) {
+      create(reg, spec(id, 'BTCUSDT', 'buy', 1000n));
+      reg.apply(id, { type: 'deny', ts: 2 });
+    }
+    create(reg, spec('open', 'BTCUSDT', 'buy', 1000n));
+    expect(reg.has('a')).toBe(false);
+    expect(['b', 'c', 'd', 'open'].map((id) => reg.has(id))).toEqual([true, true, true, true]);
+    expect([...reg.orders()].map((o) => o.clientOrderId)).toEqual(['d', 'open']);
+    expect(reg.get('b')).toBeUndefined();
+    expect(reg.size).toBe(4);
+    // An id remembered alone is still a duplicate: no second order.
+    expect(create(reg, spec('b', 'BTCUSDT', 'sell', 5000n))).toEqual({ ok: true, order: undefined, created: false });
+    expect(create(reg, spec('d', 'BTCUSDT', 'sell', 5000n))).toMatchObject({ ok: true, created: false, order: { side: 'buy' } });
+    expect(reg.counters.duplicates).toBe(2);
+    // A forgotten id is free again.
+    expect(create(reg, spec('a', 'BTCUSDT', 'sell', 5000n))).toMatchObject({ ok: true, created: true });
+    expect(reg.countByStatus().DENIED).toBe(4);
+  });
+
+  it('remembers exactly the newest retainClosed closed ids and keeps exactly the newest keepClosed whole (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 3_000 }), (retain, keep, n) => {
+        const reg = new OrderRegistry({ retainClosed: retain, keepClosed: keep });
+        for (let i = 0; i < n; i++) {
+          create(reg, spec(`o${i}`, 'BTCUSDT', 'buy', 1000n));
+          reg.apply(`o${i}`, { type: 'deny', ts: 2 });
+        }
+        const whole = Math.min(keep, retain);
+        for (let i = Math.max(0, n - retain - 2); i < n; i++) {
+          expect(reg.has(`o${i}`)).toBe(i >= n - retain);
+          expect(reg.get(`o${i}`) !== undefined).toBe(i >= n - whole);
+        }
+        expect(reg.size).toBe(Math.min(n, retain));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 // Commands over a small pool of ids, so duplicates and events for unknown ids are common.
@@ -142,8 +182,8 @@ describe('OrderRegistry (property)', () => {
             if (result.created) firstSpec.set(c.id, s);
             else duplicates++;
             const first = firstSpec.get(c.id) as NewOrder;
-            expect(result.order.side).toBe(first.side);
-            expect(result.order.quantity).toBe(first.quantity);
+            expect(result.order!.side).toBe(first.side);
+            expect(result.order!.quantity).toBe(first.quantity);
             continue;
           }
           const live = reg.get(c.id);
