@@ -11,7 +11,7 @@
  * admission allows, until every mailbox is empty. The strategy adds one lot of target per trade, so
  * every trade is one order (checked: the run's order count is printed beside the records). Direct contender: market snapshot and mark, the
  * strategy's target, `planWithCancels` (as if every earlier order had filled), `RiskGuard.check`,
- * the order registry's create and submit, called in a loop: one order per trade, no venue.
+ * the order registry's create and submit (then a reject, so none stays open: `bookOrder`), called in a loop: one order per trade, no venue.
  *
  * CPU: `process.cpuUsage` (user + system, so GC threads count) over each run, divided by the
  * records, medians of interleaved rounds with their range. Allocation: V8's sampling heap profiler
@@ -35,7 +35,7 @@ import type { RecordSource, SourceStats } from '../streams/record-source.js';
 import { pumpSource } from '../streams/source-bridge.js';
 import { decodeTrades, loadBinanceCorpus } from './binance-corpus.js';
 import { interleave, quick, report, row, sampledAllocation } from './harness.js';
-import { CASH, directParts, EXCHANGE, INSTRUMENT, INSTRUMENTS, KEY, QUOTE_PRECISION, RISK } from './core-path-setup.js';
+import { bookOrder, CASH, directParts, EXCHANGE, INSTRUMENT, INSTRUMENTS, KEY, QUOTE_PRECISION, RISK } from './core-path-setup.js';
 
 const N = quick ? 20_000 : 100_000;
 const ROUNDS = quick ? 3 : 7;
@@ -117,7 +117,7 @@ function directRun(base: readonly Trade[], n: number): number {
     const plan = planWithCancels(signal, BigInt(lots - 1), [], INSTRUMENT, nextId);
     for (const order of plan.orders) {
       guard.check(order, { now: t, instrument: INSTRUMENT, portfolio, market: market.get(KEY) });
-      if (registry.create(order, INSTRUMENT).ok) registry.apply(order.clientOrderId, { type: 'submit', ts: clock.now() });
+      bookOrder(registry, order, clock);
       orders++;
     }
   }

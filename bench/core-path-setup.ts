@@ -4,6 +4,7 @@
  * the pipeline and the direct baseline both check, and the direct baseline's parts.
  */
 import { OrderRegistry } from '../actors/execution/orders/order-registry.js';
+import type { NewOrder } from '../src/model/order.js';
 import { createClientOrderIdFactory } from '../actors/execution/planner/order-planner.js';
 import { Portfolio } from '../actors/execution/orders/portfolio.js';
 import { MarketSnapshots } from '../actors/risk/market-snapshot.js';
@@ -32,4 +33,16 @@ export function directParts() {
     registry: new OrderRegistry({ retainClosed: 0 }),
     nextId: createClientOrderIdFactory(),
   };
+}
+
+/**
+ * The direct baseline's bookkeeping of an order: created and submitted as execution does, then
+ * closed at once (rejected), so the registry holds none, as the pipeline's fills close its orders.
+ * Left open, 100,000 orders a run piled up in the registry's maps and the baseline counted the
+ * collector's work on them (4.2-4.7 µs a record instead of 2.2-2.4 on the same machine).
+ */
+export function bookOrder(registry: OrderRegistry, order: NewOrder, clock: LiveClock): void {
+  if (!registry.create(order, INSTRUMENT).ok) return;
+  registry.apply(order.clientOrderId, { type: 'submit', ts: clock.now() });
+  registry.apply(order.clientOrderId, { type: 'reject', ts: clock.now(), reason: 'direct baseline: closed at once' });
 }

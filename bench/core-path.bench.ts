@@ -25,7 +25,8 @@
  *
  * Baseline: the same decision logic called directly, in the same paced loop: market snapshot and
  * mark, the strategy's flip, `planWithCancels`, `RiskGuard.check`, then the order registry's create
- * and submit, with the same stamps taken at the same points.
+ * and submit (and a reject, so no order stays open: `bookOrder`), with the same stamps taken at the
+ * same points.
  *
  * Capacity row: the same runs with every record due at once (the loop never waits), in records
  * per second from the first offer to the last order reaching execution. A paced rate above it has
@@ -48,7 +49,7 @@ import type { ActorContext, ActorDefinition, ActorRef } from '../src/runtime/act
 import { createActorSystem } from '../src/runtime/actor-system.js';
 import { CORPUS_SYMBOL, decodeTrades, loadBinanceCorpus } from './binance-corpus.js';
 import { quick, report, row, type BenchRow } from './harness.js';
-import { CASH, directParts, EXCHANGE, INSTRUMENT, INSTRUMENTS, KEY, QUOTE_PRECISION, RISK } from './core-path-setup.js';
+import { bookOrder, CASH, directParts, EXCHANGE, INSTRUMENT, INSTRUMENTS, KEY, QUOTE_PRECISION, RISK } from './core-path-setup.js';
 
 const RATES = [10_000, 50_000];
 /** A paced rate in records per second, or `max`: everything due at once. */
@@ -311,7 +312,7 @@ async function directRun(base: readonly Trade[], n: number, rate: Rate): Promise
       const reached = performance.now();
       run.toExecution.recordValue(ns(at, reached));
       run.lastExecutionAt = reached;
-      if (registry.create(order, INSTRUMENT).ok) registry.apply(order.clientOrderId, { type: 'submit', ts: clock.now() });
+      bookOrder(registry, order, clock);
     }
     return true;
   };
