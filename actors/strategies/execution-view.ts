@@ -11,6 +11,8 @@ import { copyTimes, orderOfChange, type Order, type OrderChange, type StatusTime
 import { isTerminalStatus } from '../../src/model/order-transitions.js';
 
 interface KeptOrder {
+  /** Its instrument (`instrumentKey`), worked out once per order. */
+  readonly key: string;
   change: OrderChange;
   readonly times: StatusTimes;
 }
@@ -20,9 +22,10 @@ export class ExecutionView {
   private readonly strategy: string;
   // Signed lots after the latest fill, whatever strategy's order it was.
   private readonly positions: Map<string, bigint>;
-  // This strategy's orders not yet ended, by client order id, oldest first (Map insertion order):
-  // the latest change and the status times of all changes seen.
-  private readonly orders: Map<string, Map<string, KeptOrder>>;
+  // This strategy's orders not yet ended, every instrument's, by client order id, oldest first (Map
+  // insertion order): the latest change and the status times of all changes seen. One map looked
+  // up by id: an order's later changes need neither its name checked nor its key made again.
+  private readonly orders: Map<string, KeptOrder>;
 
   /** `strategy`: the name the planner puts first in the strategy's client order ids. */
   constructor(strategy: string) {
@@ -45,20 +48,20 @@ export class ExecutionView {
    */
   applyOrder(update: OrderUpdate): Readonly<StatusTimes> | undefined {
     const terms = update.order;
-    if (!this.owns(terms.clientOrderId, terms.symbol)) return undefined;
-    const key = instrumentKey(terms.exchange, terms.symbol);
-    let open = this.orders.get(key);
-    if (open === undefined) {
-      open = new Map();
-      this.orders.set(key, open);
+    const id = terms.clientOrderId;
+    let kept = this.orders.get(id);
+    const known = kept !== undefined;
+    if (kept === undefined) {
+      if (!this.owns(id, terms.symbol)) return undefined;
+      kept = { key: instrumentKey(terms.exchange, terms.symbol), change: update, times: copyTimes({ INITIALIZED: terms.createdTs }) };
     }
-    const kept = open.get(terms.clientOrderId);
-    const times = kept === undefined ? copyTimes({ INITIALIZED: terms.createdTs }) : kept.times;
+    const times = kept.times;
     times[update.status] = update.ts;
     if (update.cancelRequestedTs !== undefined) times.PENDING_CANCEL = update.cancelRequestedTs;
-    if (isTerminalStatus(update.status)) open.delete(terms.clientOrderId);
-    else if (kept === undefined) open.set(terms.clientOrderId, { change: update, times });
-    else kept.change = update;
+    kept.change = update;
+    if (isTerminalStatus(update.status)) {
+      if (known) this.orders.delete(id);
+    } else if (!known) this.orders.set(id, kept);
     return times;
   }
 
@@ -69,10 +72,8 @@ export class ExecutionView {
 
   /** This strategy's open orders on the instrument `key`, oldest first (new objects). */
   openOrders(key: string): readonly Order[] {
-    const open = this.orders.get(key);
-    if (open === undefined) return [];
     const out: Order[] = [];
-    for (const kept of open.values()) out.push(orderOfChange(kept.change, kept.times));
+    for (const kept of this.orders.values()) if (kept.key === key) out.push(orderOfChange(kept.change, kept.times));
     return out;
   }
 

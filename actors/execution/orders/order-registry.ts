@@ -13,8 +13,8 @@
  *   (`openCoverage`: target − position − coverage is what is left to order).
  * - Closed orders are kept whole for reports, up to `keepClosed` (default: all that are
  *   remembered), and their ids for idempotency, up to `retainClosed` (default unbounded): past
- *   `keepClosed` the oldest closed order is dropped and only its id is remembered; past
- *   `retainClosed` its id goes too. Counts by status include them all. (A daemon remembers
+ *   `keepClosed` the oldest closed order is dropped and only its id is remembered (an event for
+ *   it is then refused as for an unknown order); past `retainClosed` its id goes too. Counts by status include them all. (A daemon remembers
  *   10,000 ids and keeps 200 orders whole: every retained order outlived the young generation, and
  *   whole ones made the core path's tail latency, issue 13.)
  */
@@ -60,15 +60,15 @@ export interface OrderRegistryOptions {
 /** Orders by client order id, with the transition table enforced. */
 export class OrderRegistry {
   readonly counters: OrderRegistryCounters;
-  private readonly byId: Map<string, LiveOrder>;
+  // Every id known: its order, or null for a closed order remembered by id alone (one map, so a
+  // new id costs one lookup).
+  private readonly byId: Map<string, LiveOrder | null>;
   private readonly openByInstrument: Map<string, Map<string, LiveOrder>>;
   private readonly statusCounts: Record<OrderStatus, number>;
-  // Closed ids, oldest first: [idHead, wholeHead) remembered by id alone (in `closedOnly`),
-  // [wholeHead, end) kept whole in `byId`.
+  // Closed ids, oldest first: [idHead, wholeHead) remembered by id alone, [wholeHead, end) kept whole.
   private readonly closedIds: string[];
   private idHead: number;
   private wholeHead: number;
-  private readonly closedOnly: Set<string>;
   private readonly retainClosed: number;
   private readonly keepClosed: number;
 
@@ -90,7 +90,6 @@ export class OrderRegistry {
     this.closedIds = [];
     this.idHead = 0;
     this.wholeHead = 0;
-    this.closedOnly = new Set();
     this.retainClosed = options.retainClosed ?? Number.POSITIVE_INFINITY;
     this.keepClosed = Math.min(options.keepClosed ?? Number.POSITIVE_INFINITY, this.retainClosed);
   }
@@ -102,9 +101,9 @@ export class OrderRegistry {
    */
   create(spec: NewOrder, instrument: Instrument): CreateOrderResult {
     const existing = this.byId.get(spec.clientOrderId);
-    if (existing !== undefined || this.closedOnly.has(spec.clientOrderId)) {
+    if (existing !== undefined) {
       this.counters.duplicates++;
-      return { ok: true, order: existing, created: false };
+      return { ok: true, order: existing ?? undefined, created: false };
     }
     const invalid = validateNewOrder(spec, instrument);
     if (invalid !== undefined) {
@@ -137,7 +136,7 @@ export class OrderRegistry {
    */
   apply(clientOrderId: string, event: OrderEvent): OrderRefusal | undefined {
     const order = this.byId.get(clientOrderId);
-    if (order === undefined) {
+    if (order == null) {
       this.counters.refused.UNKNOWN_ORDER++;
       return { code: 'UNKNOWN_ORDER', reason: `no order ${clientOrderId}` };
     }
@@ -160,22 +159,22 @@ export class OrderRegistry {
 
   /** The order with this id, if held: the live one, which later events change. */
   get(clientOrderId: string): LiveOrder | undefined {
-    return this.byId.get(clientOrderId);
+    return this.byId.get(clientOrderId) ?? undefined;
   }
 
   /** True when this client order id is known (open, or closed and still remembered). */
   has(clientOrderId: string): boolean {
-    return this.byId.has(clientOrderId) || this.closedOnly.has(clientOrderId);
+    return this.byId.has(clientOrderId);
   }
 
   /** Number of ids known (orders held whole and closed ids remembered). */
   get size(): number {
-    return this.byId.size + this.closedOnly.size;
+    return this.byId.size;
   }
 
   /** Every order held whole, in creation order (deterministic, for reports). */
-  orders(): IterableIterator<LiveOrder> {
-    return this.byId.values();
+  *orders(): IterableIterator<LiveOrder> {
+    for (const order of this.byId.values()) if (order !== null) yield order;
   }
 
   /** Open (non-terminal) orders of an instrument (`instrumentKey`), in creation order. */
@@ -227,22 +226,17 @@ export class OrderRegistry {
     const key = instrumentKey(order.exchange, order.symbol);
     const open = this.openByInstrument.get(key);
     if (open === undefined) return;
+    // The instrument's map stays when it empties (one per instrument ever traded): dropping it
+    // made a new map for every order of an instrument with one order open at a time.
     open.delete(order.clientOrderId);
-    if (open.size === 0) this.openByInstrument.delete(key);
   }
 
   private retire(clientOrderId: string): void {
     if (this.retainClosed === Number.POSITIVE_INFINITY && this.keepClosed === Number.POSITIVE_INFINITY) return;
     const ids = this.closedIds;
     ids.push(clientOrderId);
-    while (ids.length - this.wholeHead > this.keepClosed) {
-      const oldest = ids[this.wholeHead++] as string;
-      this.byId.delete(oldest);
-      this.closedOnly.add(oldest);
-    }
-    while (this.wholeHead - this.idHead > this.retainClosed - this.keepClosed) {
-      this.closedOnly.delete(ids[this.idHead++] as string);
-    }
+    while (ids.length - this.wholeHead > this.keepClosed) this.byId.set(ids[this.wholeHead++] as string, null);
+    while (this.wholeHead - this.idHead > this.retainClosed - this.keepClosed) this.byId.delete(ids[this.idHead++] as string);
     // Compact once the consumed head dominates, so the queue stays bounded.
     if (this.idHead > 1024 && this.idHead * 2 > ids.length) {
       ids.splice(0, this.idHead);

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ExecutionView } from '../../../actors/strategies/execution-view.js';
 import { createInstrument } from '../../../src/model/instrument.js';
-import { createOrder, LiveOrder } from '../../../src/model/order.js';
+import { createLiveOrder, createOrder, LiveOrder } from '../../../src/model/order.js';
 import { orderUpdate } from '../../../actors/execution/execution-messages.js';
 
 const btc = createInstrument({ symbol: 'BTC', priceIncrement: '0.01', sizeIncrement: '0.001' });
@@ -48,5 +48,20 @@ describe('ExecutionView', () => {
       }),
       { numRuns: 1_000 },
     );
+  });
+
+  it('lists each instrument\'s open orders apart, oldest first, without ended ones or another strategy\'s', () => {
+    const view = new ExecutionView('s');
+    const live = (id: string, exchange: string, symbol: string) => createLiveOrder({ clientOrderId: id, exchange, symbol, side: 'buy', type: 'market', quantity: 1000n, ts: 0 }, { ...btc, symbol });
+    const orders = [live('s-BTC-1', 'x', 'BTC'), live('s-ETH-2', 'x', 'ETH'), live('s-BTC-3', 'x', 'BTC'), live('s-BTC-4', 'y', 'BTC'), live('t-BTC-5', 'x', 'BTC'), live('s-BTC-6', 'x', 'BTC')];
+    for (const o of orders) view.applyOrder(orderUpdate(o));
+    const ended = orders[5]!;
+    ended.apply({ type: 'deny', ts: 1 });
+    view.applyOrder(orderUpdate(ended));
+    const ids = (key: string) => view.openOrders(key).map((o) => o.clientOrderId);
+    expect(ids('x:BTC')).toEqual(['s-BTC-1', 's-BTC-3']);
+    expect(ids('x:ETH')).toEqual(['s-ETH-2']);
+    expect(ids('y:BTC')).toEqual(['s-BTC-4']);
+    expect(ids('x:SOL')).toEqual([]);
   });
 });
