@@ -3,7 +3,8 @@
  * topics they publish on. One file so every hop's contract is in one place:
  *
  * - `signal.<exchange>.<symbol>`: strategies' `TargetPosition`s (see `src/model/signal.ts`).
- * - `exec.order.<exchange>.<symbol>`: every order version after a change (`OrderUpdate`).
+ * - `exec.order.<exchange>.<symbol>`: every change of an order (`OrderUpdate`: where it stands after
+ *   the change, its terms shared, with a version number).
  * - `exec.fill.<exchange>.<symbol>`: every fill applied to the portfolio (`FillReport`).
  * - `venue.<name>`: what a venue reports to execution (`VenueReport`, the venue contract in
  *   `venues/venue.ts`).
