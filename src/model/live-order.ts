@@ -77,9 +77,11 @@ export class LiveOrder implements Order {
     this.reason = at?.reason;
   }
 
-  /** A live order holding what `order` holds (its terms copied once). */
-  static of(order: Order): LiveOrder {
-    return new LiveOrder(termsOf(order), order);
+  /** A live order holding what `order` holds (its terms copied once), at `version` when given. */
+  static of(order: Order, version?: number): LiveOrder {
+    const live = new LiveOrder(termsOf(order), order);
+    if (version !== undefined) live.version = version;
+    return live;
   }
 
   /**

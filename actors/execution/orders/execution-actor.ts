@@ -134,7 +134,7 @@ export const executionActor = defineActor<ExecutionConfig, ExecutionState, Execu
     const recovered = config.recovered;
     if (recovered !== undefined) {
       for (const fill of recovered.fills) portfolio.applyFill(fill, instrumentOf(config, fill.exchange, fill.symbol));
-      for (const order of recovered.openOrders) registry.restore(order);
+      for (const order of recovered.openOrders) registry.restore(order, recovered.versions.get(order.clientOrderId));
     }
     return {
       config,

@@ -120,11 +120,12 @@ export class OrderRegistry {
 
   /**
    * Puts back an open order version read from the journal at a restart (recovery), as it was:
-   * no transition, no counts beyond its status. An id already held is left alone.
+   * no transition, no counts beyond its status; `version` is the journal's number for it, so the
+   * changes published after the restart go on from there. An id already held is left alone.
    */
-  restore(order: Order): void {
+  restore(order: Order, version?: number): void {
     if (this.has(order.clientOrderId)) return;
-    const live = LiveOrder.of(order);
+    const live = LiveOrder.of(order, version);
     this.byId.set(order.clientOrderId, live);
     this.statusCounts[live.status]++;
     this.indexOpen(live);

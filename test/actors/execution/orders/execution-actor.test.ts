@@ -6,7 +6,8 @@ import type { VenueCancel, VenueSubmit } from '../../../../actors/execution/venu
 import { fillEvent } from '../../../../actors/execution/venues/venue-events.js';
 import type { Fill } from '../../../../src/model/fill.js';
 import { createInstrument, type Instrument } from '../../../../src/model/instrument.js';
-import type { NewOrder, OrderSide, OrderView } from '../../../../src/model/order.js';
+import { applyOrderEvent, createOrder, snapshotOf, type NewOrder, type Order, type OrderSide, type OrderView } from '../../../../src/model/order.js';
+import { NOTHING_RECOVERED } from '../../../../src/model/trading-recovery.js';
 import type { ActorRef } from '../../../../src/runtime/actor.js';
 import { createActorSystem, type ActorSystem } from '../../../../src/runtime/actor-system.js';
 import { SECOND, SimulatedClock } from '../../../../src/runtime/clock.js';
@@ -286,6 +287,19 @@ describe('execution actor: manual approval', () => {
     const snap = await r.ask<ExecutionSnapshot>({ type: 'exec_snapshot' });
     expect(snap.orders.map((o) => `${o.clientOrderId} ${o.status}`)).toEqual(['c REJECTED', 'd REJECTED', 'e PENDING_APPROVAL']);
     expect(snap.ordersByStatus.REJECTED).toBe(4); // counts survive the forgetting
+  });
+
+  it('numbers the changes of an order restored at a restart on from the journal\'s version', () => {
+    let restored: Order = createOrder(order('r', T0), BTC);
+    for (const event of [{ type: 'submit', ts: T0 + 1 }, { type: 'accept', ts: T0 + 2 }] as const) {
+      const next = applyOrderEvent(restored, event);
+      if (!next.ok) throw new Error(next.reason);
+      restored = next.order;
+    }
+    const r = rig('auto', { recovered: { ...NOTHING_RECOVERED, openOrders: [snapshotOf(restored)], versions: new Map([['r', 7]]) } });
+    r.send({ type: 'cancel', clientOrderId: 'r' });
+    // As the journal decodes it: a plain order, no version of its own.
+    expect(r.updates.map((u) => `${u.message.status} v${u.message.version}`)).toEqual(['PENDING_CANCEL v8']);
   });
 
   it('lists only the closed orders kept whole, and a remembered id still makes no second order', async () => {
