@@ -64,6 +64,7 @@ export function orderUpdate(order: LiveOrder): OrderUpdate {
     type: 'order_update',
     order: order.terms,
     version: order.version,
+    event: order.lastEvent,
     status: order.status,
     ts: order.updatedTs,
     filledQuantity: order.filledQuantity,
@@ -74,11 +75,18 @@ export function orderUpdate(order: LiveOrder): OrderUpdate {
   };
 }
 
-/** Execution → bus: a fill was applied; `position` is the instrument's position after it (lots). */
+/**
+ * Execution → bus: a fill was applied; `position` is the instrument's position after it (lots).
+ * `order` is the change the fill made to its order, the same update published just before on
+ * `exec.order` (`undefined` when the fill could not move the order: it raced the order's end).
+ * Actors that take both topics take a fill's change from here and skip it on `exec.order`
+ * (`notMadeByFill`): one delivery fewer for each of them per fill.
+ */
 export interface FillReport {
   readonly type: 'fill_report';
   readonly fill: Fill;
   readonly position: bigint;
+  readonly order: OrderUpdate | undefined;
 }
 
 /**
@@ -94,6 +102,21 @@ export function movesOpenLots(message: unknown): boolean {
   const s = update.status;
   const onItsWay = s === 'INITIALIZED' || s === 'SUBMITTED' || s === 'ACCEPTED' || s === 'PENDING_APPROVAL';
   return !onItsWay || update.filledQuantity !== 0n || update.cancelRequestedTs !== undefined;
+}
+
+/**
+ * False for an order update a fill made: subscribers of both `exec.order` and `exec.fill` take
+ * that change with the fill report (`FillReport.order`), in the same place in their mailbox.
+ * Messages other than order updates pass.
+ */
+export function notMadeByFill(message: unknown): boolean {
+  const update = message as OrderUpdate;
+  return update.type !== 'order_update' || update.event !== 'fill';
+}
+
+/** The planner's and risk's filter on `exec.order`: `movesOpenLots`, and not made by a fill. */
+export function plannerOrderFilter(message: unknown): boolean {
+  return notMadeByFill(message) && movesOpenLots(message);
 }
 
 /** Topic of order updates for an instrument: `exec.order.<exchange>.<symbol>`. */

@@ -4,9 +4,9 @@
  * (the worst case), so orders in flight cannot stack past a limit.
  *
  * An order counts from its approval, before execution has even seen it, and until execution
- * reports it ended (`exec.order.*`, the versions that move open lots: `movesOpenLots`); partial
- * fills move lots from here to the position, since
- * execution publishes the order's new filled quantity just before the fill itself. A cancel
+ * reports it ended (`exec.order.*`, the changes that move open lots: `plannerOrderFilter`); partial
+ * fills move lots from here to the position, since the fill report carries the order's change
+ * made by the fill, applied just before the fill itself. A cancel
  * request changes nothing: the order may still fill until the cancel is confirmed. Updates of
  * orders this actor did not approve (denied ones) are ignored, and an id already counted is not
  * counted twice (execution makes one order per client order id).

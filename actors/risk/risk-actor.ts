@@ -22,7 +22,7 @@ import type { Instrument } from '../../src/model/instrument.js';
 import { InstrumentKeys, instrumentKey } from '../../src/model/instrument-key.js';
 import { MARKET_RECORD_TYPES, recordTypeTopic, type MarketRecord } from '../../src/model/records.js';
 import { defineActor, type ActorContext, type ActorRef } from '../../src/runtime/actor.js';
-import { deniedTopic, movesOpenLots, type CancelOrder, type FillReport, type OrderDenied, type OrderRequest, type OrderUpdate } from '../execution/execution-messages.js';
+import { deniedTopic, plannerOrderFilter, type CancelOrder, type FillReport, type OrderDenied, type OrderRequest, type OrderUpdate } from '../execution/execution-messages.js';
 import type { RiskJournal } from '../execution/orders/execution-journal.js';
 import { Portfolio } from '../execution/orders/portfolio.js';
 import { ordersOpenAfterRestart, type RecoveredTrading } from '../../src/model/trading-recovery.js';
@@ -131,7 +131,7 @@ export const riskActor = defineActor<RiskActorConfig, RiskState, RiskMessage>({
     // Market records only: the book actor's snapshots and indicators on `md` are not news from the venue.
     for (const type of MARKET_RECORD_TYPES) ctx.subscribe(recordTypeTopic('md', type));
     ctx.subscribe('exec.fill');
-    ctx.subscribe('exec.order', movesOpenLots);
+    ctx.subscribe('exec.order', plannerOrderFilter);
     return state;
   },
   receive: (state, message, ctx) => {
@@ -156,6 +156,7 @@ export const riskActor = defineActor<RiskActorConfig, RiskState, RiskMessage>({
         state.market.observe(message);
         return state;
       case 'fill_report':
+        if (message.order !== undefined) state.openOrders.update(message.order); // the change the fill made
         state.portfolio.applyFill(message.fill, state.config.instruments.get(state.keys.of(message.fill.exchange, message.fill.symbol))!);
         feedEquity(state, ctx);
         return state;

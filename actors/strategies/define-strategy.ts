@@ -148,7 +148,7 @@ export function defineStrategy<Schema extends ParamsSchema, S>(spec: StrategySpe
     init: (config, ctx) => new StrategyRunner(handlers, config as unknown as StrategyConfig, ctx, rules),
     onStart(runner, ctx) {
       for (const prefix of runner.subscriptions(inputs)) ctx.subscribe(prefix);
-      for (const prefix of runner.execSubscriptions()) ctx.subscribe(prefix);
+      for (const [topic, accept] of runner.execSubscriptions()) ctx.subscribe(topic, accept);
       return runner;
     },
     receive(runner, message) {

@@ -5,7 +5,7 @@
  * `TargetPosition` it publishes.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { FillReport, OrderUpdate } from '../execution/execution-messages.js';
+import { notMadeByFill, type FillReport, type OrderUpdate } from '../execution/execution-messages.js';
 import type { Fill } from '../../src/model/fill.js';
 import { instrumentKey, parseInstrumentKey } from '../../src/model/instrument-key.js';
 import { orderOfChange, type Order } from '../../src/model/order.js';
@@ -173,10 +173,12 @@ export class StrategyRunner implements StrategyApi<unknown> {
   /**
    * Execution's reports, for `position`, `openOrders`, `onFill` and `onOrder`: every instrument's,
    * since a strategy may trade an instrument it is not fed (an instrument key) and a position is
-   * the instrument's whatever strategy traded it. One message per fill or order change.
+   * the instrument's whatever strategy traded it. One message per fill or order change (a fill's
+   * change rides in its fill report).
    */
-  execSubscriptions(): string[] {
-    return ['exec.fill', 'exec.order'];
+  execSubscriptions(): ReadonlyArray<readonly [topic: string, accept?: (message: unknown) => boolean]> {
+    // A fill's change of its order comes with the fill report (`FillReport.order`), not twice.
+    return [['exec.fill'], ['exec.order', notMadeByFill]];
   }
 
   /** Handles one message. Records of other types (on a shared prefix) are ignored. */
@@ -386,6 +388,8 @@ export class StrategyRunner implements StrategyApi<unknown> {
 
   /** Any fill moves its instrument's position; only this strategy's own fills go to `onFill`. */
   private onFillReport(report: FillReport): void {
+    // The change the fill made to its order first (`onOrder` before `onFill`, as it was published).
+    if (report.order !== undefined) this.onOrderUpdate(report.order);
     if (!this.execution.applyFill(report) || this.handlers.onFill === undefined) return;
     const fill = report.fill;
     const instrument = this.enter(fill.exchange, fill.symbol);

@@ -86,6 +86,17 @@ export function wireOrderUpdate(update: OrderUpdate): { readonly type: 'order_up
   return { type: 'order_update', version: update.version, order: orderOfChange(update) };
 }
 
+/**
+ * A message as consumers get it: an order update as `wireOrderUpdate` makes it, a fill report
+ * without the order change it carries for the engine's own actors (consumers get that change as
+ * its `order_update`, just before), anything else as published.
+ */
+function wireMessage(message: Tagged): unknown {
+  if (message.type === 'order_update') return wireOrderUpdate(message as unknown as OrderUpdate);
+  if (message.type === 'fill_report') return { type: 'fill_report', fill: message['fill'], position: message['position'] };
+  return message;
+}
+
 /** The forwarder actor. */
 export const busForwarder = defineActor<BusForwarderConfig, ForwarderState, Tagged | ForwarderStatsQuery>({
   name: 'forwarder',
@@ -104,7 +115,7 @@ export const busForwarder = defineActor<BusForwarderConfig, ForwarderState, Tagg
       state.unrouted++;
       state.port.unrouted?.(message);
     } else {
-      state.port.publish(topic, message.type === 'order_update' ? wireOrderUpdate(message as unknown as OrderUpdate) : message);
+      state.port.publish(topic, wireMessage(message as Tagged));
     }
     return state;
   },

@@ -8,7 +8,7 @@
 import { divToScale } from './money.js';
 import type { Instrument } from './instrument.js';
 import type { NewOrder, Order, OrderChange, OrderEvent, OrderRefusalCode, OrderSide, OrderTerms, OrderType } from './order.js';
-import { transitionTarget, type OrderStatus } from './order-transitions.js';
+import { transitionTarget, type OrderEventType, type OrderStatus } from './order-transitions.js';
 
 /** Why an event could not move an order. */
 export interface OrderRefusal {
@@ -42,6 +42,8 @@ export class LiveOrder implements Order {
   readonly createdTs: number;
   readonly cause: string | undefined;
   version: number;
+  /** The event that made the current version (`create` for the first). */
+  lastEvent: OrderEventType | 'create';
   status: OrderStatus;
   filledQuantity: bigint;
   fillNotional: bigint;
@@ -52,7 +54,7 @@ export class LiveOrder implements Order {
   reason: string | undefined;
 
   /** An order with `terms` standing as `at` says (a new one: `INITIALIZED` at `createdTs`). */
-  constructor(terms: OrderTerms, at?: Order & { readonly version?: number }) {
+  constructor(terms: OrderTerms, at?: Order & { readonly version?: number; readonly lastEvent?: OrderEventType | 'create' }) {
     this.terms = terms;
     this.clientOrderId = terms.clientOrderId;
     this.exchange = terms.exchange;
@@ -67,6 +69,7 @@ export class LiveOrder implements Order {
     this.createdTs = terms.createdTs;
     this.cause = terms.cause;
     this.version = at?.version ?? 1;
+    this.lastEvent = at?.lastEvent ?? 'create';
     this.status = at?.status ?? 'INITIALIZED';
     this.filledQuantity = at?.filledQuantity ?? 0n;
     this.fillNotional = at?.fillNotional ?? 0n;
@@ -108,6 +111,7 @@ export class LiveOrder implements Order {
       if (event.reason !== undefined) this.reason = event.reason;
     }
     this.version++;
+    this.lastEvent = event.type;
     this.updatedTs = event.ts;
     this.timestamps[this.status] = event.ts;
     return undefined;

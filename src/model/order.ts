@@ -68,6 +68,8 @@ export interface OrderChange {
   readonly order: OrderTerms;
   /** 1 at creation, one more per change. */
   readonly version: number;
+  /** What made the change: the event applied, or `create`. */
+  readonly event: OrderEventType | 'create';
   readonly status: OrderStatus;
   /** When the change happened (the order's `updatedTs` after it). */
   readonly ts: number;

@@ -353,9 +353,10 @@ function onVenueEvent(state: ExecutionState, report: VenueReport, ctx: ActorCont
     // anyone hears of any of them.
     state.config.journal?.fill(fill, order, refusal === undefined, state.portfolio.position(key)!, state.portfolio.cash, state.config.quotePrecision);
     const topics = topicsOf(state, fill.exchange, fill.symbol);
-    if (refusal === undefined) ctx.publish(topics.order, orderUpdate(order!));
-    else ctx.log.debug({ clientOrderId: event.clientOrderId, code: refusal.code, reason: refusal.reason }, 'order event refused');
-    ctx.publish(topics.fill, { type: 'fill_report', fill, position: outcome.after } satisfies FillReport);
+    const update = refusal === undefined ? orderUpdate(order!) : undefined;
+    if (update !== undefined) ctx.publish(topics.order, update);
+    else ctx.log.debug({ clientOrderId: event.clientOrderId, code: refusal!.code, reason: refusal!.reason }, 'order event refused');
+    ctx.publish(topics.fill, { type: 'fill_report', fill, position: outcome.after, order: update } satisfies FillReport);
     sampleEquity(state);
     return;
   }

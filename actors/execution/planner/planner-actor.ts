@@ -1,13 +1,14 @@
 /**
  * The order planner actor: turns strategies' targets (`signal.*`) into orders and cancels with
  * `planWithCancels` and sends them to the risk actor. Its view of positions and open orders is
- * rebuilt from what execution publishes (`exec.fill.*`, and of `exec.order.*` the versions that
- * move open lots: `movesOpenLots`); an order it has just
+ * rebuilt from what execution publishes (`exec.fill.*`, and of `exec.order.*` the changes that
+ * move open lots and were not made by a fill: `plannerOrderFilter`; a fill's change comes with its
+ * fill report); an order it has just
  * planned counts as open at once (before execution reports it), so two targets in a row never
  * order the same quantity twice. An order it asks to cancel stays in its coverage until execution
  * reports it ended (it may fill until then); when such an order ends, the symbol's last target is
  * planned again at once, since the room it held is free (after a fill that beat the cancel, once
- * the fill's position has arrived: execution publishes the order update before the fill report).
+ * the fill's position has arrived: the fill report carries both).
  * Client order ids come from one deterministic factory, so a replay gives the same ids.
  *
  * Limits at the touch. The planner reads quotes only for instruments that have had a target at the
@@ -28,7 +29,7 @@ import { isTerminalStatus } from '../../../src/model/order-transitions.js';
 import type { BookTicker } from '../../../src/model/records.js';
 import type { TargetPosition } from '../../../src/model/signal.js';
 import { defineActor, type ActorContext, type ActorRef } from '../../../src/runtime/actor.js';
-import { movesOpenLots, type CancelOrder, type FillReport, type OrderRequest, type OrderUpdate } from '../execution-messages.js';
+import { plannerOrderFilter, type CancelOrder, type FillReport, type OrderRequest, type OrderUpdate } from '../execution-messages.js';
 import { ordersOpenAfterRestart, type RecoveredTrading } from '../../../src/model/trading-recovery.js';
 import { OpenOrderBook } from './open-order-book.js';
 import { createClientOrderIdFactory, planWithCancels, type ClientOrderIdFactory } from './order-planner.js';
@@ -133,7 +134,7 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
   onStart: (state, ctx) => {
     ctx.subscribe('signal');
     ctx.subscribe('exec.fill');
-    ctx.subscribe('exec.order', movesOpenLots);
+    ctx.subscribe('exec.order', plannerOrderFilter);
     return state;
   },
   receive: (state, message, ctx) => {
@@ -152,35 +153,12 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
         if (plan(state, message, instrument, ctx)) state.roundedToZero++;
         return state;
       }
-      case 'order_update': {
-        const terms = message.order;
-        const id = terms.clientOrderId;
-        const key = instrumentKey(terms.exchange, terms.symbol);
-        const open = openOf(state, key);
-        const cancelling = state.cancelling.get(id);
-        if (isTerminalStatus(message.status)) {
-          open.remove(id);
-          if (state.timed.delete(id)) ctx.clock.cancelTimer(timeoutTimer(id));
-          if (cancelling !== undefined) {
-            state.cancelling.delete(id);
-            // The room it held is free: plan the last target again, once the position is current.
-            if (message.status === 'FILLED') state.replanAtFill.add(key);
-            else replan(state, key, ctx);
-          }
-        } else if (cancelling !== undefined) {
-          // Working again only after the venue refused this cancel; an update published before the
-          // cancel reached execution (no PENDING_CANCEL time since the request) is stale.
-          const pendingSince = message.cancelRequestedTs;
-          const refused = message.status !== 'PENDING_CANCEL' && pendingSince !== undefined && pendingSince >= cancelling.requestedAt;
-          open.update(id, message.filledQuantity, refused ? message.status : 'PENDING_CANCEL');
-          if (refused) state.cancelling.delete(id);
-        } else {
-          if (open.get(id) === undefined) open.add({ clientOrderId: id, side: terms.side, quantity: terms.quantity, filledQuantity: message.filledQuantity, status: message.status });
-          else open.update(id, message.filledQuantity, message.status);
-        }
+      case 'order_update':
+        onOrderUpdate(state, message, ctx);
         return state;
-      }
       case 'fill_report': {
+        // The change the fill made first, as if it came on exec.order (where it is skipped).
+        if (message.order !== undefined) onOrderUpdate(state, message.order, ctx);
         const key = instrumentKey(message.fill.exchange, message.fill.symbol);
         state.positions.set(key, message.position);
         if (state.replanAtFill.delete(key)) replan(state, key, ctx);
@@ -208,6 +186,39 @@ export const plannerActor = defineActor<PlannerConfig, PlannerState, PlannerMess
     }
   },
 });
+
+/**
+ * An order's change: it leaves the open orders when it ends (freeing a cancel's room: the last
+ * target is planned again), and otherwise its filled lots and status are kept. Changes come on
+ * exec.order, and those a fill made with the fill report.
+ */
+function onOrderUpdate(state: PlannerState, update: OrderUpdate, ctx: ActorContext<PlannerMessage>): void {
+  const terms = update.order;
+  const id = terms.clientOrderId;
+  const key = instrumentKey(terms.exchange, terms.symbol);
+  const open = openOf(state, key);
+  const cancelling = state.cancelling.get(id);
+  if (isTerminalStatus(update.status)) {
+    open.remove(id);
+    if (state.timed.delete(id)) ctx.clock.cancelTimer(timeoutTimer(id));
+    if (cancelling !== undefined) {
+      state.cancelling.delete(id);
+      // The room it held is free: plan the last target again, once the position is current.
+      if (update.status === 'FILLED') state.replanAtFill.add(key);
+      else replan(state, key, ctx);
+    }
+  } else if (cancelling !== undefined) {
+    // Working again only after the venue refused this cancel; an update published before the
+    // cancel reached execution (no PENDING_CANCEL time since the request) is stale.
+    const pendingSince = update.cancelRequestedTs;
+    const refused = update.status !== 'PENDING_CANCEL' && pendingSince !== undefined && pendingSince >= cancelling.requestedAt;
+    open.update(id, update.filledQuantity, refused ? update.status : 'PENDING_CANCEL');
+    if (refused) state.cancelling.delete(id);
+  } else {
+    if (open.get(id) === undefined) open.add({ clientOrderId: id, side: terms.side, quantity: terms.quantity, filledQuantity: update.filledQuantity, status: update.status });
+    else open.update(id, update.filledQuantity, update.status);
+  }
+}
 
 /**
  * Plans `target` against the position and open orders, sends the cancels and orders to risk and

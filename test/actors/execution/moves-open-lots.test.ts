@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { movesOpenLots, orderUpdate } from '../../../actors/execution/execution-messages.js';
-import { applyOrderEvent, createOrder, LiveOrder } from '../../../src/model/order.js';
+import { movesOpenLots, notMadeByFill, orderUpdate, plannerOrderFilter } from '../../../actors/execution/execution-messages.js';
+import { applyOrderEvent, createLiveOrder, createOrder, LiveOrder } from '../../../src/model/order.js';
 import { isTerminalStatus } from '../../../src/model/order-transitions.js';
 import { btc, buy, orderLifeArb } from '../../support/order-lives.js';
 
@@ -51,5 +51,26 @@ describe('movesOpenLots', () => {
     const filled = applyOrderEvent(accepted.order, { type: 'fill', ts: 3, quantity: 1000n, price: 100n });
     if (!filled.ok) throw new Error(filled.reason);
     expect([submitted, accepted, filled].map((r) => movesOpenLots(orderUpdate(LiveOrder.of(r.order))))).toEqual([false, false, true]);
+  });
+
+  it('leaves out of exec.order exactly the changes a fill made (they come with the fill report), through every life', () => {
+    let byFill = 0;
+    fc.assert(
+      fc.property(orderLifeArb, (events) => {
+        const live = createLiveOrder(buy, btc);
+        expect(notMadeByFill(orderUpdate(live))).toBe(true);
+        for (const event of events) {
+          if (live.apply(event) !== undefined) continue;
+          const update = orderUpdate(live);
+          expect(update.event).toBe(event.type);
+          expect(notMadeByFill(update)).toBe(event.type !== 'fill');
+          expect(plannerOrderFilter(update)).toBe(event.type !== 'fill' && movesOpenLots(update));
+          if (event.type === 'fill') byFill++;
+        }
+      }),
+      { numRuns: 500 },
+    );
+    expect(byFill).toBeGreaterThan(0);
+    expect(notMadeByFill({ type: 'fill_report' })).toBe(true);
   });
 });

@@ -104,6 +104,7 @@ describe('risk actor', () => {
       type: 'fill_report',
       fill: { clientOrderId: 'f1', exchange: 'x', symbol: 'BTC', side: 'buy', quantity: 10_000n, price: 10_000n, fee: 0n, liquidity: 'taker', ts: T0 + MINUTE },
       position: 10_000n,
+      order: undefined,
     };
     r.send(fill);
     r.publish(bar(T0 + 2 * MINUTE, 95)); // equity 99,950: a drawdown of 50, under the limit
@@ -266,15 +267,18 @@ describe('risk actor: open orders', () => {
     r.send(s1);
     expect(seen(r.execution).map(([, , why]) => why ?? 'approved')).toEqual(['approved', 'MAX_POSITION', 'approved']);
 
-    // b1 fills 0.6: the order update, then the fill. Worst long still 1: a buy of 0.5 still reaches 1.5.
+    // b1 fills 0.6, published as execution does: the change on exec.order (which risk skips) and
+    // with the fill in its report. Worst long still 1: a buy of 0.5 reaches 1.5, a buy of 0.4
+    // passes (counting the filled 0.6 both open and held would make it 2.0).
     const part = version(b1, { type: 'submit', ts: T0 }, { type: 'fill', ts: T0, quantity: 600n, price: 10_000n });
     publish(part);
-    r.send({ type: 'fill_report', fill: { clientOrderId: b1.order.clientOrderId, exchange: 'x', symbol: 'BTC', side: 'buy', quantity: 600n, price: 10_000n, fee: 0n, liquidity: 'taker', ts: T0 }, position: 600n });
+    r.send({ type: 'fill_report', fill: { clientOrderId: b1.order.clientOrderId, exchange: 'x', symbol: 'BTC', side: 'buy', quantity: 600n, price: 10_000n, fee: 0n, liquidity: 'taker', ts: T0 }, position: 600n, order: orderUpdate(LiveOrder.of(part)) });
     r.send(request('buy', 500n));
-    // The rest of b1 is cancelled: worst long is the filled 0.6, so a buy of 0.8 passes (1.4).
+    r.send(request('buy', 400n));
+    // The rest of b1 is cancelled: worst long is the filled 0.6 and the 0.4 just approved, so a buy of 0.4 passes (1.4).
     publish(version(b1, { type: 'submit', ts: T0 }, { type: 'fill', ts: T0, quantity: 600n, price: 10_000n }, { type: 'requestCancel', ts: T0 }, { type: 'cancel', ts: T0 }));
-    r.send(request('buy', 800n));
-    expect(seen(r.execution).slice(3).map(([, , why]) => why ?? 'approved')).toEqual(['MAX_POSITION', 'approved']);
+    r.send(request('buy', 400n));
+    expect(seen(r.execution).slice(3).map(([, , why]) => why ?? 'approved')).toEqual(['MAX_POSITION', 'approved', 'approved']);
   });
 
   it('ignores updates of orders it denied, and counts an approved id once', () => {
@@ -334,6 +338,7 @@ describe('risk actor: equity between bars', () => {
       type: 'fill_report',
       fill: { clientOrderId: 'f1', exchange: 'x', symbol: 'BTC', side: 'buy', quantity: 10_000n, price: 10_000n, fee: 0n, liquidity: 'taker', ts: T0 + MINUTE },
       position: 10_000n,
+      order: undefined,
     });
     r.publish(trade(T0 + MINUTE + 10 * SECOND, 97)); // equity 99,970: 30 below the peak
     expect(r.states).toEqual([]);
@@ -358,6 +363,7 @@ describe('risk actor: reconfigure', () => {
     type: 'fill_report',
     fill: { clientOrderId: 'f1', exchange: 'x', symbol: 'BTC', side: 'buy', quantity: 10_000n, price: 10_000n, fee: 0n, liquidity: 'taker', ts },
     position: 10_000n,
+    order: undefined,
   });
 
   it('checks the orders before it against the old limits and the next order against the new ones', async () => {

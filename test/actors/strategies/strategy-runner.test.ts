@@ -58,8 +58,11 @@ function harness(definition: StrategyDefinition<any>) {
       system.publish('exec.order.binance.BTCUSDT', orderUpdate(LiveOrder.of(o)));
       system.runUntilIdle();
     },
-    fill(f: Fill, position: bigint) {
-      system.publish('exec.fill.binance.BTCUSDT', { type: 'fill_report', fill: f, position } satisfies FillReport);
+    /** A fill report as execution publishes it: with the change the fill made (`made`), also put on exec.order first. */
+    fill(f: Fill, position: bigint, made?: Order) {
+      const change = made === undefined ? undefined : orderUpdate(LiveOrder.of(made));
+      if (change !== undefined) system.publish('exec.order.binance.BTCUSDT', change);
+      system.publish('exec.fill.binance.BTCUSDT', { type: 'fill_report', fill: f, position, order: change } satisfies FillReport);
       system.runUntilIdle();
     },
   };
@@ -137,8 +140,7 @@ describe('strategy runner: fills, orders and position', () => {
     h.order(order('strat-BTCUSDT-10', [{ type: 'submit', ts: 2 }]));
     const f1 = applyOrderEvent(o1, { type: 'fill', ts: 4, quantity: 500n, price: 10_000n });
     if (!f1.ok) throw new Error(f1.reason);
-    h.order(f1.order);
-    h.fill(fill('strat-BTCUSDT-1', 500n), 500n);
+    h.fill(fill('strat-BTCUSDT-1', 500n), 500n, f1.order); // the fill's change comes with it, once
     h.fill(fill('other-BTCUSDT-1', 300n), 800n); // the instrument's position moves; not its fill
     h.order(order('strat-BTCUSDT-10', [{ type: 'submit', ts: 2 }, { type: 'reject', ts: 5 }]));
     expect(seen.orders).toEqual(['strat-BTCUSDT-1 ACCEPTED', 'strat-BTCUSDT-10 SUBMITTED', 'strat-BTCUSDT-1 PARTIALLY_FILLED', 'strat-BTCUSDT-10 REJECTED']);

@@ -86,6 +86,7 @@ describe('planner actor', () => {
           type: 'fill_report',
           fill: { clientOrderId: order.clientOrderId, exchange: 'x', symbol: 'BTC', side: order.side, quantity, price: 10_000n, fee: 0n, liquidity: 'taker', ts: clock.now() },
           position,
+          order: undefined,
         } satisfies FillReport),
       said: (from = 0) => sent.slice(from).map(({ message: m }) => (m.type === 'cancel' ? `cancel ${m.clientOrderId}` : `${m.order!.side} ${m.order!.quantity} ${m.order!.clientOrderId}`)),
       order: (i: number) => sent[i]!.message.order!,
