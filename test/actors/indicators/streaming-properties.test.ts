@@ -411,3 +411,27 @@ describe('streaming indicators', () => {
     expect(() => new BollingerBands(20, Number.NaN)).toThrow(/k must be a finite number/);
   });
 });
+
+describe('RollingVWAP after a huge bar leaves a window of tiny ones', () => {
+  it('recomputes its sums, keeping the result within the properties\' tolerance (a counterexample the property found)', () => {
+    // Period 5; bars of 8,948, 1, 7,907 and 9,988 leave a window whose only volume is 0.003.
+    const flat = (price: number, volume: number): Bar => ({ openTs: 1_704_139_200_000_000, high: price, low: price, close: price, volume });
+    const xs: Bar[] = [flat(60000.5, 8948), flat(60001.5, 1), flat(60000.5, 7907), flat(60002, 9988), flat(60000.5, 0), { openTs: 1_704_139_200_000_000, high: 60009, low: 59999, close: 60001, volume: 0.003 }, flat(60001, 0), flat(60001, 0), flat(60001, 0)];
+    const ind = new RollingVWAP(5);
+    const want = rollingVwapBatch(xs, 5);
+    const got = xs.map((x) => ind.update(x));
+    expect(got.at(-1)).toBeCloseTo(60003, 9);
+    got.forEach((g, i) => expect(close(g, want[i], barScale(xs)), `input ${i}`).toBe(true));
+  });
+
+  it('recomputes after a bar revised up to a huge volume (1e9) and back, whatever the volume at the last recomputation', () => {
+    const at = (price: number, volume: number): Bar => ({ openTs: 1_704_139_200_000_000, high: price + 4, low: price - 6, close: price, volume });
+    const ind = new RollingVWAP(5);
+    for (let i = 0; i < 5; i++) ind.update(at(60000 + i, 0.003)); // recomputed here, on a window of 0.015
+    ind.update(at(60010, 0.003));
+    ind.replace(at(60010.5, 1e9));
+    const got = ind.replace(at(60011, 0.003));
+    const xs = [...[1, 2, 3, 4].map((i) => at(60000 + i, 0.003)), at(60011, 0.003)];
+    expect(close(got, rollingVwapBatch(xs, 5).at(-1), barScale(xs))).toBe(true);
+  });
+});
