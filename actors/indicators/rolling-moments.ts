@@ -22,8 +22,10 @@ import { checkPeriod } from './indicator-internals.js';
  * than the last two windows' updates, however long the run. One more case needs an early
  * recomputation: when the window's spread collapses (a volatile stretch leaves the window and a
  * quiet one remains), the rounding left by the large deviations would dominate the small variance,
- * so the sums are recomputed as soon as `Σ (x − mean)²` falls below 1e-3 of its value at the last
- * recomputation. That keeps σ within ~1e-12 relative of the exact value; the cost stays amortised
+ * so the sums are recomputed as soon as `Σ (x − mean)²` falls below 1e-3 of the most it has been
+ * since the last recomputation (the peak, not its value then: an input revised up to a huge value
+ * and back by `replaceLast` builds and drops the spread between two recomputations, and left σ
+ * 0.1% off with the value then). That keeps σ within ~1e-12 relative of the exact value; the cost stays amortised
  * O(1) because each such collapse is paid for by the inputs that built the spread.
  *
  * A window of identical inputs has variance exactly 0 and mean exactly that input (tracked by the
@@ -41,8 +43,8 @@ export class RollingMoments {
   private ref = 0;
   private s1 = 0;
   private s2 = 0;
-  // 1e-3 of `Σ (x − mean)²` at the last recomputation: below it, recompute early.
-  private floor = 0;
+  // The most `Σ (x − mean)²` has been since the last recomputation: below 1e-3 of it, recompute early.
+  private peak = 0;
   private last = 0;
   private beforeLast = 0;
   // Length of the run of equal inputs ending at the last one (0 when empty), saturating at N.
@@ -116,7 +118,7 @@ export class RollingMoments {
         return;
       }
     }
-    if (this.count === n && this.s2 - (this.s1 * this.s1) / n < this.floor) this.recompute();
+    this.keepExact();
   }
 
   /** Revises the newest input to `x` (appends it when empty). */
@@ -134,7 +136,7 @@ export class RollingMoments {
     const n = this.period;
     this.run = this.runBefore > 0 && x === this.beforeLast ? (this.runBefore < n ? this.runBefore + 1 : n) : 1;
     this.last = x;
-    if (this.count === n && this.s2 - (this.s1 * this.s1) / n < this.floor) this.recompute();
+    this.keepExact();
   }
 
   /** Forgets every input. */
@@ -145,11 +147,21 @@ export class RollingMoments {
     this.ref = 0;
     this.s1 = 0;
     this.s2 = 0;
-    this.floor = 0;
+    this.peak = 0;
     this.last = 0;
     this.beforeLast = 0;
     this.run = 0;
     this.runBefore = 0;
+  }
+
+  // Keeps the spread's peak since the last recomputation, and recomputes when the spread has
+  // collapsed below 1e-3 of it (see the class comment).
+  private keepExact(): void {
+    const n = this.period;
+    if (this.count !== n) return;
+    const spread = this.s2 - (this.s1 * this.s1) / n;
+    if (spread > this.peak) this.peak = spread;
+    else if (spread < this.peak * 1e-3) this.recompute();
   }
 
   // Corrected two-pass recomputation over the full window (order does not matter for sums): the
@@ -171,6 +183,6 @@ export class RollingMoments {
     this.ref = k;
     this.s1 = a;
     this.s2 = b;
-    this.floor = 1e-3 * (b - (a * a) / n);
+    this.peak = b - (a * a) / n;
   }
 }

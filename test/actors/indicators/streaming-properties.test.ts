@@ -435,3 +435,20 @@ describe('RollingVWAP after a huge bar leaves a window of tiny ones', () => {
     expect(close(got, rollingVwapBatch(xs, 5).at(-1), barScale(xs))).toBe(true);
   });
 });
+
+describe('RollingStdDev after an input revised up to a huge value and back', () => {
+  it('recomputes its sums: σ stays within 1e-9 of the exact value, relative', () => {
+    const sigma = (xs: readonly number[]): number => {
+      const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+      return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length);
+    };
+    const ind = new RollingStdDev(5);
+    const xs = [60000, 60000.01, 60000.02, 60000.03, 60000.04];
+    for (const x of xs) ind.update(x); // recomputed here, on a spread of 1e-3
+    ind.update(60000.05);
+    ind.replace(1e6);
+    const got = ind.replace(60000.06)!;
+    const want = sigma([...xs.slice(1), 60000.06]);
+    expect(Math.abs(got - want) / want).toBeLessThan(1e-9);
+  });
+});
