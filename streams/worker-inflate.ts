@@ -171,6 +171,9 @@ export class WorkerInflateStream implements AsyncIterableIterator<Buffer> {
   }
 
   private receive(message: WorkerMessage): void {
+    // Once stopping, what the worker sent before it was terminated is dropped: messages already in
+    // the port still arrive while `terminate` settles, and a `next()` after `return()` said done.
+    if (this.stopped !== null) return;
     const counters = this.counters;
     if (message.type === 'data') {
       const { buffers, lengths } = message;
