@@ -114,7 +114,7 @@ function directRun(base: readonly Trade[], n: number): number {
     lots++;
     const signal: TargetPosition = { type: 'target', exchange: EXCHANGE, symbol: trade.symbol, ts: t, strategy: 'strategy', target: lots * LOT, orderType: 'market', limitPrice: undefined };
     // As if every earlier order had filled: one lot to order, as in the pipeline.
-    const plan = planWithCancels(signal, BigInt(lots - 1), [], INSTRUMENT, nextId);
+    const plan = planWithCancels(signal, lots - 1, [], INSTRUMENT, nextId);
     for (const order of plan.orders) {
       guard.check(order, { now: t, instrument: INSTRUMENT, portfolio, market: market.get(KEY) });
       bookOrder(registry, order, clock);

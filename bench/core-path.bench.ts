@@ -304,7 +304,7 @@ async function directRun(base: readonly Trade[], n: number, rate: Rate): Promise
     const engineNow = clock.now();
     const t: TargetPosition = { type: 'target', exchange: trade.exchange, symbol: trade.symbol, ts: engineNow, strategy: 'strategy', target, orderType: 'market', limitPrice: undefined };
     // No venue here: the position stays flat and nothing stays open, so every trade is one order.
-    const plan = planWithCancels(t, 0n, [], INSTRUMENT, nextId);
+    const plan = planWithCancels(t, 0, [], INSTRUMENT, nextId);
     for (const order of plan.orders) {
       const verdict = guard.check(order, { now: engineNow, instrument: INSTRUMENT, portfolio, market: market.get(KEY) });
       run.toRisk.recordValue(ns(at, performance.now()));

@@ -18,7 +18,7 @@ import { interleave, quick, report, row } from './harness.js';
 const N = quick ? 20_000 : 100_000;
 const N_ALWAYS = quick ? 200 : 1_000;
 const BTC = createInstrument({ exchange: 'binance', symbol: 'BTCUSDT', priceIncrement: '0.01', sizeIncrement: '0.00001' });
-const created = createOrder({ clientOrderId: 'ema-cross-BTCUSDT-123456', exchange: 'binance', symbol: 'BTCUSDT', side: 'buy', type: 'limit', quantity: 1000n, limitPrice: 6_000_012n, ts: 1_800_000_000_000_000, cause: 'trade binance:BTCUSDT #123456789' }, BTC);
+const created = createOrder({ clientOrderId: 'ema-cross-BTCUSDT-123456', exchange: 'binance', symbol: 'BTCUSDT', side: 'buy', type: 'limit', quantity: 1000, limitPrice: 6_000_012, ts: 1_800_000_000_000_000, cause: 'trade binance:BTCUSDT #123456789' }, BTC);
 const submitted = applyOrderEvent(created, { type: 'submit', ts: 1_800_000_000_000_100 });
 if (!submitted.ok) throw new Error(submitted.reason);
 const entry: WalEntryInput = { kind: 'order', ts: 1_800_000_000_000_100, version: 2, order: orderJson(submitted.order) };

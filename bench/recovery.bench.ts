@@ -43,14 +43,14 @@ function writeJournal(dir: string): number {
   };
   for (let i = 1; i <= OPEN + FILLED; i++) {
     const filled = i > OPEN;
-    let order = createOrder({ clientOrderId: `strategy-BTCUSDT-${i}`, exchange: 'binance', symbol: 'BTCUSDT', side: 'buy', type: filled ? 'market' : 'limit', quantity: 100n, limitPrice: filled ? undefined : 100_000n + BigInt(i % 500), ts: (t += 10) }, BTC);
+    let order = createOrder({ clientOrderId: `strategy-BTCUSDT-${i}`, exchange: 'binance', symbol: 'BTCUSDT', side: 'buy', type: filled ? 'market' : 'limit', quantity: 100, limitPrice: filled ? undefined : 100_000 + (i % 500), ts: (t += 10) }, BTC);
     journal.execution.order(order);
     order = step(order, { type: 'submit', ts: (t += 10) });
     journal.execution.order(order);
     order = step(order, { type: 'accept', ts: (t += 10) });
     journal.execution.order(order);
     if (filled) {
-      const fill = { clientOrderId: order.clientOrderId, exchange: 'binance', symbol: 'BTCUSDT', side: 'buy' as const, quantity: 100n, price: 6_000_000n, fee: 24n, liquidity: 'taker' as const, ts: (t += 10) };
+      const fill = { clientOrderId: order.clientOrderId, exchange: 'binance', symbol: 'BTCUSDT', side: 'buy' as const, quantity: 100, price: 6_000_000, fee: 24n, liquidity: 'taker' as const, ts: (t += 10) };
       portfolio.applyFill(fill, BTC);
       order = step(order, { type: 'fill', ts: fill.ts, quantity: fill.quantity, price: fill.price });
       journal.execution.fill(fill, order, true, portfolio.position('binance:BTCUSDT')!, portfolio.cash, QP);

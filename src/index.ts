@@ -34,7 +34,7 @@ export { decodeRecord, encodeRecord } from './model/journal-codec.js';
 export { createInstrument, inferInstrument, priceToTicks, sizeToLots, formatPrice, formatSize } from './model/instrument.js';
 export type { Instrument } from './model/instrument.js';
 export { instrumentKey, parseInstrumentKey } from './model/instrument-key.js';
-export { formatUnits, parseDecimal, toUnits, divHalfEven } from './model/money.js';
+export { formatUnits, parseDecimal, toUnits, divHalfEven, productUnits } from './model/money.js';
 export { createOrder, applyOrderEvent, orderOfChange, orderView, LiveOrder } from './model/order.js';
 export type { NewOrder, Order, OrderChange, OrderEvent, OrderSide, OrderStatus, OrderTerms, OrderType } from './model/order.js';
 export { ORDER_TRANSITIONS } from './model/order-transitions.js';

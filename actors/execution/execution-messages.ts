@@ -85,7 +85,8 @@ export function orderUpdate(order: LiveOrder): OrderUpdate {
 export interface FillReport {
   readonly type: 'fill_report';
   readonly fill: Fill;
-  readonly position: bigint;
+  /** Signed lots. */
+  readonly position: number;
   readonly order: OrderUpdate | undefined;
 }
 
@@ -101,7 +102,7 @@ export function movesOpenLots(message: unknown): boolean {
   if (update.type !== 'order_update') return true;
   const s = update.status;
   const onItsWay = s === 'INITIALIZED' || s === 'SUBMITTED' || s === 'ACCEPTED' || s === 'PENDING_APPROVAL';
-  return !onItsWay || update.filledQuantity !== 0n || update.cancelRequestedTs !== undefined;
+  return !onItsWay || update.filledQuantity !== 0 || update.cancelRequestedTs !== undefined;
 }
 
 /**

@@ -22,12 +22,12 @@ interface OpenOrder {
   readonly key: string;
   readonly side: OrderSide;
   /** Lots it may still fill. */
-  remaining: bigint;
+  remaining: number;
 }
 
 interface SideTotals {
-  buy: bigint;
-  sell: bigint;
+  buy: number;
+  sell: number;
 }
 
 /** Open lots by instrument and side, kept from approvals and execution's order updates. */
@@ -54,7 +54,7 @@ export class OpenOrders implements RiskOpenOrders {
   /** Counts an open order restored at a restart (recovery) by the lots it may still fill. */
   restore(order: Order): void {
     const remaining = order.quantity - order.filledQuantity;
-    if (this.byId.has(order.clientOrderId) || isTerminalStatus(order.status) || remaining <= 0n) return;
+    if (this.byId.has(order.clientOrderId) || isTerminalStatus(order.status) || remaining <= 0) return;
     const key = instrumentKey(order.exchange, order.symbol);
     this.byId.set(order.clientOrderId, { key, side: order.side, remaining });
     this.totalsOf(key)[order.side] += remaining;
@@ -65,15 +65,15 @@ export class OpenOrders implements RiskOpenOrders {
     const id = change.order.clientOrderId;
     const open = this.byId.get(id);
     if (open === undefined) return;
-    const remaining = isTerminalStatus(change.status) ? 0n : change.order.quantity - change.filledQuantity;
+    const remaining = isTerminalStatus(change.status) ? 0 : change.order.quantity - change.filledQuantity;
     this.totalsOf(open.key)[open.side] += remaining - open.remaining;
     open.remaining = remaining;
-    if (remaining === 0n) this.byId.delete(id);
+    if (remaining === 0) this.byId.delete(id);
   }
 
-  openQuantity(key: string, side: OrderSide): bigint {
+  openQuantity(key: string, side: OrderSide): number {
     const totals = this.totals.get(key);
-    return totals === undefined ? 0n : totals[side];
+    return totals === undefined ? 0 : totals[side];
   }
 
   /** Number of orders counted. */
@@ -84,7 +84,7 @@ export class OpenOrders implements RiskOpenOrders {
   private totalsOf(key: string): SideTotals {
     let totals = this.totals.get(key);
     if (totals === undefined) {
-      totals = { buy: 0n, sell: 0n };
+      totals = { buy: 0, sell: 0 };
       this.totals.set(key, totals);
     }
     return totals;

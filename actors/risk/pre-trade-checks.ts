@@ -4,8 +4,9 @@
  * `risk-checks.ts` sets the order the guard runs them in.
  *
  * Every limit is an exclusive upper bound (deny when the value reaches it) and every comparison
- * that involves money or size is exact: lots, ticks and quote units are bigints, market prices are
- * read as their exact decimals, and the two sides are cross-multiplied, never divided. The one
+ * that involves money or size is exact: lots and ticks are integer `number`s (below 2^53), quote
+ * units `bigint`s, market prices are read as their exact decimals, and the two sides are
+ * cross-multiplied, never divided; a product of lots and a price is taken as a `bigint`. The one
  * rounding is the order's notional brought to the portfolio's quote precision for the gross-exposure
  * sum (half-even, as every notional in the engine).
  *
@@ -22,11 +23,11 @@
  * worst case after it reaches the limit and is larger than before it, so a position left above a
  * lowered limit can still be reduced.
  */
-import { divToScale, formatUnits, mulUnits, parseDecimal, pow10, type Decimal } from '../../src/model/money.js';
+import { divToScale, formatUnits, parseDecimal, pow10, productUnits, rescale, type Decimal } from '../../src/model/money.js';
 import type { Instrument } from '../../src/model/instrument.js';
 import { instrumentKey } from '../../src/model/instrument-key.js';
 import type { NewOrder, OrderSide } from '../../src/model/order.js';
-import { absBig, compareScaled, reachesLimit } from './exact-compare.js';
+import { absBig, compareScaled, gridReachesLimit, reachesLimit } from './exact-compare.js';
 import type { MarketSnapshot } from './market-snapshot.js';
 import type { ResolvedRiskConfig } from './risk-config.js';
 import type { RiskDenial, RiskReason } from './risk-reason.js';
@@ -36,7 +37,7 @@ export interface RiskPortfolio {
   /** Decimals of the quote units `marketValue` and `grossExposure` are in. */
   readonly quotePrecision: number;
   /** Signed lots held in an instrument (by `instrumentKey`, at its size precision), 0 when never traded. */
-  positionQuantity(key: string): bigint;
+  positionQuantity(key: string): number;
   /** Signed market value of the instrument's position at its mark, quote units. */
   marketValue(key: string): bigint;
   /** Σ |market value| over instruments, quote units. */
@@ -46,7 +47,7 @@ export interface RiskPortfolio {
 /** What the guard reads of the open orders (`OpenOrders` from `open-orders.ts` fits). */
 export interface RiskOpenOrders {
   /** Lots the instrument's (`instrumentKey`) open orders on `side` may still fill (approved, not ended), ≥ 0. */
-  openQuantity(key: string, side: OrderSide): bigint;
+  openQuantity(key: string, side: OrderSide): number;
 }
 
 /** What one check needs beyond the order: engine time, the order's instrument, portfolio, market. */
@@ -109,7 +110,7 @@ export function checkStaleMarketData(symbol: string, market: MarketSnapshot | un
 
 /** MAX_ORDER_QUANTITY: the order's size reaches the limit (base units). */
 export function checkOrderQuantity(order: NewOrder, instrument: Instrument, limit: Decimal): RiskDenial | undefined {
-  if (!reachesLimit(order.quantity, instrument.sizePrecision, limit)) return undefined;
+  if (!gridReachesLimit(order.quantity, instrument.sizePrecision, limit)) return undefined;
   return deny('MAX_ORDER_QUANTITY', `${order.symbol}: quantity ${formatUnits(order.quantity, instrument.sizePrecision)} reaches the limit ${text(limit)}`);
 }
 
@@ -130,24 +131,33 @@ export function checkPriceBand(symbol: string, price: Decimal, reference: Decima
 /** MAX_ORDER_NOTIONAL: `quantity × price` (exact) reaches the limit (quote currency). */
 export function checkOrderNotional(order: NewOrder, instrument: Instrument, price: Decimal, limit: Decimal): RiskDenial | undefined {
   const scale = instrument.sizePrecision + price.scale;
-  const notional = order.quantity * price.units;
+  const notional = lotsTimes(order.quantity, price.units);
   if (!reachesLimit(notional, scale, limit)) return undefined;
   return deny('MAX_ORDER_NOTIONAL', `${order.symbol}: notional ${formatUnits(notional, scale, true)} at ${text(price)} reaches the limit ${text(limit)}`);
 }
 
-/** Signed lots the order adds to the position. */
-export function signedQuantity(order: NewOrder): bigint {
-  return order.side === 'buy' ? order.quantity : -order.quantity;
+/**
+ * `lots × units` (a price's units), exact, as a `bigint`: through `productUnits` when the units fit
+ * a `number` exactly, so it allocates one `bigint`, as the product of two `bigint`s would.
+ */
+function lotsTimes(lots: number, units: bigint): bigint {
+  const u = Number(units); // exact when |units| < 2^53; otherwise not a safe integer
+  return Number.isSafeInteger(u) ? productUnits(lots, u) : BigInt(lots) * units;
+}
+
+/** Signed lots the order adds to the position (never `-0`). */
+export function signedQuantity(order: NewOrder): number {
+  return order.side === 'buy' ? order.quantity : 0 - order.quantity;
 }
 
 /**
  * MAX_POSITION: the worst case after the order, `|position ± open + order|` (`open`: lots of the
  * open orders on the order's side), reaches the limit and is larger than the worst case before it.
  */
-export function checkPosition(order: NewOrder, instrument: Instrument, position: bigint, open: bigint, limit: Decimal): RiskDenial | undefined {
+export function checkPosition(order: NewOrder, instrument: Instrument, position: number, open: number, limit: Decimal): RiskDenial | undefined {
   const before = order.side === 'buy' ? position + open : position - open;
   const after = before + signedQuantity(order);
-  if (absBig(after) <= absBig(before) || !reachesLimit(absBig(after), instrument.sizePrecision, limit)) return undefined;
+  if (Math.abs(after) <= Math.abs(before) || !gridReachesLimit(Math.abs(after), instrument.sizePrecision, limit)) return undefined;
   const sp = instrument.sizePrecision;
   return deny(
     'MAX_POSITION',
@@ -167,13 +177,13 @@ export function checkGrossExposure(
   instrument: Instrument,
   portfolio: RiskPortfolio,
   price: Decimal,
-  open: bigint,
+  open: number,
   limit: Decimal,
 ): RiskDenial | undefined {
   const qp = portfolio.quotePrecision;
   const sp = instrument.sizePrecision;
-  const openNotional = mulUnits(price.units, price.scale, open, sp, qp);
-  const withOrder = mulUnits(price.units, price.scale, open + order.quantity, sp, qp);
+  const openNotional = rescale(lotsTimes(open, price.units), price.scale + sp, qp, 'halfEven');
+  const withOrder = rescale(lotsTimes(open + order.quantity, price.units), price.scale + sp, qp, 'halfEven');
   const value = portfolio.marketValue(instrumentKey(order.exchange, order.symbol));
   const others = portfolio.grossExposure() - absBig(value);
   const buy = order.side === 'buy';
@@ -187,7 +197,7 @@ export function checkGrossExposure(
 }
 
 /** True when the order only reduces the position: opposite side and no larger than it (REDUCING). */
-export function reducesPosition(order: NewOrder, position: bigint): boolean {
-  if (order.quantity <= 0n) return false;
-  return order.side === 'buy' ? position < 0n && order.quantity <= -position : position > 0n && order.quantity <= position;
+export function reducesPosition(order: NewOrder, position: number): boolean {
+  if (order.quantity <= 0) return false;
+  return order.side === 'buy' ? position < 0 && order.quantity <= -position : position > 0 && order.quantity <= position;
 }

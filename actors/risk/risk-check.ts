@@ -27,7 +27,7 @@ export interface RiskCheckContext extends RiskContext {
   /** `instrumentKey(exchange, symbol)` of the order's instrument. */
   readonly key: string;
   /** Signed lots held in the order's instrument. */
-  readonly position: bigint;
+  readonly position: number;
   /** The order's instrument's quantity, notional and position limits (overrides applied). */
   readonly limits: SymbolLimits;
   /** The approved-order window of the `orderRate` limit, when configured (the guard records approvals). */

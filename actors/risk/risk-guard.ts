@@ -256,13 +256,18 @@ class OrderCheckContext implements RiskCheckContext {
   openOrders: RiskOpenOrders | undefined;
   state: TradingState;
   key: string;
-  position: bigint;
+  position: number;
   limits: SymbolLimits;
   readonly orderRate: RateWindow | undefined;
   private readonly sources: readonly ReferencePriceSource[];
   private order: NewOrder | undefined;
   private priced: boolean;
   private price: Decimal | undefined;
+  // The last limit price read as a `Decimal` (`limitTicks` at scale `limitScale`): an order at the
+  // same limit price as the one before (a strategy re-quoting) reuses it, so it allocates nothing.
+  private limitTicks: number;
+  private limitScale: number;
+  private limitDecimal: Decimal | undefined;
 
   constructor(orderRate: RateWindow | undefined, sources: readonly ReferencePriceSource[]) {
     this.now = 0;
@@ -272,16 +277,19 @@ class OrderCheckContext implements RiskCheckContext {
     this.openOrders = undefined;
     this.state = 'ACTIVE';
     this.key = '';
-    this.position = 0n;
+    this.position = 0;
     this.limits = undefined as unknown as SymbolLimits;
     this.orderRate = orderRate;
     this.sources = sources;
     this.order = undefined;
     this.priced = false;
     this.price = undefined;
+    this.limitTicks = 0;
+    this.limitScale = 0;
+    this.limitDecimal = undefined;
   }
 
-  reset(order: NewOrder, ctx: RiskContext, state: TradingState, key: string, position: bigint, limits: SymbolLimits): this {
+  reset(order: NewOrder, ctx: RiskContext, state: TradingState, key: string, position: number, limits: SymbolLimits): this {
     this.now = ctx.now;
     this.instrument = ctx.instrument;
     this.portfolio = ctx.portfolio;
@@ -302,11 +310,21 @@ class OrderCheckContext implements RiskCheckContext {
       const order = this.order as NewOrder;
       this.price =
         order.type === 'limit' && order.limitPrice !== undefined
-          ? { units: order.limitPrice, scale: this.instrument.pricePrecision }
+          ? this.limitPriceDecimal(order.limitPrice, this.instrument.pricePrecision)
           : expectedMarketPrice(this.market, order.side, this.sources);
       this.priced = true;
     }
     return this.price;
+  }
+
+  /** `ticks` at `scale` as a `Decimal` (the checks' exact figures are `bigint`s). */
+  private limitPriceDecimal(ticks: number, scale: number): Decimal {
+    if (this.limitDecimal === undefined || ticks !== this.limitTicks || scale !== this.limitScale) {
+      this.limitDecimal = { units: BigInt(ticks), scale };
+      this.limitTicks = ticks;
+      this.limitScale = scale;
+    }
+    return this.limitDecimal;
   }
 }
 

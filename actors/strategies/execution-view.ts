@@ -21,7 +21,7 @@ interface KeptOrder {
 export class ExecutionView {
   private readonly strategy: string;
   // Signed lots after the latest fill, whatever strategy's order it was.
-  private readonly positions: Map<string, bigint>;
+  private readonly positions: Map<string, number>;
   // This strategy's orders not yet ended, every instrument's, by client order id, oldest first (Map
   // insertion order): the latest change and the status times of all changes seen. One map looked
   // up by id: an order's later changes need neither its name checked nor its key made again.
@@ -66,8 +66,8 @@ export class ExecutionView {
   }
 
   /** Signed lots of the instrument `key`; 0 before any fill. */
-  position(key: string): bigint {
-    return this.positions.get(key) ?? 0n;
+  position(key: string): number {
+    return this.positions.get(key) ?? 0;
   }
 
   /** This strategy's open orders on the instrument `key`, oldest first (new objects). */

@@ -71,9 +71,10 @@ export interface StrategyApi<P> {
   book(symbol: string): BookReader | undefined;
   /**
    * The instrument's position (all strategies' fills on it, as the portfolio counts it), signed,
-   * in lots of its size increment (the unit of `Fill.quantity` and `Order.quantity`); 0 before any fill.
+   * in lots of its size increment (an integer `number`, the unit of `Fill.quantity` and
+   * `Order.quantity`); 0 before any fill.
    */
-  position(symbol: string): bigint;
+  position(symbol: string): number;
   /** This strategy's open (non-terminal) orders on the instrument, oldest first, as execution last reported them. */
   openOrders(symbol: string): readonly Order[];
 }

@@ -304,7 +304,7 @@ export class StrategyRunner implements StrategyApi<unknown> {
     return view !== undefined && view.snapshot.valid ? view : undefined;
   }
 
-  position(symbol: string): bigint {
+  position(symbol: string): number {
     return this.execution.position(this.keyOf(symbol));
   }
 

@@ -3,7 +3,7 @@
  * from one (notional and fee). Both are brought to the quote precision half-even, once per fill; the
  * portfolio then moves cash by exactly these amounts, so the books always balance.
  */
-import { mulUnits, parseDecimal, rescale, type Decimal } from './money.js';
+import { parseDecimal, productUnits, rescale, type Decimal } from './money.js';
 import type { Instrument } from './instrument.js';
 import type { OrderSide } from './order.js';
 
@@ -18,9 +18,9 @@ export interface Fill {
   readonly symbol: string;
   readonly side: OrderSide;
   /** Lots, positive. */
-  readonly quantity: bigint;
+  readonly quantity: number;
   /** Ticks. */
-  readonly price: bigint;
+  readonly price: number;
   /** Quote units at the portfolio's quote precision. */
   readonly fee: bigint;
   readonly liquidity: Liquidity;
@@ -32,8 +32,8 @@ export interface Fill {
  * `price × quantity` in quote units at `quotePrecision`: exact when the instrument's price and size
  * decimals fit in it, else rounded half-even.
  */
-export function fillNotional(instrument: Instrument, price: bigint, quantity: bigint, quotePrecision: number): bigint {
-  return mulUnits(price, instrument.pricePrecision, quantity, instrument.sizePrecision, quotePrecision);
+export function fillNotional(instrument: Instrument, price: number, quantity: number, quotePrecision: number): bigint {
+  return rescale(productUnits(price, quantity), instrument.pricePrecision + instrument.sizePrecision, quotePrecision, 'halfEven');
 }
 
 /** A fee rate read exactly from config (`"0.0004"` is 4 bps); `number`s use their shortest decimal. */

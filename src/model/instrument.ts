@@ -1,10 +1,13 @@
 /**
  * Instruments: the grid that prices and sizes live on, and the precision money is counted at.
  *
- * Units. A price is held as **ticks**: a `bigint` count of `10^-pricePrecision` (so `pricePrecision`
- * is the number of decimals of the price increment, and the increment is `priceIncrementTicks`
- * ticks, usually 1). A size is held as **lots**: a count of `10^-sizePrecision`, the increment being
- * `sizeIncrementLots` lots. Money (notional, fees, cash, PnL) is a count of `10^-quotePrecision`.
+ * Units. A price is held as **ticks**: an integer count of `10^-pricePrecision` (so
+ * `pricePrecision` is the number of decimals of the price increment, and the increment is
+ * `priceIncrementTicks` ticks, usually 1). A size is held as **lots**: a count of
+ * `10^-sizePrecision`, the increment being `sizeIncrementLots` lots. Ticks and lots are `number`s:
+ * every conversion onto the grid here refuses a count beyond 2^53 (`MAX_GRID_UNITS`), so they are
+ * exact, and the hot path compares and adds them without BigInt. Money (notional, fees, cash, PnL)
+ * is a `bigint` count of `10^-quotePrecision`.
  * Holding prices at a power-of-ten scale, not as multiples of an increment such as 0.5, keeps every
  * product a plain scaled integer; the increment is enforced on conversion.
  *
@@ -15,7 +18,7 @@
  * `DEFAULT_SIZE_INCREMENT` and marked `sizeIncrementIsDefault`.
  */
 import { TickflowError } from '../runtime/errors.js';
-import { decimalOfNumber, decimalsOf, divRound, formatUnits, parseDecimal, pow10, unitsOfNumberAt, unitsToNumber, type Decimal, type Rounding } from './money.js';
+import { decimalOfNumber, decimalsOf, divRound, formatUnits, MAX_GRID_UNITS, parseDecimal, pow10, unitsOfNumberAt, unitsToNumber, type Decimal, type Rounding } from './money.js';
 import type { MarketRecord } from './records.js';
 
 /** Where an instrument's figures came from. */
@@ -36,9 +39,9 @@ export interface Instrument {
   /** Decimals money in the quote currency is counted at (cash, fees, PnL, average prices). */
   readonly quotePrecision: number;
   /** The price increment in ticks (1 unless the increment is e.g. 0.5 or 5). */
-  readonly priceIncrementTicks: bigint;
+  readonly priceIncrementTicks: number;
   /** The size increment in lots. */
-  readonly sizeIncrementLots: bigint;
+  readonly sizeIncrementLots: number;
   readonly source: InstrumentSource;
   /**
    * True when the data held no size sample and `sizeIncrement` is `DEFAULT_SIZE_INCREMENT`, an
@@ -54,7 +57,10 @@ export interface InferenceStats {
   readonly prices: number;
   /** Non-zero sizes (a zero amount means "size unknown" or an empty level, not a lot size). */
   readonly sizes: number;
-  /** Samples with more decimals than the cap (float noise, or a venue finer than the cap). */
+  /**
+   * Samples with more decimals than the inferred precision: beyond `MAX_INFERRED_PRECISION`, or
+   * beyond what keeps the grid's counts exact below 2^53 (float noise, or a venue finer than that).
+   */
   readonly overCap: number;
 }
 
@@ -76,6 +82,25 @@ export interface InstrumentSpec {
 export const MAX_INFERRED_PRECISION = 12;
 
 /**
+ * Room an inferred grid leaves above the largest price or size of the sample it was inferred from:
+ * counts up to 1,024 times that value stay below 2^53 (a backtest infers from its first records,
+ * and a later price may be higher). Only float noise is ever cut by it: a double holds about 16
+ * significant digits, so 65,000.12345678 keeps its 8 decimals (6.5e12 ticks) and its 12-decimal
+ * noise is dropped.
+ */
+const INFERRED_HEADROOM = 1024;
+
+/**
+ * The largest precision up to `decimals` at which `largest × 10^precision × INFERRED_HEADROOM`
+ * stays within 2^53, so every count of the inferred grid is an exact number (0 at the least).
+ */
+function exactPrecision(decimals: number, largest: number): number {
+  let precision = decimals;
+  while (precision > 0 && largest * 10 ** precision * INFERRED_HEADROOM > MAX_GRID_UNITS) precision--;
+  return precision;
+}
+
+/**
  * Size precision assumed when the data holds no size sample (bar files, quote files without
  * sizes). Eight decimals is the finest lot common venues use (Binance spot BTC, one satoshi), so any
  * size a strategy asks for with up to eight decimals is tradable: a default can only err on the side
@@ -93,6 +118,9 @@ function positiveIncrement(value: string | number, field: string, symbol: string
   const d = typeof value === 'string' ? parseDecimal(value) : decimalOfNumber(value);
   if (d.units <= 0n) {
     throw new TickflowError('MONEY_INVALID', `${symbol}: ${field} must be positive, got ${String(value)}`, { symbol, field, value });
+  }
+  if (d.units > BigInt(MAX_GRID_UNITS)) {
+    throw new TickflowError('MONEY_INVALID', `${symbol}: ${field} ${String(value)} has more than 2^53 units at its own precision`, { symbol, field, value });
   }
   return d;
 }
@@ -119,8 +147,8 @@ export function createInstrument(spec: InstrumentSpec): Instrument {
     pricePrecision: price.scale,
     sizePrecision: size.scale,
     quotePrecision,
-    priceIncrementTicks: price.units,
-    sizeIncrementLots: size.units,
+    priceIncrementTicks: Number(price.units),
+    sizeIncrementLots: Number(size.units),
     source: spec.source ?? 'config',
     sizeIncrementIsDefault: spec.sizeIncrementIsDefault ?? false,
     inferredFrom: spec.inferredFrom,
@@ -144,7 +172,7 @@ function gridOfNumber(value: number, precision: number, step: number, rounding: 
     const den = step * 10 ** extra;
     if (den > 2 ** 50) return undefined;
     const r = units % den; // exact: both are integers below 2^53
-    if (r === 0) return units / den * step;
+    if (r === 0) return units === 0 ? 0 : (units / den) * step; // -0 (a market -0) is 0 lots
     if (rounding === 'strict') return undefined;
     const q = (units - r) / den; // truncated toward zero, exact
     return roundedQuotient(q, r, den, rounding) * step;
@@ -195,7 +223,7 @@ function gridOfDigits(value: number, precision: number, step: number, rounding: 
   } else if (inexact && (rounding === 'ceil' ? !negative : rounding === 'floor' ? negative : false)) {
     q++;
   }
-  return (negative ? -q : q) * step;
+  return (negative && q !== 0 ? -q : q) * step; // never -0: a count of zero lots is 0
 }
 
 /** `divRound` for the truncated quotient `q` with remainder `r` (same sign as the dividend, not 0) of a division by `den` > 0. */
@@ -223,18 +251,18 @@ function roundedQuotient(q: number, r: number, den: number, rounding: Exclude<Ro
 function toGrid(
   value: string | number,
   precision: number,
-  step: bigint,
+  step: number,
   rounding: Rounding,
   field: 'price' | 'size',
   instrument: Instrument,
-): bigint {
+): number {
   if (typeof value === 'number') {
-    const fast = gridOfNumber(value, precision, Number(step), rounding);
-    if (fast !== undefined) return BigInt(fast);
+    const fast = gridOfNumber(value, precision, step, rounding);
+    if (fast !== undefined) return fast;
   }
   const d = typeof value === 'string' ? parseDecimal(value) : decimalOfNumber(value);
   const num = d.scale <= precision ? d.units * pow10(precision - d.scale) : d.units;
-  const den = d.scale <= precision ? step : step * pow10(d.scale - precision);
+  const den = d.scale <= precision ? BigInt(step) : BigInt(step) * pow10(d.scale - precision);
   if (rounding === 'strict' && num % den !== 0n) {
     const finer = d.scale > precision;
     throw new TickflowError(
@@ -243,7 +271,15 @@ function toGrid(
       { symbol: instrument.symbol, field, value },
     );
   }
-  return divRound(num, den, rounding) * step;
+  const units = divRound(num, den, rounding) * BigInt(step);
+  if (units > BigInt(MAX_GRID_UNITS) || units < -BigInt(MAX_GRID_UNITS)) {
+    throw new TickflowError(
+      'MONEY_INVALID',
+      `${instrument.symbol}: ${field} ${String(value)} is beyond the exact range of ${precision} decimals (2^53 ${field === 'price' ? 'ticks' : 'lots'})`,
+      { symbol: instrument.symbol, field, value },
+    );
+  }
+  return Number(units);
 }
 
 /**
@@ -251,7 +287,7 @@ function toGrid(
  * throws `MONEY_INVALID` for a price off the increment; `halfEven`, `floor` (a buy limit that must
  * not pay more) and `ceil` (a sell limit) snap it to the increment.
  */
-export function priceToTicks(instrument: Instrument, price: string | number, rounding: Rounding = 'strict'): bigint {
+export function priceToTicks(instrument: Instrument, price: string | number, rounding: Rounding = 'strict'): number {
   return toGrid(price, instrument.pricePrecision, instrument.priceIncrementTicks, rounding, 'price', instrument);
 }
 
@@ -260,27 +296,27 @@ export function priceToTicks(instrument: Instrument, price: string | number, rou
  * (towards zero) is what a planner wants for a signed size that must never exceed its target,
  * `halfEven` the nearest.
  */
-export function sizeToLots(instrument: Instrument, size: string | number, rounding: Rounding = 'strict'): bigint {
+export function sizeToLots(instrument: Instrument, size: string | number, rounding: Rounding = 'strict'): number {
   return toGrid(size, instrument.sizePrecision, instrument.sizeIncrementLots, rounding, 'size', instrument);
 }
 
 /** Ticks as a decimal string at the instrument's price precision. */
-export function formatPrice(instrument: Instrument, ticks: bigint): string {
+export function formatPrice(instrument: Instrument, ticks: number): string {
   return formatUnits(ticks, instrument.pricePrecision);
 }
 
 /** Lots as a decimal string at the instrument's size precision. */
-export function formatSize(instrument: Instrument, lots: bigint): string {
+export function formatSize(instrument: Instrument, lots: number): string {
   return formatUnits(lots, instrument.sizePrecision);
 }
 
 /** Ticks as the nearest JavaScript number (for risk checks against market numbers, not for sums). */
-export function ticksToNumber(instrument: Instrument, ticks: bigint): number {
+export function ticksToNumber(instrument: Instrument, ticks: number): number {
   return unitsToNumber(ticks, instrument.pricePrecision);
 }
 
 /** Lots as the nearest JavaScript number. */
-export function lotsToNumber(instrument: Instrument, lots: bigint): number {
+export function lotsToNumber(instrument: Instrument, lots: number): number {
   return unitsToNumber(lots, instrument.sizePrecision);
 }
 
@@ -297,7 +333,8 @@ export interface PrecisionTracker {
 
 /**
  * A tracker of the maximum decimals of prices and sizes, each capped at `maxPrecision`
- * (default `MAX_INFERRED_PRECISION`; samples beyond it are counted in `overCap`). Zero sizes are
+ * (default `MAX_INFERRED_PRECISION`) and at what keeps the largest value's count of units 1,024
+ * times below 2^53 (`exactPrecision`); samples finer than the result are counted in `overCap`. Zero sizes are
  * not samples: quote files without size columns decode their amounts as 0 ("size unknown"), and
  * taking those for lots of 0 decimals inferred a size increment of 1. With no size sample,
  * `sizePrecision` is `DEFAULT_SIZE_PRECISION` and the instrument says `sizeIncrementIsDefault`;
@@ -305,25 +342,30 @@ export interface PrecisionTracker {
  * precision is their sum (every notional exact).
  */
 export function createPrecisionTracker(maxPrecision: number = MAX_INFERRED_PRECISION): PrecisionTracker {
-  let priceDecimals = 0;
-  let sizeDecimals = 0;
-  let prices = 0;
-  let sizes = 0;
-  let overCap = 0;
+  // Samples by their decimals (0..maxPrecision, and one more slot for beyond), so the cap the
+  // largest magnitude sets at the end can still count the samples finer than it.
+  const priceSamples = new Array<number>(maxPrecision + 2).fill(0);
+  const sizeSamples = new Array<number>(maxPrecision + 2).fill(0);
+  let largestPrice = 0;
+  let largestSize = 0;
   const price = (x: number): void => {
     if (!Number.isFinite(x)) return;
-    prices++;
-    const d = decimalsOf(x);
-    if (d > maxPrecision) overCap++;
-    if (d > priceDecimals) priceDecimals = Math.min(d, maxPrecision);
+    priceSamples[Math.min(decimalsOf(x), maxPrecision + 1)]!++;
+    largestPrice = Math.max(largestPrice, Math.abs(x));
   };
   const size = (x: number): void => {
     if (!Number.isFinite(x) || x === 0) return;
-    sizes++;
-    const d = decimalsOf(x);
-    if (d > maxPrecision) overCap++;
-    if (d > sizeDecimals) sizeDecimals = Math.min(d, maxPrecision);
+    sizeSamples[Math.min(decimalsOf(x), maxPrecision + 1)]!++;
+    largestSize = Math.max(largestSize, Math.abs(x));
   };
+  /** The finest decimals sampled (capped) and the largest magnitude's bound on them. */
+  const precisionOf = (samples: readonly number[], largest: number): number => {
+    let finest = 0;
+    for (let d = 0; d < samples.length; d++) if (samples[d]! > 0) finest = Math.min(d, maxPrecision);
+    return exactPrecision(finest, largest);
+  };
+  const finerThan = (samples: readonly number[], precision: number): number => samples.slice(precision + 1).reduce((a, b) => a + b, 0);
+  const total = (samples: readonly number[]): number => samples.reduce((a, b) => a + b, 0);
   const levels = (list: readonly { price: number; amount: number }[]): void => {
     for (const level of list) {
       price(level.price);
@@ -359,8 +401,12 @@ export function createPrecisionTracker(maxPrecision: number = MAX_INFERRED_PRECI
       }
     },
     toInstrument(symbol: string, exchange?: string): Instrument {
+      const prices = total(priceSamples);
+      const sizes = total(sizeSamples);
+      const priceDecimals = precisionOf(priceSamples, largestPrice);
       const sizeIncrementIsDefault = sizes === 0;
-      const sizePrecision = sizeIncrementIsDefault ? DEFAULT_SIZE_PRECISION : sizeDecimals;
+      const sizePrecision = sizeIncrementIsDefault ? DEFAULT_SIZE_PRECISION : precisionOf(sizeSamples, largestSize);
+      const overCap = finerThan(priceSamples, priceDecimals) + (sizeIncrementIsDefault ? 0 : finerThan(sizeSamples, sizePrecision));
       return createInstrument({
         symbol,
         exchange,

@@ -5,7 +5,7 @@
  * publishes (`OrderChange`, built by `orderUpdate` in execution's messages), a whole `Order` from a
  * change (`orderOfChange`), and a fixed copy (`snapshotOf`).
  */
-import { divToScale } from './money.js';
+import { divToScale, productUnits } from './money.js';
 import type { Instrument } from './instrument.js';
 import type { NewOrder, Order, OrderChange, OrderEvent, OrderRefusalCode, OrderSide, OrderTerms, OrderType } from './order.js';
 import { transitionTarget, type OrderEventType, type OrderStatus } from './order-transitions.js';
@@ -34,8 +34,8 @@ export class LiveOrder implements Order {
   readonly symbol: string;
   readonly side: OrderSide;
   readonly type: OrderType;
-  readonly quantity: bigint;
-  readonly limitPrice: bigint | undefined;
+  readonly quantity: number;
+  readonly limitPrice: number | undefined;
   readonly pricePrecision: number;
   readonly sizePrecision: number;
   readonly quotePrecision: number;
@@ -45,7 +45,7 @@ export class LiveOrder implements Order {
   /** The event that made the current version (`create` for the first). */
   lastEvent: OrderEventType | 'create';
   status: OrderStatus;
-  filledQuantity: bigint;
+  filledQuantity: number;
   fillNotional: bigint;
   avgFillPrice: bigint | undefined;
   fillCount: number;
@@ -71,7 +71,7 @@ export class LiveOrder implements Order {
     this.version = at?.version ?? 1;
     this.lastEvent = at?.lastEvent ?? 'create';
     this.status = at?.status ?? 'INITIALIZED';
-    this.filledQuantity = at?.filledQuantity ?? 0n;
+    this.filledQuantity = at?.filledQuantity ?? 0;
     this.fillNotional = at?.fillNotional ?? 0n;
     this.avgFillPrice = at?.avgFillPrice;
     this.fillCount = at?.fillCount ?? 0;
@@ -97,17 +97,17 @@ export class LiveOrder implements Order {
     const target = transitionTarget(this.status, event.type);
     if (target === undefined) return { code: 'ILLEGAL_TRANSITION', reason: `${event.type} is not allowed in ${this.status}` };
     if (event.type === 'fill') {
-      if (event.quantity <= 0n) return { code: 'INVALID_FILL', reason: `fill quantity must be positive, got ${event.quantity}` };
+      if (!Number.isSafeInteger(event.quantity) || event.quantity <= 0) return { code: 'INVALID_FILL', reason: `fill quantity must be a positive whole number of lots, got ${event.quantity}` };
       const remaining = this.quantity - this.filledQuantity;
       if (event.quantity > remaining) return { code: 'OVERFILL', reason: `fill of ${event.quantity} lots exceeds the ${remaining} remaining` };
       this.filledQuantity += event.quantity;
-      this.fillNotional += event.price * event.quantity;
+      this.fillNotional += productUnits(event.price, event.quantity);
       this.avgFillPrice = averageFillPrice(this, this.fillNotional, this.filledQuantity);
       this.fillCount++;
       this.status = this.filledQuantity === this.quantity ? 'FILLED' : 'PARTIALLY_FILLED';
     } else {
       if (target === 'BY_FILL') return { code: 'ILLEGAL_TRANSITION', reason: `${event.type} is not a fill` };
-      this.status = target === 'RESUME' ? (this.filledQuantity > 0n ? 'PARTIALLY_FILLED' : 'ACCEPTED') : target;
+      this.status = target === 'RESUME' ? (this.filledQuantity > 0 ? 'PARTIALLY_FILLED' : 'ACCEPTED') : target;
       if (event.reason !== undefined) this.reason = event.reason;
     }
     this.version++;
@@ -119,8 +119,8 @@ export class LiveOrder implements Order {
 }
 
 /** `notional / filled` at the order's quote precision, half-even (`filled` > 0). */
-function averageFillPrice(terms: OrderTerms, notional: bigint, filled: bigint): bigint {
-  return divToScale(notional, terms.pricePrecision + terms.sizePrecision, filled, terms.sizePrecision, terms.quotePrecision);
+function averageFillPrice(terms: OrderTerms, notional: bigint, filled: number): bigint {
+  return divToScale(notional, terms.pricePrecision + terms.sizePrecision, BigInt(filled), terms.sizePrecision, terms.quotePrecision);
 }
 
 /** The terms of an order (a new object; a `LiveOrder` has its own in `terms`). */
@@ -178,7 +178,7 @@ export function orderOfChange(change: OrderChange, timestamps?: Readonly<StatusT
     status: change.status,
     filledQuantity: change.filledQuantity,
     fillNotional: change.fillNotional,
-    avgFillPrice: change.filledQuantity === 0n ? undefined : averageFillPrice(t, change.fillNotional, change.filledQuantity),
+    avgFillPrice: change.filledQuantity === 0 ? undefined : averageFillPrice(t, change.fillNotional, change.filledQuantity),
     fillCount: change.fillCount,
     updatedTs: change.ts,
     timestamps: copyTimes(times),

@@ -1,8 +1,10 @@
 /**
- * Exact money: amounts are `bigint` counts of `10^-scale` units ("scaled integers"), with the scale
- * stated beside them by the caller (an instrument's price, size or quote precision). Nothing here
- * allocates more than the bigints themselves: values are plain `bigint`s, not wrapper objects, so a
- * position or an order holds its money in ordinary fields.
+ * Exact money: amounts are counts of `10^-scale` units ("scaled integers"), with the scale stated
+ * beside them by the caller (an instrument's price, size or quote precision). Prices and sizes on an
+ * instrument's grid (ticks and lots) are `number`s, exact because an instrument's conversions keep
+ * them below 2^53 (`MAX_GRID_UNITS`); amounts that grow without such a bound (notionals, cash,
+ * fees, PnL, average prices at the quote precision) are `bigint`s. Values are plain numbers and
+ * bigints, not wrapper objects, so a position or an order holds its money in ordinary fields.
  *
  * Rounding rules (DESIGN.md, Data model):
  * - Money that is divided (an average price, the cost-basis share of a partial close, a notional or
@@ -41,6 +43,22 @@ for (let i = 0; i <= 22; i++) POW10_NUMBER.push(10 ** i);
 // that scale rounds to the double: the fast path's answer is then the unique, hence shortest, one.
 const FAST_LIMIT = 2 ** 50;
 const FAST_MAX_SCALE = 17;
+
+/**
+ * Largest count of ticks or lots an instrument's grid holds (2^53 - 1): integers up to it are exact
+ * as `number`s, and a product of two of them below it is exact too (`productUnits`).
+ */
+export const MAX_GRID_UNITS = Number.MAX_SAFE_INTEGER;
+
+/**
+ * `a × b` of two grid counts (ticks × lots, a notional at scale `pricePrecision + sizePrecision`) as
+ * an exact bigint: the double product when it is below 2^53 (then exact, as IEEE products are
+ * correctly rounded), else the product of the bigints.
+ */
+export function productUnits(a: number, b: number): bigint {
+  const p = a * b;
+  return Number.isSafeInteger(p) ? BigInt(p) : BigInt(a) * BigInt(b);
+}
 
 /** `10^n` as a bigint, from a table. */
 export function pow10(n: number): bigint {
@@ -208,8 +226,8 @@ export function toUnits(value: string | number | Decimal, scale: number, roundin
  * Units at `scale` as a decimal string with exactly `scale` decimals (`12345n, 2` → `"123.45"`), or
  * with trailing fractional zeros removed when `trim` is set (for instruments, not for reports).
  */
-export function formatUnits(units: bigint, scale: number, trim = false): string {
-  const negative = units < 0n;
+export function formatUnits(units: bigint | number, scale: number, trim = false): string {
+  const negative = units < 0;
   let digits = (negative ? -units : units).toString();
   let text: string;
   if (scale === 0) {
@@ -228,7 +246,12 @@ export function formatUnits(units: bigint, scale: number, trim = false): string 
   return negative ? `-${text}` : text;
 }
 
-/** Units at `scale` as the nearest JavaScript number (for indicators and display, never for sums). */
-export function unitsToNumber(units: bigint, scale: number): number {
+/**
+ * Units at `scale` as the nearest JavaScript number (for indicators and display, never for sums).
+ * Grid counts (`number`s below 2^53) divide by an exact power of ten: one correctly rounded
+ * division, the same double as parsing the decimal.
+ */
+export function unitsToNumber(units: bigint | number, scale: number): number {
+  if (typeof units === 'number' && scale <= 22) return units / (POW10_NUMBER[scale] as number);
   return Number(formatUnits(units, scale));
 }

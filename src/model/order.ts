@@ -3,7 +3,8 @@
  * `LiveOrder` per client order id and moves it in place; what it publishes is an immutable
  * `OrderChange` per change. `applyOrderEvent` is the pure form (a new version or a refusal with a
  * reason code). Neither throws for a trading condition (STYLE.md, rule 6). Quantities are lots and
- * prices ticks of the order's instrument (see `instrument.ts`); the order carries the instrument's
+ * prices ticks of the order's instrument (`number`s, exact below 2^53: see `instrument.ts`); the
+ * fill notional and average price are exact `bigint`s. The order carries the instrument's
  * precisions so it can be formatted and averaged on its own.
  */
 import { formatUnits } from './money.js';
@@ -32,9 +33,9 @@ export interface OrderTerms {
   readonly side: OrderSide;
   readonly type: OrderType;
   /** Lots, positive. */
-  readonly quantity: bigint;
+  readonly quantity: number;
   /** Ticks; set for limit orders only. */
-  readonly limitPrice: bigint | undefined;
+  readonly limitPrice: number | undefined;
   readonly pricePrecision: number;
   readonly sizePrecision: number;
   readonly quotePrecision: number;
@@ -47,7 +48,7 @@ export interface OrderTerms {
 export interface Order extends OrderTerms {
   readonly status: OrderStatus;
   /** Lots filled so far. */
-  readonly filledQuantity: bigint;
+  readonly filledQuantity: number;
   /** Σ price × quantity over fills, exact, at scale `pricePrecision + sizePrecision`. */
   readonly fillNotional: bigint;
   /** `fillNotional / filledQuantity` at `quotePrecision`, half-even; `undefined` before any fill. */
@@ -73,7 +74,7 @@ export interface OrderChange {
   readonly status: OrderStatus;
   /** When the change happened (the order's `updatedTs` after it). */
   readonly ts: number;
-  readonly filledQuantity: bigint;
+  readonly filledQuantity: number;
   readonly fillNotional: bigint;
   readonly fillCount: number;
   readonly reason: string | undefined;
@@ -89,8 +90,10 @@ export interface NewOrder {
   readonly symbol: string;
   readonly side: OrderSide;
   readonly type: OrderType;
-  readonly quantity: bigint;
-  readonly limitPrice?: bigint | undefined;
+  /** Lots. */
+  readonly quantity: number;
+  /** Ticks. */
+  readonly limitPrice?: number | undefined;
   readonly ts: number;
   /** The market record whose handling led to this order (`recordRef`, from the target), if any. */
   readonly cause?: string | undefined;
@@ -100,8 +103,8 @@ export interface NewOrder {
 export interface OrderFillEvent {
   readonly type: 'fill';
   readonly ts: number;
-  readonly quantity: bigint;
-  readonly price: bigint;
+  readonly quantity: number;
+  readonly price: number;
 }
 
 /** Any other event; `reason` is kept on the order for deny, reject, cancel and expire. */
@@ -139,14 +142,16 @@ export function validateNewOrder(spec: NewOrder, instrument: Instrument): string
   if (instrument.exchange !== undefined && spec.exchange !== instrument.exchange) {
     return `exchange ${spec.exchange} does not match instrument ${instrument.exchange}:${instrument.symbol}`;
   }
-  if (spec.quantity <= 0n) return `quantity must be positive, got ${formatUnits(spec.quantity, instrument.sizePrecision)}`;
-  if (spec.quantity % instrument.sizeIncrementLots !== 0n) {
+  if (!Number.isSafeInteger(spec.quantity)) return `quantity must be a whole number of lots below 2^53, got ${spec.quantity}`;
+  if (spec.quantity <= 0) return `quantity must be positive, got ${formatUnits(spec.quantity, instrument.sizePrecision)}`;
+  if (spec.quantity % instrument.sizeIncrementLots !== 0) {
     return `quantity ${formatUnits(spec.quantity, instrument.sizePrecision)} is not a multiple of ${instrument.sizeIncrement}`;
   }
   if (spec.type === 'limit') {
     if (spec.limitPrice === undefined) return 'a limit order needs a limitPrice';
-    if (spec.limitPrice <= 0n) return `limitPrice must be positive, got ${formatUnits(spec.limitPrice, instrument.pricePrecision)}`;
-    if (spec.limitPrice % instrument.priceIncrementTicks !== 0n) {
+    if (!Number.isSafeInteger(spec.limitPrice)) return `limitPrice must be a whole number of ticks below 2^53, got ${spec.limitPrice}`;
+    if (spec.limitPrice <= 0) return `limitPrice must be positive, got ${formatUnits(spec.limitPrice, instrument.pricePrecision)}`;
+    if (spec.limitPrice % instrument.priceIncrementTicks !== 0) {
       return `limitPrice ${formatUnits(spec.limitPrice, instrument.pricePrecision)} is not a multiple of ${instrument.priceIncrement}`;
     }
   } else if (spec.limitPrice !== undefined) {
@@ -161,7 +166,7 @@ export function createOrder(spec: NewOrder, instrument: Instrument): Order {
 }
 
 /** Lots still to fill. */
-export function remainingQuantity(order: Order): bigint {
+export function remainingQuantity(order: Order): number {
   return order.quantity - order.filledQuantity;
 }
 

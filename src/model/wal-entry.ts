@@ -17,6 +17,7 @@
  * - `trade`, `bar`, `signal`: market data and strategies' targets, for the projections.
  * - `start`: a daemon start, with what the recovery restored.
  */
+import { TickflowError } from '../runtime/errors.js';
 import type { Fill, Liquidity } from './fill.js';
 import type { Order, OrderSide, OrderStatus, OrderType } from './order.js';
 import type { Trade, TradeBar } from './records.js';
@@ -160,6 +161,19 @@ export type WalEntryInput = WalEntry extends infer E ? (E extends WalEntry ? Omi
 /** The kinds of entries. */
 export type WalEntryKind = WalEntry['kind'];
 
+/**
+ * A journal's count of ticks or lots (a decimal string, as journals write them) as the `number` the
+ * engine holds; throws `MONEY_INVALID` naming the field for anything but a whole number below 2^53
+ * (no instrument makes one, so the entry is not one the engine wrote).
+ */
+function gridUnits(text: string, field: string): number {
+  const units = Number(text);
+  if (!Number.isSafeInteger(units) || !/^-?\d+$/.test(text)) {
+    throw new TickflowError('MONEY_INVALID', `journal ${field} ${JSON.stringify(text)} is not a whole number of units below 2^53`, { field, value: text });
+  }
+  return units;
+}
+
 /** `Order` → `OrderJson`. */
 export function orderJson(order: Order): OrderJson {
   return {
@@ -194,13 +208,13 @@ export function orderFromJson(json: OrderJson): Order {
     symbol: json.symbol,
     side: json.side,
     type: json.type,
-    quantity: BigInt(json.quantity),
-    limitPrice: json.limitPrice === null ? undefined : BigInt(json.limitPrice),
+    quantity: gridUnits(json.quantity, 'quantity'),
+    limitPrice: json.limitPrice === null ? undefined : gridUnits(json.limitPrice, 'limitPrice'),
     pricePrecision: json.pricePrecision,
     sizePrecision: json.sizePrecision,
     quotePrecision: json.quotePrecision,
     status: json.status,
-    filledQuantity: BigInt(json.filledQuantity),
+    filledQuantity: gridUnits(json.filledQuantity, 'filledQuantity'),
     fillNotional: BigInt(json.fillNotional),
     avgFillPrice: json.avgFillPrice === null ? undefined : BigInt(json.avgFillPrice),
     fillCount: json.fillCount,
@@ -234,8 +248,8 @@ export function fillFromJson(json: FillJson): Fill {
     exchange: json.exchange,
     symbol: json.symbol,
     side: json.side,
-    quantity: BigInt(json.quantity),
-    price: BigInt(json.price),
+    quantity: gridUnits(json.quantity, 'quantity'),
+    price: gridUnits(json.price, 'price'),
     fee: BigInt(json.fee),
     liquidity: json.liquidity,
     ts: json.ts,

@@ -61,11 +61,11 @@ describe('the pipeline tree', () => {
   });
 
   // One realistic way to make each trading actor throw: a message it cannot make sense of.
-  const fill = { clientOrderId: 'ghost', symbol: 'ETH', side: 'buy', quantity: 1000n, price: 10000n, fee: 0n, liquidity: 'taker', ts: T0 };
+  const fill = { clientOrderId: 'ghost', symbol: 'ETH', side: 'buy', quantity: 1000, price: 10000, fee: 0n, liquidity: 'taker', ts: T0 };
   const poison: { actor: 'venue' | 'execution' | 'risk' | 'planner'; what: string; message: unknown }[] = [
     { actor: 'venue', what: 'a submit without an order', message: { type: 'venue_submit', order: null } },
     { actor: 'execution', what: 'a venue fill for a symbol with no instrument', message: { type: 'venue_event', event: { kind: 'fill', clientOrderId: 'ghost', fill, event: { type: 'fill' } } } },
-    { actor: 'risk', what: 'a fill report for a symbol with no instrument', message: { type: 'fill_report', fill, position: 1000n } },
+    { actor: 'risk', what: 'a fill report for a symbol with no instrument', message: { type: 'fill_report', fill, position: 1000 } },
     {
       actor: 'planner',
       what: 'a limit target whose price rounds to zero',

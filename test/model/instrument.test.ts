@@ -33,8 +33,8 @@ describe('createInstrument', () => {
     expect(btc.pricePrecision).toBe(2);
     expect(btc.sizePrecision).toBe(5);
     expect(btc.quotePrecision).toBe(7);
-    expect(btc.priceIncrementTicks).toBe(1n);
-    expect(btc.sizeIncrementLots).toBe(1n);
+    expect(btc.priceIncrementTicks).toBe(1);
+    expect(btc.sizeIncrementLots).toBe(1);
     expect(btc.sizeIncrement).toBe('0.00001');
     expect(btc.source).toBe('config');
   });
@@ -42,7 +42,7 @@ describe('createInstrument', () => {
   it('keeps a configured quote precision and a non-unit increment', () => {
     const fut = createInstrument({ symbol: 'ES', priceIncrement: '0.25', sizeIncrement: '1', quotePrecision: 2 });
     expect(fut.pricePrecision).toBe(2);
-    expect(fut.priceIncrementTicks).toBe(25n);
+    expect(fut.priceIncrementTicks).toBe(25);
     expect(fut.quotePrecision).toBe(2);
   });
 
@@ -57,14 +57,14 @@ describe('priceToTicks and sizeToLots', () => {
   const half = createInstrument({ symbol: 'HALF', priceIncrement: '0.5', sizeIncrement: '0.02' });
 
   it('converts on-grid market numbers exactly', () => {
-    expect(priceToTicks(btc, 61234.56)).toBe(6123456n);
-    expect(priceToTicks(btc, '61234.5')).toBe(6123450n);
-    expect(sizeToLots(btc, 0.00123)).toBe(123n);
-    expect(priceToTicks(half, 101.5)).toBe(1015n);
-    expect(formatPrice(btc, 6123456n)).toBe('61234.56');
-    expect(formatSize(btc, 123n)).toBe('0.00123');
-    expect(ticksToNumber(btc, 6123456n)).toBe(61234.56);
-    expect(lotsToNumber(btc, 123n)).toBe(0.00123);
+    expect(priceToTicks(btc, 61234.56)).toBe(6123456);
+    expect(priceToTicks(btc, '61234.5')).toBe(6123450);
+    expect(sizeToLots(btc, 0.00123)).toBe(123);
+    expect(priceToTicks(half, 101.5)).toBe(1015);
+    expect(formatPrice(btc, 6123456)).toBe('61234.56');
+    expect(formatSize(btc, 123)).toBe('0.00123');
+    expect(ticksToNumber(btc, 6123456)).toBe(61234.56);
+    expect(lotsToNumber(btc, 123)).toBe(0.00123);
   });
 
   it('refuses off-increment values in strict mode with a message naming the symbol', () => {
@@ -73,32 +73,57 @@ describe('priceToTicks and sizeToLots', () => {
     throwsMoney(() => sizeToLots(btc, 0.000001));
   });
 
+  it('refuses a count of ticks or lots beyond 2^53, naming the symbol and field (lots are exact numbers below it)', () => {
+    const fine = createInstrument({ symbol: 'FINE', priceIncrement: '0.000000000001', sizeIncrement: '0.000000000001' });
+    expect(sizeToLots(fine, '9007.199254740991')).toBe(Number.MAX_SAFE_INTEGER);
+    expect(() => sizeToLots(fine, '9007.199254740992')).toThrow(/beyond the exact range/);
+    expect(() => sizeToLots(fine, 9008)).toThrow(/FINE: size 9008 is beyond the exact range of 12 decimals \(2\^53 lots\)/);
+    expect(() => priceToTicks(fine, '-9008', 'halfEven')).toThrow(/FINE: price -9008 is beyond the exact range/);
+    try {
+      sizeToLots(fine, 1e6, 'down');
+      expect.unreachable();
+    } catch (error) {
+      expect(isTickflowError(error, 'MONEY_INVALID')).toBe(true);
+    }
+    expect(() => createInstrument({ symbol: 'HUGE', priceIncrement: '0.01', sizeIncrement: '9007199254740993' })).toThrow(/HUGE: sizeIncrement 9007199254740993 has more than 2\^53 units/);
+  });
+
   it('snaps to the increment where asked', () => {
-    expect(priceToTicks(half, 101.3, 'halfEven')).toBe(1015n);
-    expect(priceToTicks(half, 101.3, 'floor')).toBe(1010n);
-    expect(priceToTicks(half, 101.1, 'ceil')).toBe(1015n);
-    expect(priceToTicks(half, 101.25, 'halfEven')).toBe(1010n); // tie: 202.5 increments -> 202
-    expect(priceToTicks(btc, 61234.567, 'floor')).toBe(6123456n);
-    expect(priceToTicks(btc, -1.005, 'floor')).toBe(-101n);
-    expect(sizeToLots(btc, 0.123456789, 'floor')).toBe(12345n);
-    expect(sizeToLots(btc, -0.123456789, 'down')).toBe(-12345n);
-    expect(sizeToLots(half, -0.05, 'down')).toBe(-4n); // -0.04 on a 0.02 grid, towards zero
+    expect(priceToTicks(half, 101.3, 'halfEven')).toBe(1015);
+    expect(priceToTicks(half, 101.3, 'floor')).toBe(1010);
+    expect(priceToTicks(half, 101.1, 'ceil')).toBe(1015);
+    expect(priceToTicks(half, 101.25, 'halfEven')).toBe(1010); // tie: 202.5 increments -> 202
+    expect(priceToTicks(btc, 61234.567, 'floor')).toBe(6123456);
+    expect(priceToTicks(btc, -1.005, 'floor')).toBe(-101);
+    expect(sizeToLots(btc, 0.123456789, 'floor')).toBe(12345);
+    expect(sizeToLots(btc, -0.123456789, 'down')).toBe(-12345);
+    expect(sizeToLots(half, -0.05, 'down')).toBe(-4); // -0.04 on a 0.02 grid, towards zero
   });
 
   it('rounds once from the exact value, never twice', () => {
     // 1.0149 on a 0.02 grid is 50.745 increments -> 51 -> 1.02. Rounding first to 1.01 would make a
     // tie (50.5) and give 1.00.
-    expect(sizeToLots(half, '1.0149', 'halfEven')).toBe(102n);
+    expect(sizeToLots(half, '1.0149', 'halfEven')).toBe(102);
   });
 });
 
 describe('the grid conversion of market numbers', () => {
-  /** The exact path: the number's shortest decimal, scaled to the grid with BigInt arithmetic. */
-  function exact(value: number, precision: number, step: bigint, rounding: Rounding): bigint {
+  /**
+   * The exact path: the number's shortest decimal, scaled to the grid with BigInt arithmetic, or
+   * `'beyond'` when the count is past 2^53 (which the conversion refuses).
+   */
+  function exact(value: number, precision: number, step: number, rounding: Rounding): number | 'beyond' {
     const d = decimalOfNumber(value);
     const num = d.scale <= precision ? d.units * pow10(precision - d.scale) : d.units;
-    const den = d.scale <= precision ? step : step * pow10(d.scale - precision);
-    return divRound(num, den, rounding) * step;
+    const den = d.scale <= precision ? BigInt(step) : BigInt(step) * pow10(d.scale - precision);
+    const units = divRound(num, den, rounding) * BigInt(step);
+    return units > BigInt(Number.MAX_SAFE_INTEGER) || units < -BigInt(Number.MAX_SAFE_INTEGER) ? 'beyond' : Number(units);
+  }
+
+  /** `convert()` against `exact`: the same count, or `MONEY_INVALID` beyond 2^53. */
+  function expectExact(convert: () => number, want: number | 'beyond'): void {
+    if (want === 'beyond') expect(convert).toThrow(/beyond the exact range/);
+    else expect(convert()).toBe(want);
   }
 
   it('gives what the exact decimal path gives, on the grid or off it, for every rounding (property)', () => {
@@ -112,8 +137,8 @@ describe('the grid conversion of market numbers', () => {
     fc.assert(
       fc.property(fc.constantFrom(...instruments), fc.integer({ min: -(2 ** 52), max: 2 ** 52 }), fc.integer({ min: 0, max: 12 }), rounding, (inst, units, scale, mode) => {
         const value = units / 10 ** scale;
-        expect(priceToTicks(inst, value, mode)).toBe(exact(value, inst.pricePrecision, inst.priceIncrementTicks, mode));
-        expect(sizeToLots(inst, value, mode)).toBe(exact(value, inst.sizePrecision, inst.sizeIncrementLots, mode));
+        expectExact(() => priceToTicks(inst, value, mode), exact(value, inst.pricePrecision, inst.priceIncrementTicks, mode));
+        expectExact(() => sizeToLots(inst, value, mode), exact(value, inst.sizePrecision, inst.sizeIncrementLots, mode));
       }),
       { numRuns: 2_000 },
     );
@@ -135,8 +160,8 @@ describe('the grid conversion of market numbers', () => {
     );
     fc.assert(
       fc.property(fc.constantFrom(...instruments), value, rounding, (inst, x, mode) => {
-        expect(priceToTicks(inst, x, mode)).toBe(exact(x, inst.pricePrecision, inst.priceIncrementTicks, mode));
-        expect(sizeToLots(inst, x, mode)).toBe(exact(x, inst.sizePrecision, inst.sizeIncrementLots, mode));
+        expectExact(() => priceToTicks(inst, x, mode), exact(x, inst.pricePrecision, inst.priceIncrementTicks, mode));
+        expectExact(() => sizeToLots(inst, x, mode), exact(x, inst.sizePrecision, inst.sizeIncrementLots, mode));
       }),
       { numRuns: 5_000 },
     );
@@ -146,7 +171,7 @@ describe('the grid conversion of market numbers', () => {
     const inst = createInstrument({ symbol: 'A', priceIncrement: '0.5', sizeIncrement: '0.001' });
     expect(() => priceToTicks(inst, 100.3, 'strict')).toThrow(/price 100.3 is not a multiple of the increment/);
     expect(() => priceToTicks(inst, 100.25, 'strict')).toThrow(/price 100.25 is finer than 1 decimals/);
-    expect(priceToTicks(inst, 100.5, 'strict')).toBe(1005n);
+    expect(priceToTicks(inst, 100.5, 'strict')).toBe(1005);
   });
 });
 
@@ -206,7 +231,18 @@ describe('inferInstrument', () => {
     expect(inst.sizeIncrement).not.toBe('1');
     expect(inst.sizeIncrementIsDefault).toBe(true);
     expect(inst.inferredFrom).toEqual({ prices: 4, sizes: 0, overCap: 0 });
-    expect(sizeToLots(inst, 0.5, 'down')).toBe(50_000_000n);
+    expect(sizeToLots(inst, 0.5, 'down')).toBe(50_000_000);
+  });
+
+  it('infers no finer grid than keeps 1,024 times the largest value below 2^53 lots or ticks (float noise is cut)', () => {
+    const noisy = inferInstrument('BTCUSDT', { prices: [65000.5, 65001.123456789012, 1.25], sizes: [0.001, 123456.5, 0.000123456789] });
+    // 65001.123456789012 × 10^8 × 1024 < 2^53 <= × 10^9; 123456.5 × 10^7 × 1024 < 2^53.
+    expect(noisy.pricePrecision).toBe(8);
+    expect(noisy.sizePrecision).toBe(7);
+    expect(noisy.inferredFrom).toEqual({ prices: 3, sizes: 3, overCap: 2 });
+    expect(priceToTicks(noisy, 65001.123456789012 * 1024, 'halfEven')).toBeLessThanOrEqual(Number.MAX_SAFE_INTEGER);
+    // Small values keep every decimal up to the cap.
+    expect(inferInstrument('X', { prices: [0.000000012345], sizes: [1] }).pricePrecision).toBe(12);
   });
 
   it('keeps the decimals of the non-zero sizes among zero ones', () => {

@@ -9,8 +9,10 @@ import {
   formatUnits,
   mulUnits,
   parseDecimal,
+  productUnits,
   rescale,
   toUnits,
+  unitsToNumber,
 } from '../../src/model/money.js';
 import { isTickflowError } from '../../src/runtime/errors.js';
 
@@ -23,6 +25,30 @@ function throwsCode(fn: () => unknown, code: 'MONEY_INVALID'): void {
   }
   expect(isTickflowError(caught, code), String(caught)).toBe(true);
 }
+
+describe('grid counts as numbers', () => {
+  const count = fc.oneof(fc.integer({ min: -1_000_000, max: 1_000_000 }), fc.integer({ min: -(2 ** 53 - 1), max: 2 ** 53 - 1 }));
+
+  it('multiplies two counts exactly, below 2^53 and past it (property)', () => {
+    fc.assert(
+      fc.property(count, count, (a, b) => {
+        expect(productUnits(a, b)).toBe(BigInt(a) * BigInt(b));
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(productUnits(94_906_267, 94_906_267)).toBe(94_906_267n * 94_906_267n); // 2^53 + 1: the double product rounds
+  });
+
+  it('formats and converts a count as it does the same bigint (property)', () => {
+    fc.assert(
+      fc.property(count, fc.integer({ min: 0, max: 18 }), fc.boolean(), (units, scale, trim) => {
+        expect(formatUnits(units, scale, trim)).toBe(formatUnits(BigInt(units), scale, trim));
+        expect(unitsToNumber(units, scale)).toBe(unitsToNumber(BigInt(units), scale));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+});
 
 describe('parseDecimal', () => {
   it('reads decimals exactly with the minimal scale', () => {

@@ -14,7 +14,7 @@ describe('recordRef', () => {
 
   it('stays on every version of the order planned from it', () => {
     const btc = createInstrument({ symbol: 'BTCUSDT', priceIncrement: '0.01', sizeIncrement: '0.001' });
-    const order = createOrder({ clientOrderId: 'a', exchange: 'binance', symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: 5n, ts: 1, cause: 'trade binance:BTCUSDT #42' }, btc);
+    const order = createOrder({ clientOrderId: 'a', exchange: 'binance', symbol: 'BTCUSDT', side: 'buy', type: 'market', quantity: 5, ts: 1, cause: 'trade binance:BTCUSDT #42' }, btc);
     const next = applyOrderEvent(order, { type: 'submit', ts: 2 });
     expect(next.ok && next.order.cause).toBe('trade binance:BTCUSDT #42');
   });

@@ -10,18 +10,18 @@
  * so that integer is the answer; otherwise (near a tie, a huge value or lot count) this gives
  * `undefined` and the caller does the exact decimal arithmetic.
  */
-const MAX_LOTS = 2n ** 53n; // a bigint: comparing a bigint with a number is slow
+const MAX_LOTS = 2 ** 53;
 const MAX_VALUE = 2 ** 40;
 const MARGIN = 2 ** -48;
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 /** `round_halfEven(dec(x) × lots / 10^(sizePrecision − quotePrecision))` in quote units, or `undefined` when floats cannot be sure. */
-export function markValue(x: number, lots: bigint, sizePrecision: number, quotePrecision: number): bigint | undefined {
-  if (lots >= MAX_LOTS || lots <= -MAX_LOTS) return undefined;
+export function markValue(x: number, lots: number, sizePrecision: number, quotePrecision: number): bigint | undefined {
+  if (!(lots < MAX_LOTS && lots > -MAX_LOTS)) return undefined; // lots are exact below 2^53 (also NaN)
   const shift = quotePrecision - sizePrecision;
   const p = POW10[shift < 0 ? -shift : shift];
   if (p === undefined) return undefined;
-  const y = shift < 0 ? (x * Number(lots)) / p : x * Number(lots) * p;
+  const y = shift < 0 ? (x * lots) / p : x * lots * p;
   if (!(y < MAX_VALUE && y > -MAX_VALUE)) return undefined; // also NaN
   const f = Math.floor(y);
   const frac = y - f; // exact: |y| < 2^40

@@ -197,13 +197,13 @@ export class OrderRegistry {
    * sell quantity. Orders in `INITIALIZED`, `PENDING_APPROVAL` and `PENDING_CANCEL` count, since each
    * may still fill.
    */
-  openCoverage(key: string): bigint {
+  openCoverage(key: string): number {
     const open = this.openByInstrument.get(key);
-    if (open === undefined) return 0n;
-    let cover = 0n;
+    if (open === undefined) return 0;
+    let cover = 0;
     for (const o of open.values()) {
       const remaining = o.quantity - o.filledQuantity;
-      cover += o.side === 'buy' ? remaining : -remaining;
+      cover = o.side === 'buy' ? cover + remaining : cover - remaining;
     }
     return cover;
   }

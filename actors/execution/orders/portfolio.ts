@@ -2,13 +2,14 @@
  * Positions, cash and PnL, exact. Pure logic, no actor; the execution actor owns one and applies
  * fills to it.
  *
- * Netting: one signed position per instrument (lots at the instrument's size precision), keyed by
- * `instrumentKey(exchange, symbol)`: the same symbol on two exchanges is two positions, each
- * marked at its own venue's prices. Money (cash,
- * cost basis, realized PnL, fees) is one `bigint` each, at the portfolio's `quotePrecision`.
+ * Netting: one signed position per instrument (lots at the instrument's size precision, a `number`
+ * kept below 2^53 so it is exact), keyed by `instrumentKey(exchange, symbol)`: the same symbol on
+ * two exchanges is two positions, each marked at its own venue's prices. Money (cash, cost basis,
+ * realized PnL, fees) is one `bigint` each, at the portfolio's `quotePrecision`.
  *
- * Exactness. A fill's notional (`price × quantity`) is brought to the quote precision half-even once
- * (exact when the instrument's decimals fit), and cash moves by exactly that notional plus the fee.
+ * Exactness. A fill's notional (`price × quantity`, multiplied exactly: `productUnits`) is brought to
+ * the quote precision half-even once (exact when the instrument's decimals fit), and cash moves by
+ * exactly that notional plus the fee.
  * The cost basis is the signed sum of the notionals that opened the open position. Where a division
  * is unavoidable it is rounded half-even at the quote precision and the remainder stays in the cost
  * basis, so nothing is created or lost:
@@ -33,7 +34,7 @@ import type { Fill } from '../../../src/model/fill.js';
 import type { Instrument } from '../../../src/model/instrument.js';
 import { instrumentKey } from '../../../src/model/instrument-key.js';
 import { markValue } from './mark-value.js';
-import { decimalOfNumber, divHalfEven, divToScale, formatUnits, mulUnits, parseDecimal, toUnits, type Decimal } from '../../../src/model/money.js';
+import { decimalOfNumber, divHalfEven, divToScale, formatUnits, mulUnits, parseDecimal, productUnits, rescale, toUnits, type Decimal } from '../../../src/model/money.js';
 
 /** The parts of a fill the portfolio needs (a `Fill` fits). */
 export type PortfolioFill = Pick<Fill, 'exchange' | 'symbol' | 'side' | 'quantity' | 'price' | 'fee'>;
@@ -52,8 +53,8 @@ export interface FillOutcome {
   readonly key: string;
   readonly symbol: string;
   /** Signed lots before and after. */
-  readonly before: bigint;
-  readonly after: bigint;
+  readonly before: number;
+  readonly after: number;
   /** Realized PnL of this fill (gross of its fee), quote units. */
   readonly realizedPnl: bigint;
   /** The fill's notional, quote units (what cash moved by, fee apart). */
@@ -68,8 +69,8 @@ export interface PositionView {
   readonly key: string;
   readonly exchange: string;
   readonly symbol: string;
-  /** Signed lots: positive long, negative short. */
-  readonly quantity: bigint;
+  /** Signed lots: positive long, negative short (exact: below 2^53). */
+  readonly quantity: number;
   readonly sizePrecision: number;
   readonly pricePrecision: number;
   /** Signed: what the open lots cost (negative for a short: what selling them brought in). */
@@ -109,7 +110,7 @@ export interface PortfolioSnapshot {
 
 // Mutable state of one position. Every field set in the constructor, in one order (hidden class).
 class PositionState {
-  quantity: bigint;
+  quantity: number;
   costBasis: bigint;
   realizedPnl: bigint;
   fees: bigint;
@@ -130,7 +131,7 @@ class PositionState {
     readonly pricePrecision: number,
     readonly sizePrecision: number,
   ) {
-    this.quantity = 0n;
+    this.quantity = 0;
     this.costBasis = 0n;
     this.realizedPnl = 0n;
     this.fees = 0n;
@@ -181,18 +182,24 @@ export class Portfolio {
 
   /**
    * Applies a fill: cash moves by the notional and the fee; the position grows, shrinks, closes or
-   * flips. Throws `MONEY_INVALID` for a non-positive quantity or an instrument whose precisions
-   * differ from the ones the position was opened with (both programming errors, not market events).
+   * flips. Throws `MONEY_INVALID` for a quantity that is not a positive whole number of lots, a
+   * position that would reach 2^53 lots (beyond exact `number`s), or an instrument whose precisions
+   * differ from the ones the position was opened with (all programming errors, not market events);
+   * nothing has changed then.
    */
   applyFill(fill: PortfolioFill, instrument: Instrument): FillOutcome {
-    if (fill.quantity <= 0n) {
-      throw new TickflowError('MONEY_INVALID', `${fill.symbol}: fill quantity must be positive`, { exchange: fill.exchange, symbol: fill.symbol });
+    if (!Number.isSafeInteger(fill.quantity) || fill.quantity <= 0) {
+      throw new TickflowError('MONEY_INVALID', `${fill.symbol}: fill quantity must be a positive whole number of lots, got ${fill.quantity}`, { exchange: fill.exchange, symbol: fill.symbol });
     }
     const p = this.positionFor(fill.exchange, fill.symbol, instrument);
     const qp = this.quotePrecision;
     const buy = fill.side === 'buy';
-    const notional = mulUnits(fill.price, p.pricePrecision, fill.quantity, p.sizePrecision, qp);
-    const signedQty = buy ? fill.quantity : -fill.quantity;
+    const before = p.quantity;
+    const after = buy ? before + fill.quantity : before - fill.quantity; // never -0: x − x is +0
+    if (!Number.isSafeInteger(after)) {
+      throw new TickflowError('MONEY_INVALID', `${p.key}: a position of ${after} lots is beyond 2^53`, { exchange: fill.exchange, symbol: fill.symbol });
+    }
+    const notional = notionalOf(p, fill.price, fill.quantity, qp);
     const signedNotional = buy ? notional : -notional;
     const valueBefore = this.valueOf(p);
 
@@ -201,26 +208,25 @@ export class Portfolio {
     p.fees += fill.fee;
     p.fillCount++;
 
-    const before = p.quantity;
     let realized = 0n;
-    if (before === 0n || before > 0n === buy) {
+    if (before === 0 || before > 0 === buy) {
       p.costBasis += signedNotional;
     } else {
-      const held = before < 0n ? -before : before;
+      const held = before < 0 ? -before : before;
       if (fill.quantity < held) {
         // Partial close: the closed share of the cost basis, rounded; the remainder stays open.
-        const removed = divHalfEven(p.costBasis * fill.quantity, held);
+        const removed = divHalfEven(p.costBasis * BigInt(fill.quantity), BigInt(held));
         realized = -(signedNotional + removed);
         p.costBasis -= removed;
       } else {
         // Full close, or a flip: the closing part's notional, rounded; the rest opens the new side.
-        const closing = fill.quantity === held ? notional : mulUnits(fill.price, p.pricePrecision, held, p.sizePrecision, qp);
+        const closing = fill.quantity === held ? notional : notionalOf(p, fill.price, held, qp);
         const signedClosing = buy ? closing : -closing;
         realized = -(signedClosing + p.costBasis);
         p.costBasis = signedNotional - signedClosing;
       }
     }
-    p.quantity = before + signedQty;
+    p.quantity = after;
     p.markValue = undefined;
     this.equityUnits += this.valueOf(p) - valueBefore - (signedNotional + fill.fee);
     p.realizedPnl += realized;
@@ -229,10 +235,10 @@ export class Portfolio {
       key: p.key,
       symbol: fill.symbol,
       before,
-      after: p.quantity,
+      after,
       realizedPnl: realized,
       notional,
-      flipped: (before > 0n && p.quantity < 0n) || (before < 0n && p.quantity > 0n),
+      flipped: (before > 0 && after < 0) || (before < 0 && after > 0),
     };
   }
 
@@ -250,7 +256,7 @@ export class Portfolio {
       return false;
     }
     if (price === p.markRaw) return false;
-    if (p.quantity === 0n) {
+    if (p.quantity === 0) {
       // Flat: valued 0 at any mark, read when asked.
       p.markRaw = price;
       p.mark = undefined;
@@ -267,8 +273,8 @@ export class Portfolio {
   }
 
   /** Signed lots held in an instrument (`instrumentKey`; 0 when never traded). */
-  positionQuantity(key: string): bigint {
-    return this.positions.get(key)?.quantity ?? 0n;
+  positionQuantity(key: string): number {
+    return this.positions.get(key)?.quantity ?? 0;
   }
 
   /** One position (by `instrumentKey`), exact, or `undefined` when the instrument was never traded. */
@@ -299,10 +305,10 @@ export class Portfolio {
    * True when an order of `side` and `quantity` lots only reduces the position (opposite side, no
    * larger than it): what `REDUCING` lets through.
    */
-  wouldReduce(key: string, side: 'buy' | 'sell', quantity: bigint): boolean {
+  wouldReduce(key: string, side: 'buy' | 'sell', quantity: number): boolean {
     const q = this.positionQuantity(key);
-    if (quantity <= 0n) return false;
-    return side === 'buy' ? q < 0n && quantity <= -q : q > 0n && quantity <= q;
+    if (!(quantity > 0)) return false;
+    return side === 'buy' ? q < 0 && quantity <= -q : q > 0 && quantity <= q;
   }
 
   /** Signed market value of a position at its mark (its cost basis when unmarked), quote units. */
@@ -401,7 +407,7 @@ export class Portfolio {
   }
 
   private valueOf(p: PositionState): bigint {
-    if (p.quantity === 0n) return 0n;
+    if (p.quantity === 0) return 0n;
     if (p.markValue !== undefined) return p.markValue; // set only with a mark: no need to read it
     // A market number is valued in floats where that is provably exact (reading it as a decimal
     // is the costly part of following every tick and every fill); otherwise exactly, below.
@@ -411,14 +417,22 @@ export class Portfolio {
     }
     const mark = markOf(p);
     if (mark === undefined) return p.costBasis;
-    p.markValue = mulUnits(mark.units, mark.scale, p.quantity, p.sizePrecision, this.quotePrecision);
+    p.markValue = mulUnits(mark.units, mark.scale, BigInt(p.quantity), p.sizePrecision, this.quotePrecision);
     return p.markValue;
   }
 
   private avgPriceOf(p: PositionState): bigint | undefined {
-    if (p.quantity === 0n) return undefined;
-    return divToScale(p.costBasis, this.quotePrecision, p.quantity, p.sizePrecision, this.quotePrecision);
+    if (p.quantity === 0) return undefined;
+    return divToScale(p.costBasis, this.quotePrecision, BigInt(p.quantity), p.sizePrecision, this.quotePrecision);
   }
+}
+
+/**
+ * `price × lots` (ticks × lots of the position's instrument) in quote units at `quotePrecision`,
+ * half-even: the product is exact (`productUnits`), the one rounding is the rescale.
+ */
+function notionalOf(p: PositionState, price: number, lots: number, quotePrecision: number): bigint {
+  return rescale(productUnits(price, lots), p.pricePrecision + p.sizePrecision, quotePrecision, 'halfEven');
 }
 
 /** The position's mark as an exact decimal, read from the raw mark on first use. */

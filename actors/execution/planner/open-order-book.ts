@@ -16,48 +16,48 @@ import type { OrderStatus } from '../../../src/model/order-transitions.js';
 export interface PlannerOpenOrder {
   readonly clientOrderId: string;
   readonly side: OrderSide;
-  readonly quantity: bigint;
-  readonly filledQuantity: bigint;
+  readonly quantity: number;
+  readonly filledQuantity: number;
   readonly status: OrderStatus;
 }
 
 interface Tracked {
   clientOrderId: string;
   side: OrderSide;
-  quantity: bigint;
-  filledQuantity: bigint;
+  quantity: number;
+  filledQuantity: number;
   status: OrderStatus;
 }
 
 /** Lots that may still fill on each side, split by whether the order works or is pending cancel. */
 export interface OpenTotals {
-  readonly workingBuy: bigint;
-  readonly workingSell: bigint;
+  readonly workingBuy: number;
+  readonly workingSell: number;
   readonly workingBuyCount: number;
   readonly workingSellCount: number;
-  readonly pendingCancelBuy: bigint;
-  readonly pendingCancelSell: bigint;
+  readonly pendingCancelBuy: number;
+  readonly pendingCancelSell: number;
 }
 
 /** One instrument's open orders with their totals (see the file comment). */
 export class OpenOrderBook implements Iterable<PlannerOpenOrder>, OpenTotals {
   // Every field set in the constructor, in one order (one hidden class).
   private readonly orders: Map<string, Tracked>;
-  workingBuy: bigint;
-  workingSell: bigint;
+  workingBuy: number;
+  workingSell: number;
   workingBuyCount: number;
   workingSellCount: number;
-  pendingCancelBuy: bigint;
-  pendingCancelSell: bigint;
+  pendingCancelBuy: number;
+  pendingCancelSell: number;
 
   constructor() {
     this.orders = new Map();
-    this.workingBuy = 0n;
-    this.workingSell = 0n;
+    this.workingBuy = 0;
+    this.workingSell = 0;
     this.workingBuyCount = 0;
     this.workingSellCount = 0;
-    this.pendingCancelBuy = 0n;
-    this.pendingCancelSell = 0n;
+    this.pendingCancelBuy = 0;
+    this.pendingCancelSell = 0;
   }
 
   get size(): number {
@@ -77,7 +77,7 @@ export class OpenOrderBook implements Iterable<PlannerOpenOrder>, OpenTotals {
   }
 
   /** Sets an open order's filled quantity and status; unknown ids are ignored. */
-  update(clientOrderId: string, filledQuantity: bigint, status: OrderStatus): void {
+  update(clientOrderId: string, filledQuantity: number, status: OrderStatus): void {
     const tracked = this.orders.get(clientOrderId);
     if (tracked === undefined) return;
     this.count(tracked, -1);

@@ -27,14 +27,15 @@
  *   rest, never more than leaves room for every order that may still fill toward the target
  *   (orders pending cancel included, until the cancel is confirmed); see there.
  *
- * A target that cannot be planned (not a finite number, a limit order without a positive price, a
- * symbol that is not the instrument's) is a bug in the strategy, not a market condition: it throws
+ * A target that cannot be planned (not a finite number, a size or limit price beyond 2^53 lots or
+ * ticks, a limit order without a positive price, a symbol that is not the instrument's) is a bug in
+ * the strategy, not a market condition: it throws
  * `TickflowError('ORDER_INVALID')`, and the actor's supervisor decides.
  */
 import { priceToTicks, sizeToLots, type Instrument } from '../../../src/model/instrument.js';
 import type { NewOrder, Order, OrderSide } from '../../../src/model/order.js';
 import type { TargetPosition } from '../../../src/model/signal.js';
-import { TickflowError } from '../../../src/runtime/errors.js';
+import { isTickflowError, TickflowError } from '../../../src/runtime/errors.js';
 import { OpenOrderBook } from './open-order-book.js';
 
 /** Gives the client order id of the next order planned for a target. Must be deterministic. */
@@ -95,14 +96,14 @@ export interface CancelRequest {
 /** What `planWithCancels` decided. */
 export interface OrderPlan {
   /** The target in lots, on the size grid (rounded toward zero). */
-  readonly targetLots: bigint;
+  readonly targetLots: number;
   /** True when the target is not zero but less than one size increment: it plans for flat. */
   readonly roundedToZero: boolean;
   /**
    * Signed lots ordered: what is left after position, the kept open orders and the orders pending
    * cancel on the side of the move (0: nothing to order).
    */
-  readonly delta: bigint;
+  readonly delta: number;
   readonly orders: NewOrder[];
   readonly cancels: CancelRequest[];
 }
@@ -120,16 +121,25 @@ function invalid(target: TargetPosition, message: string): TickflowError {
 
 /**
  * The target in lots on the instrument's size grid, rounded toward zero, so the position asked for
- * is never larger than the strategy's. Throws `ORDER_INVALID` for a non-finite target or one for
- * another instrument (symbol or exchange).
+ * is never larger than the strategy's. Throws `ORDER_INVALID` for a non-finite target, one of 2^53
+ * lots or more (beyond the exact range of lots) or one for another instrument (symbol or exchange).
  */
-export function targetToLots(target: TargetPosition, instrument: Instrument): bigint {
+export function targetToLots(target: TargetPosition, instrument: Instrument): number {
   if (target.symbol !== instrument.symbol) throw invalid(target, `target is for ${target.symbol}, instrument is ${instrument.symbol}`);
   if (instrument.exchange !== undefined && target.exchange !== instrument.exchange) {
     throw invalid(target, `target is for ${target.exchange}:${target.symbol}, instrument is ${instrument.exchange}:${instrument.symbol}`);
   }
   if (!Number.isFinite(target.target)) throw invalid(target, `target must be a finite number, got ${target.target}`);
-  return sizeToLots(instrument, target.target, 'down');
+  try {
+    return sizeToLots(instrument, target.target, 'down');
+  } catch (error) {
+    throw offGrid(target, error);
+  }
+}
+
+/** A grid conversion's `MONEY_INVALID` (a size or price beyond 2^53 units) as the target's `ORDER_INVALID`. */
+function offGrid(target: TargetPosition, error: unknown): unknown {
+  return isTickflowError(error, 'MONEY_INVALID') ? invalid(target, error.message) : error;
 }
 
 /**
@@ -137,18 +147,23 @@ export function targetToLots(target: TargetPosition, instrument: Instrument): bi
  * a limit price snapped passively (buy: floor, sell: ceil); at the touch, the bid for a buy and
  * the ask for a sell.
  */
-function orderFor(target: TargetPosition, delta: bigint, instrument: Instrument, nextId: ClientOrderIdFactory, touch: Touch | undefined): NewOrder[] {
-  if (delta === 0n) return [];
-  const side: OrderSide = delta > 0n ? 'buy' : 'sell';
-  const quantity = delta > 0n ? delta : -delta;
+function orderFor(target: TargetPosition, delta: number, instrument: Instrument, nextId: ClientOrderIdFactory, touch: Touch | undefined): NewOrder[] {
+  if (delta === 0) return [];
+  const side: OrderSide = delta > 0 ? 'buy' : 'sell';
+  const quantity = delta > 0 ? delta : -delta;
   if (target.orderType === 'limit') {
     if (target.limitAt === 'touch' && touch === undefined) throw invalid(target, 'a limit at the touch was planned without a touch');
     const price = target.limitAt === 'touch' ? (side === 'buy' ? touch!.bidPrice : touch!.askPrice) : target.limitPrice;
     if (price === undefined || !Number.isFinite(price) || !(price > 0)) {
       throw invalid(target, `a limit target needs a positive limitPrice, got ${String(price)}`);
     }
-    const limitPrice = priceToTicks(instrument, price, side === 'buy' ? 'floor' : 'ceil');
-    if (limitPrice <= 0n) throw invalid(target, `limitPrice ${price} rounds to zero on the ${instrument.priceIncrement} grid`);
+    let limitPrice: number;
+    try {
+      limitPrice = priceToTicks(instrument, price, side === 'buy' ? 'floor' : 'ceil');
+    } catch (error) {
+      throw offGrid(target, error);
+    }
+    if (limitPrice <= 0) throw invalid(target, `limitPrice ${price} rounds to zero on the ${instrument.priceIncrement} grid`);
     return [{ clientOrderId: nextId(target), exchange: target.exchange, symbol: target.symbol, side, type: 'limit', quantity, limitPrice, ts: target.ts, cause: target.cause }];
   }
   return [{ clientOrderId: nextId(target), exchange: target.exchange, symbol: target.symbol, side, type: 'market', quantity, limitPrice: undefined, ts: target.ts, cause: target.cause }];
@@ -160,8 +175,8 @@ function orderFor(target: TargetPosition, delta: bigint, instrument: Instrument,
  */
 export function planOrders(
   target: TargetPosition,
-  position: bigint,
-  openCoverage: bigint,
+  position: number,
+  openCoverage: number,
   instrument: Instrument,
   nextId: ClientOrderIdFactory,
 ): NewOrder[] {
@@ -189,7 +204,7 @@ export function planOrders(
  */
 export function planWithCancels(
   target: TargetPosition,
-  position: bigint,
+  position: number,
   openOrders: readonly OpenOrderView[] | OpenOrderBook,
   instrument: Instrument,
   nextId: ClientOrderIdFactory,
@@ -197,11 +212,11 @@ export function planWithCancels(
 ): OrderPlan {
   const targetLots = targetToLots(target, instrument);
   const need = targetLots - position;
-  const needAbs = need < 0n ? -need : need;
-  const side: OrderSide | undefined = need > 0n ? 'buy' : need < 0n ? 'sell' : undefined;
+  const needAbs = need < 0 ? -need : need;
+  const side: OrderSide | undefined = need > 0 ? 'buy' : need < 0 ? 'sell' : undefined;
   const fast = openOrders instanceof OpenOrderBook ? coverageWithoutCancels(openOrders, side, needAbs) : undefined;
   const cancels: CancelRequest[] = [];
-  let covered = 0n;
+  let covered = 0;
   if (fast !== undefined) covered = fast;
   else {
     // Lots that may still fill toward the target: orders pending cancel on that side first.
@@ -219,9 +234,9 @@ export function planWithCancels(
       covered += remaining; // kept, or pending cancel from now on: either way it may fill
     }
   }
-  const room = covered < needAbs ? needAbs - covered : 0n;
-  const delta = side === 'sell' ? -room : room;
-  const roundedToZero = targetLots === 0n && target.target !== 0;
+  const room = covered < needAbs ? needAbs - covered : 0;
+  const delta = side === 'sell' && room !== 0 ? -room : room; // no -0 for a sell with no room
+  const roundedToZero = targetLots === 0 && target.target !== 0;
   return { targetLots, roundedToZero, delta, orders: orderFor(target, delta, instrument, nextId, touch), cancels };
 }
 
@@ -231,8 +246,8 @@ export function planWithCancels(
  * may fill on the side of the move within `needAbs`. Then the walk in `planWithCancels` would keep
  * every order and count all of it; `undefined` when it would cancel something, so it must walk.
  */
-function coverageWithoutCancels(book: OpenOrderBook, side: OrderSide | undefined, needAbs: bigint): bigint | undefined {
-  if (side === undefined) return book.workingBuyCount + book.workingSellCount === 0 ? 0n : undefined;
+function coverageWithoutCancels(book: OpenOrderBook, side: OrderSide | undefined, needAbs: number): number | undefined {
+  if (side === undefined) return book.workingBuyCount + book.workingSellCount === 0 ? 0 : undefined;
   const otherWorking = side === 'buy' ? book.workingSellCount : book.workingBuyCount;
   if (otherWorking !== 0) return undefined;
   const covered = side === 'buy' ? book.pendingCancelBuy + book.workingBuy : book.pendingCancelSell + book.workingSell;

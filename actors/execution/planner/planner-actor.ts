@@ -77,8 +77,8 @@ export type PlannerMessage = TargetPosition | OrderUpdate | FillReport | BookTic
 interface PlannerState {
   readonly config: PlannerConfig;
   readonly nextId: ClientOrderIdFactory;
-  /** Positions by instrument key. */
-  readonly positions: Map<string, bigint>;
+  /** Positions by instrument key, signed lots. */
+  readonly positions: Map<string, number>;
   /**
    * Open orders per instrument key, in creation order (Map keeps insertion order), those this planner asked
    * to cancel included (status `PENDING_CANCEL`): they may fill until the cancel is confirmed.
@@ -236,7 +236,7 @@ function plan(state: PlannerState, target: TargetPosition, instrument: Instrumen
     }
   }
   const open = openOf(state, key);
-  const planned = planWithCancels(target, state.positions.get(key) ?? 0n, open, instrument, state.nextId, touch);
+  const planned = planWithCancels(target, state.positions.get(key) ?? 0, open, instrument, state.nextId, touch);
   for (const cancel of planned.cancels) {
     const o = open.get(cancel.clientOrderId);
     if (o !== undefined) {
@@ -247,7 +247,7 @@ function plan(state: PlannerState, target: TargetPosition, instrument: Instrumen
     ctx.send(state.config.risk, { type: 'cancel', clientOrderId: cancel.clientOrderId });
   }
   for (const order of planned.orders) {
-    open.add({ clientOrderId: order.clientOrderId, side: order.side, quantity: order.quantity, filledQuantity: 0n, status: 'INITIALIZED' });
+    open.add({ clientOrderId: order.clientOrderId, side: order.side, quantity: order.quantity, filledQuantity: 0, status: 'INITIALIZED' });
     state.orders++;
     ctx.send(state.config.risk, { type: 'order_request', order });
     const placedBy = state.lastTargets.get(key);
@@ -281,7 +281,8 @@ function restore(state: PlannerState): PlannerState {
   if (recovered === undefined) return state;
   for (const fill of recovered.fills) {
     const key = instrumentKey(fill.exchange, fill.symbol);
-    state.positions.set(key, (state.positions.get(key) ?? 0n) + (fill.side === 'buy' ? fill.quantity : -fill.quantity));
+    const held = state.positions.get(key) ?? 0;
+    state.positions.set(key, fill.side === 'buy' ? held + fill.quantity : held - fill.quantity);
   }
   for (const order of ordersOpenAfterRestart(recovered)) {
     const key = instrumentKey(order.exchange, order.symbol);

@@ -40,7 +40,7 @@ interface VenueEventBase {
   /** Engine time (µs) at which the venue did this. */
   readonly ts: number;
   /** Lots still open at the venue after this event (0 once the order is closed). */
-  readonly leavesQuantity: bigint;
+  readonly leavesQuantity: number;
 }
 
 /** The order reached the venue and is working. */
@@ -126,7 +126,7 @@ export function statusEvent(
   exchange: string,
   symbol: string,
   ts: number,
-  leavesQuantity: bigint,
+  leavesQuantity: number,
   code: VenueReasonCode | undefined,
   reason: string | undefined,
 ): VenueEvent {
@@ -136,7 +136,7 @@ export function statusEvent(
 }
 
 /** A `fill` event around `fill`. */
-export function fillEvent(fill: Fill, leavesQuantity: bigint, source: FillSource, priceTs: number): VenueFilled {
+export function fillEvent(fill: Fill, leavesQuantity: number, source: FillSource, priceTs: number): VenueFilled {
   const event: OrderFillEvent = { type: 'fill', ts: fill.ts, quantity: fill.quantity, price: fill.price };
   return {
     clientOrderId: fill.clientOrderId,

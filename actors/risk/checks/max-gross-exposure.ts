@@ -12,7 +12,7 @@ export const maxGrossExposure: RiskCheck = {
     const price = limit === undefined ? undefined : ctx.orderPrice();
     if (limit === undefined || price === undefined) return RISK_OK;
     // Worst case: the open orders on the order's side may all fill (see `pre-trade-checks.ts`).
-    const open = ctx.openOrders?.openQuantity(ctx.key, order.side) ?? 0n;
+    const open = ctx.openOrders?.openQuantity(ctx.key, order.side) ?? 0;
     return checkGrossExposure(order, ctx.instrument, ctx.portfolio, price, open, limit) ?? RISK_OK;
   },
 };

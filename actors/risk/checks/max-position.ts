@@ -11,7 +11,7 @@ export const maxPosition: RiskCheck = {
     const limit = ctx.limits.maxPosition;
     if (limit === undefined) return RISK_OK;
     // Worst case: the open orders on the order's side may all fill (see `pre-trade-checks.ts`).
-    const open = ctx.openOrders?.openQuantity(ctx.key, order.side) ?? 0n;
+    const open = ctx.openOrders?.openQuantity(ctx.key, order.side) ?? 0;
     return checkPosition(order, ctx.instrument, ctx.position, open, limit) ?? RISK_OK;
   },
 };

@@ -9,13 +9,13 @@
  * closing interval does not weigh like a full one; everything else uses every sample.
  */
 
-/** One sample. Money at the curve's `quotePrecision`; positions in lots, one per `keys` entry. */
+/** One sample. Money at the curve's `quotePrecision`; positions in lots (exact `number`s), one per `keys` entry. */
 export interface EquitySample {
   /** Engine time, µs. */
   readonly ts: number;
   readonly equity: bigint;
   /** Signed lots per instrument, in the order of `EquityCurve.keys`. */
-  readonly positions: readonly bigint[];
+  readonly positions: readonly number[];
 }
 
 /** A sampled equity curve. */

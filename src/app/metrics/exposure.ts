@@ -16,7 +16,7 @@ export interface Exposure {
 /** The exposure of `fills` (in the order they were applied) over `[start, end]` (µs). */
 export function exposure(fills: readonly Fill[], start: number, end: number): Exposure {
   const span = end - start;
-  const position = new Map<string, bigint>();
+  const position = new Map<string, number>();
   const openSince = new Map<string, number>();
   const openTime = new Map<string, number>();
   let anyOpenSince = 0;
@@ -25,14 +25,15 @@ export function exposure(fills: readonly Fill[], start: number, end: number): Ex
   for (const fill of fills) {
     const key = instrumentKey(fill.exchange, fill.symbol);
     const t = clamp(fill.ts);
-    const before = position.get(key) ?? 0n;
-    const after = before + (fill.side === 'buy' ? fill.quantity : -fill.quantity);
+    const before = position.get(key) ?? 0;
+    // Lots, exact: the positions the portfolio holds stay below 2^53.
+    const after = fill.side === 'buy' ? before + fill.quantity : before - fill.quantity;
     position.set(key, after);
     if (!openTime.has(key)) openTime.set(key, 0);
-    if (before === 0n && after !== 0n) {
+    if (before === 0 && after !== 0) {
       if (openSince.size === 0) anyOpenSince = t;
       openSince.set(key, t);
-    } else if (before !== 0n && after === 0n) {
+    } else if (before !== 0 && after === 0) {
       openTime.set(key, openTime.get(key)! + t - openSince.get(key)!);
       openSince.delete(key);
       if (openSince.size === 0) anyOpenTime += t - anyOpenSince;

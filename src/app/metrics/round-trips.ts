@@ -14,15 +14,19 @@
  * Times are the fills' engine times; the average prices are notional over lots at the quote
  * precision, half-even (as a position's `avgPrice`).
  */
-import type { Fill } from '../../model/fill.js';
+import { fillNotional, type Fill } from '../../model/fill.js';
 import type { Instrument } from '../../model/instrument.js';
 import { instrumentKey } from '../../model/instrument-key.js';
-import { divHalfEven, divToScale, mulUnits } from '../../model/money.js';
+import { divHalfEven, divToScale } from '../../model/money.js';
+import { TickflowError } from '../../runtime/errors.js';
 
 /** Which way a round trip held its position. */
 export type TripSide = 'long' | 'short';
 
-/** A closed round trip. Money at the quote precision, quantities in lots of the instrument. */
+/**
+ * A closed round trip. Money at the quote precision (`bigint`), quantities in lots of the
+ * instrument (`number`s, exact below 2^53).
+ */
 export interface RoundTrip {
   /** `exchange:SYMBOL`. */
   readonly key: string;
@@ -30,7 +34,7 @@ export interface RoundTrip {
   readonly openTs: number;
   readonly closeTs: number;
   /** Lots bought in (= lots sold out), positive. */
-  readonly quantity: bigint;
+  readonly quantity: number;
   readonly sizePrecision: number;
   readonly entryNotional: bigint;
   readonly exitNotional: bigint;
@@ -53,7 +57,7 @@ export interface OpenTrip {
   readonly side: TripSide;
   readonly openTs: number;
   /** Signed lots held at the end. */
-  readonly position: bigint;
+  readonly position: number;
 }
 
 /** Every closed round trip in close order, and the trips still open (by instrument key). */
@@ -64,8 +68,8 @@ export interface RoundTrips {
 
 // A trip being built. Every field set in the constructor (hidden class).
 class TripBuilder {
-  entered: bigint;
-  exited: bigint;
+  entered: number;
+  exited: number;
   entryNotional: bigint;
   exitNotional: bigint;
   fees: bigint;
@@ -75,8 +79,8 @@ class TripBuilder {
     readonly side: TripSide,
     readonly openTs: number,
   ) {
-    this.entered = 0n;
-    this.exited = 0n;
+    this.entered = 0;
+    this.exited = 0;
     this.entryNotional = 0n;
     this.exitNotional = 0n;
     this.fees = 0n;
@@ -85,14 +89,15 @@ class TripBuilder {
 }
 
 interface Book {
-  position: bigint;
+  position: number;
   trip: TripBuilder | undefined;
 }
 
 /**
  * The round trips of `fills` (in the order they were applied). `instruments` by
  * `instrumentKey(exchange, symbol)`; throws a `TypeError` for a fill of an instrument not in it (the
- * backtest never makes one).
+ * backtest never makes one), and `MONEY_INVALID` when a position or the lots a trip takes in reach
+ * 2^53 (beyond exact `number`s; the portfolio refuses such a position before).
  */
 export function roundTrips(fills: readonly Fill[], instruments: ReadonlyMap<string, Instrument>, quotePrecision: number): RoundTrips {
   const closed: RoundTrip[] = [];
@@ -103,21 +108,23 @@ export function roundTrips(fills: readonly Fill[], instruments: ReadonlyMap<stri
     if (instrument === undefined) throw new TypeError(`roundTrips: no instrument for ${key}`);
     let book = books.get(key);
     if (book === undefined) {
-      book = { position: 0n, trip: undefined };
+      book = { position: 0, trip: undefined };
       books.set(key, book);
     }
     const qp = quotePrecision;
     const buy = fill.side === 'buy';
-    const notional = mulUnits(fill.price, instrument.pricePrecision, fill.quantity, instrument.sizePrecision, qp);
+    const notional = fillNotional(instrument, fill.price, fill.quantity, qp);
     const before = book.position;
-    book.position = before + (buy ? fill.quantity : -fill.quantity);
-    if (before === 0n || before > 0n === buy) {
+    // Never -0: `x − x` is +0 (an `OpenTrip` holds no -0 position).
+    book.position = buy ? before + fill.quantity : before - fill.quantity;
+    if (!Number.isSafeInteger(book.position)) throw beyondExact(key, 'a position of', book.position);
+    if (before === 0 || before > 0 === buy) {
       // Opens or adds.
       book.trip ??= new TripBuilder(buy ? 'long' : 'short', fill.ts);
-      enter(book.trip, fill.quantity, notional, fill.fee);
+      enter(key, book.trip, fill.quantity, notional, fill.fee);
       continue;
     }
-    const held = before < 0n ? -before : before;
+    const held = before < 0 ? -before : before;
     const trip = book.trip!;
     if (fill.quantity <= held) {
       trip.exited += fill.quantity;
@@ -131,15 +138,15 @@ export function roundTrips(fills: readonly Fill[], instruments: ReadonlyMap<stri
       continue;
     }
     // A flip: the held lots close this trip, the rest open the next on the other side.
-    const closing = mulUnits(fill.price, instrument.pricePrecision, held, instrument.sizePrecision, qp);
-    const closingFee = divHalfEven(fill.fee * held, fill.quantity);
+    const closing = fillNotional(instrument, fill.price, held, qp);
+    const closingFee = divHalfEven(fill.fee * BigInt(held), BigInt(fill.quantity));
     trip.exited += held;
     trip.exitNotional += closing;
     trip.fees += closingFee;
     trip.fills++;
     closed.push(close(key, trip, fill.ts, instrument.sizePrecision, qp));
     book.trip = new TripBuilder(buy ? 'long' : 'short', fill.ts);
-    enter(book.trip, fill.quantity - held, notional - closing, fill.fee - closingFee);
+    enter(key, book.trip, fill.quantity - held, notional - closing, fill.fee - closingFee);
   }
   const open: OpenTrip[] = [];
   for (const key of [...books.keys()].sort()) {
@@ -149,8 +156,11 @@ export function roundTrips(fills: readonly Fill[], instruments: ReadonlyMap<stri
   return { closed, open };
 }
 
-function enter(trip: TripBuilder, lots: bigint, notional: bigint, fee: bigint): void {
+// `exited` never passes `entered` (a trip closes when they meet), so checking `entered` keeps both
+// sums exact.
+function enter(key: string, trip: TripBuilder, lots: number, notional: bigint, fee: bigint): void {
   trip.entered += lots;
+  if (!Number.isSafeInteger(trip.entered)) throw beyondExact(key, 'a round trip taking in', trip.entered);
   trip.entryNotional += notional;
   trip.fees += fee;
   trip.fills++;
@@ -167,12 +177,16 @@ function close(key: string, trip: TripBuilder, closeTs: number, sizePrecision: n
     sizePrecision,
     entryNotional: trip.entryNotional,
     exitNotional: trip.exitNotional,
-    entryPrice: divToScale(trip.entryNotional, qp, trip.entered, sizePrecision, qp),
-    exitPrice: divToScale(trip.exitNotional, qp, trip.exited, sizePrecision, qp),
+    entryPrice: divToScale(trip.entryNotional, qp, BigInt(trip.entered), sizePrecision, qp),
+    exitPrice: divToScale(trip.exitNotional, qp, BigInt(trip.exited), sizePrecision, qp),
     grossPnl,
     fees: trip.fees,
     netPnl: grossPnl - trip.fees,
     holdingUs: closeTs - trip.openTs,
     fills: trip.fills,
   };
+}
+
+function beyondExact(key: string, what: string, lots: number): TickflowError {
+  return new TickflowError('MONEY_INVALID', `${key}: ${what} ${lots} lots is beyond 2^53`, { key });
 }

@@ -4,10 +4,10 @@
  * account's average size. The traded notional is exact money (each fill's notional rounded
  * half-even at the quote precision, as the portfolio books it).
  */
-import type { Fill } from '../../model/fill.js';
+import { fillNotional, type Fill } from '../../model/fill.js';
 import type { Instrument } from '../../model/instrument.js';
 import { instrumentKey } from '../../model/instrument-key.js';
-import { divHalfEven, mulUnits } from '../../model/money.js';
+import { divHalfEven } from '../../model/money.js';
 import type { EquityCurve } from './equity-curve.js';
 import { ratioOf } from './metric-number.js';
 
@@ -18,7 +18,7 @@ export function tradedNotional(fills: readonly Fill[], instruments: ReadonlyMap<
   for (const fill of fills) {
     const key = instrumentKey(fill.exchange, fill.symbol);
     const i = instruments.get(key)!;
-    const notional = mulUnits(fill.price, i.pricePrecision, fill.quantity, i.sizePrecision, quotePrecision);
+    const notional = fillNotional(i, fill.price, fill.quantity, quotePrecision);
     byKey.set(key, (byKey.get(key) ?? 0n) + notional);
     total += notional;
   }

@@ -1,7 +1,15 @@
 /**
  * Frames the gateway sends, as UTF-8 buffers. A topic message is encoded once, whatever the number
  * of clients: `ws` writes a Buffer to each socket without copying it, where a string would be
- * re-encoded per client. JSON carries bigints (orders' quantities and prices) as decimal strings.
+ * re-encoded per client.
+ *
+ * Numbers in `data`. Lots and ticks (orders' `quantity`, `limitPrice` and `filledQuantity`, fills'
+ * `quantity` and `price`, a fill report's `position`) are JSON numbers: the engine holds them as
+ * integers below 2^53, which every JSON reader (JavaScript's included) reads exactly. Money that
+ * can grow without bound is a `bigint` in the engine and a decimal string on the wire (orders'
+ * `fillNotional` and `avgFillPrice`, fills' `fee`), so a reader parsing JSON numbers to doubles
+ * never rounds it. Earlier versions sent lots and ticks as decimal strings too; a reader that
+ * takes either (`String(x)` gives the same digits) reads both.
  *
  * - `{"topic":"md.binance.BTCUSDT.trade","data":{...}}` a live message;
  * - `{"op":"snapshot","topic":"...","data":{...}}` the latest message of a topic, on subscribe;
@@ -16,9 +24,10 @@ const SNAPSHOT_HEAD = Buffer.from('{"op":"snapshot",');
 
 /**
  * `{"topic":..,"data":..}` for `message`, or undefined when it cannot be serialized (a cycle, a
- * bigint without `bigints`, a throwing `toJSON`). `bigints` encodes them as decimal strings
- * through a replacer, which is called for every key: so callers try without it first and remember
- * per topic when it is needed (`TopicEntry`), and market data never pays for it.
+ * bigint without `bigints`, a throwing `toJSON`). `bigints` encodes bigints (money) as decimal
+ * strings through a replacer, which is called for every key: so callers try without it first and
+ * remember per topic when it is needed (`TopicEntry`), and market data never pays for it. Numbers
+ * (lots and ticks among them) are written as JSON numbers either way.
  */
 export function encodeTopicFrame(topic: string, message: unknown, bigints: boolean): Buffer | undefined {
   let data: string | undefined;

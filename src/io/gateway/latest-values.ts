@@ -21,8 +21,9 @@ export class TopicEntry {
   /** `undefined`: not encoded yet; `null`: the message cannot be serialized. */
   private frame: Buffer | null | undefined;
   /**
-   * The topic's messages carry bigints (orders, fills): encode them with the replacer at once,
-   * rather than fail first (an exception costs more than the encoding) every time.
+   * The topic's messages carry bigints (orders' fill notionals, fills' fees: money; their lots and
+   * ticks are plain numbers): encode them with the replacer at once, rather than fail first (an
+   * exception costs more than the encoding) every time.
    */
   private bigints: boolean;
 

@@ -48,7 +48,7 @@ describe('movesOpenLots', () => {
     if (!submitted.ok) throw new Error(submitted.reason);
     const accepted = applyOrderEvent(submitted.order, { type: 'accept', ts: 2 });
     if (!accepted.ok) throw new Error(accepted.reason);
-    const filled = applyOrderEvent(accepted.order, { type: 'fill', ts: 3, quantity: 1000n, price: 100n });
+    const filled = applyOrderEvent(accepted.order, { type: 'fill', ts: 3, quantity: 1000, price: 100 });
     if (!filled.ok) throw new Error(filled.reason);
     expect([submitted, accepted, filled].map((r) => movesOpenLots(orderUpdate(LiveOrder.of(r.order))))).toEqual([false, false, true]);
   });

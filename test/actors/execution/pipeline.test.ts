@@ -98,7 +98,7 @@ describe('trading pipeline with manual approval', () => {
     await p.feed([quote(T0 + 3500 * MILLISECOND + LATENCY / 2, 103, 104), quote(T0 + 4 * SECOND, 104, 105)]);
     const snap = await p.snapshot();
     expect(snap.orders.map((o) => [o.clientOrderId, o.status, o.avgFillPrice])).toEqual([['test-BTC-1', 'FILLED', '105.00']]);
-    expect(snap.fills.map((f) => [f.ts, f.price, f.quantity])).toEqual([[T0 + 4 * SECOND, 10500n, 1000n]]);
+    expect(snap.fills.map((f) => [f.ts, f.price, f.quantity])).toEqual([[T0 + 4 * SECOND, 10500, 1000]]);
     expect(snap.portfolio.positions['x:BTC']?.quantity).toBe('1.000');
     expect((await p.venueStats()).submitted).toBe(1);
     await drain(p.system);

@@ -66,7 +66,7 @@ function rig(raw: unknown, builtBarInterval?: string) {
 }
 
 let seq = 0;
-function request(side: OrderSide, lots: bigint): OrderRequest {
+function request(side: OrderSide, lots: number): OrderRequest {
   const order: NewOrder = { clientOrderId: `o${++seq}`, exchange: 'x', symbol: 'BTC', side, type: 'market', quantity: lots, limitPrice: undefined, ts: T0 };
   return { type: 'order_request', order };
 }
@@ -79,8 +79,8 @@ function seen(execution: readonly Received<ToExecution>[]): [string, string, str
 describe('risk actor', () => {
   it('forwards an order that passes and turns one that fails into an OrderDenied, never forwarding it', () => {
     const r = rig({ maxOrderQuantity: '1' });
-    const small = request('buy', 500n); // 0.5
-    const big = request('buy', 2_000n); // 2
+    const small = request('buy', 500); // 0.5
+    const big = request('buy', 2_000); // 2
     r.send(small);
     r.send(big);
     expect(seen(r.execution)).toEqual([
@@ -102,8 +102,8 @@ describe('risk actor', () => {
     // Bought 10 BTC at 100.00: equity unchanged at 100,000.
     const fill: FillReport = {
       type: 'fill_report',
-      fill: { clientOrderId: 'f1', exchange: 'x', symbol: 'BTC', side: 'buy', quantity: 10_000n, price: 10_000n, fee: 0n, liquidity: 'taker', ts: T0 + MINUTE },
-      position: 10_000n,
+      fill: { clientOrderId: 'f1', exchange: 'x', symbol: 'BTC', side: 'buy', quantity: 10_000, price: 10_000, fee: 0n, liquidity: 'taker', ts: T0 + MINUTE },
+      position: 10_000,
       order: undefined,
     };
     r.send(fill);
@@ -115,7 +115,7 @@ describe('risk actor', () => {
     ]);
     expect(r.states[0]!.at).toBe(T0 + 3 * MINUTE);
 
-    const after = request('sell', 1_000n);
+    const after = request('sell', 1_000);
     r.send(after);
     r.send({ type: 'cancel', clientOrderId: 'working-1' });
     expect(seen(r.execution)).toEqual([
@@ -141,11 +141,11 @@ describe('risk actor: durations and staleness', () => {
 
   it('takes orderRate {maxOrders: 2, interval: 10s} as 10 s of engine time: a third order passes once the first left the window', () => {
     const r = rig({ orderRate: { maxOrders: 2, interval: '10s' } });
-    r.send(request('buy', 1n), T0);
-    r.send(request('buy', 1n), T0 + SECOND);
-    r.send(request('buy', 1n), T0 + 5 * SECOND); // two in (T0 - 5 s, T0 + 5 s]: denied
-    r.send(request('buy', 1n), T0 + 10 * SECOND); // the first left the window at exactly 10 s
-    r.send(request('buy', 1n), T0 + 10 * SECOND + 1);
+    r.send(request('buy', 1), T0);
+    r.send(request('buy', 1), T0 + SECOND);
+    r.send(request('buy', 1), T0 + 5 * SECOND); // two in (T0 - 5 s, T0 + 5 s]: denied
+    r.send(request('buy', 1), T0 + 10 * SECOND); // the first left the window at exactly 10 s
+    r.send(request('buy', 1), T0 + 10 * SECOND + 1);
     expect(reasons(r)).toEqual(['OK', 'OK', 'ORDER_RATE', 'OK', 'ORDER_RATE']);
   });
 
@@ -153,10 +153,10 @@ describe('risk actor: durations and staleness', () => {
     const r = rig({ staleMarketData: { maxAge: '20ms' } }, '1s');
     r.publish(trade(T0 + 100 * MILLISECOND));
     r.publish(builtBar(T0 + SECOND)); // built by the bars actor at its close, from the trade above
-    r.send(request('buy', 1n), T0 + SECOND); // the last venue record is 900 ms old
+    r.send(request('buy', 1), T0 + SECOND); // the last venue record is 900 ms old
     r.publish(trade(T0 + SECOND + 10 * MILLISECOND));
-    r.send(request('buy', 1n), T0 + SECOND + 29 * MILLISECOND); // 19 ms old
-    r.send(request('buy', 1n), T0 + SECOND + 30 * MILLISECOND); // 20 ms old: the limit is exclusive
+    r.send(request('buy', 1), T0 + SECOND + 29 * MILLISECOND); // 19 ms old
+    r.send(request('buy', 1), T0 + SECOND + 30 * MILLISECOND); // 20 ms old: the limit is exclusive
     expect(reasons(r)).toEqual(['STALE_MARKET_DATA', 'OK', 'STALE_MARKET_DATA']);
     const detail = (r.execution[0]!.message as OrderDenied).detail;
     expect(detail).toContain('900000 µs');
@@ -166,22 +166,22 @@ describe('risk actor: durations and staleness', () => {
   it('counts a bar read from a file as venue data (its interval is not the one the engine builds)', () => {
     const r = rig({ staleMarketData: { maxAge: '20ms' } }, '1s');
     r.publish(bar(T0 + MINUTE, 100)); // a 1m bar from a bar file, received at its close
-    r.send(request('buy', 1n), T0 + MINUTE);
-    r.send(request('buy', 1n), T0 + MINUTE + 20 * MILLISECOND);
+    r.send(request('buy', 1), T0 + MINUTE);
+    r.send(request('buy', 1), T0 + MINUTE + 20 * MILLISECOND);
     expect(reasons(r)).toEqual(['OK', 'STALE_MARKET_DATA']);
   });
 
   it('counts every bar as venue data when the engine builds none', () => {
     const r = rig({ staleMarketData: { maxAge: '20ms' } });
     r.publish(builtBar(T0 + SECOND));
-    r.send(request('buy', 1n), T0 + SECOND);
+    r.send(request('buy', 1), T0 + SECOND);
     expect(reasons(r)).toEqual(['OK']);
   });
 
   it('still prices with a built bar: it sets the bar close, only not the venue receive time', () => {
     const r = rig({ priceBand: { maxDeviation: '5%' }, referencePrice: ['barClose'] }, '1s');
     r.publish(builtBar(T0 + SECOND));
-    r.send({ type: 'order_request', order: { ...request('buy', 1n).order, type: 'limit', limitPrice: 10_000n } }, T0 + SECOND);
+    r.send({ type: 'order_request', order: { ...request('buy', 1).order, type: 'limit', limitPrice: 10_000 } }, T0 + SECOND);
     expect(reasons(r)).toEqual(['OK']);
   });
 });
@@ -257,40 +257,40 @@ describe('risk actor: open orders', () => {
       r.system.publish(`exec.order.BTC`, orderUpdate(LiveOrder.of(order)));
       r.system.runUntilIdle();
     };
-    const b1 = request('buy', 1_000n);
+    const b1 = request('buy', 1_000);
     r.send(b1);
     // Not filled, not even acknowledged: b1 still counts, so a second buy of 1 makes a worst case of 2.
-    const b2 = request('buy', 1_000n);
+    const b2 = request('buy', 1_000);
     r.send(b2);
     // A sell's worst case ignores the open buy.
-    const s1 = request('sell', 1_000n);
+    const s1 = request('sell', 1_000);
     r.send(s1);
     expect(seen(r.execution).map(([, , why]) => why ?? 'approved')).toEqual(['approved', 'MAX_POSITION', 'approved']);
 
     // b1 fills 0.6, published as execution does: the change on exec.order (which risk skips) and
     // with the fill in its report. Worst long still 1: a buy of 0.5 reaches 1.5, a buy of 0.4
     // passes (counting the filled 0.6 both open and held would make it 2.0).
-    const part = version(b1, { type: 'submit', ts: T0 }, { type: 'fill', ts: T0, quantity: 600n, price: 10_000n });
+    const part = version(b1, { type: 'submit', ts: T0 }, { type: 'fill', ts: T0, quantity: 600, price: 10_000 });
     publish(part);
-    r.send({ type: 'fill_report', fill: { clientOrderId: b1.order.clientOrderId, exchange: 'x', symbol: 'BTC', side: 'buy', quantity: 600n, price: 10_000n, fee: 0n, liquidity: 'taker', ts: T0 }, position: 600n, order: orderUpdate(LiveOrder.of(part)) });
-    r.send(request('buy', 500n));
-    r.send(request('buy', 400n));
+    r.send({ type: 'fill_report', fill: { clientOrderId: b1.order.clientOrderId, exchange: 'x', symbol: 'BTC', side: 'buy', quantity: 600, price: 10_000, fee: 0n, liquidity: 'taker', ts: T0 }, position: 600, order: orderUpdate(LiveOrder.of(part)) });
+    r.send(request('buy', 500));
+    r.send(request('buy', 400));
     // The rest of b1 is cancelled: worst long is the filled 0.6 and the 0.4 just approved, so a buy of 0.4 passes (1.4).
-    publish(version(b1, { type: 'submit', ts: T0 }, { type: 'fill', ts: T0, quantity: 600n, price: 10_000n }, { type: 'requestCancel', ts: T0 }, { type: 'cancel', ts: T0 }));
-    r.send(request('buy', 400n));
+    publish(version(b1, { type: 'submit', ts: T0 }, { type: 'fill', ts: T0, quantity: 600, price: 10_000 }, { type: 'requestCancel', ts: T0 }, { type: 'cancel', ts: T0 }));
+    r.send(request('buy', 400));
     expect(seen(r.execution).slice(3).map(([, , why]) => why ?? 'approved')).toEqual(['MAX_POSITION', 'approved', 'approved']);
   });
 
   it('ignores updates of orders it denied, and counts an approved id once', () => {
     const r = rig({ maxPosition: '2.5' });
-    const b1 = request('buy', 1_000n);
+    const b1 = request('buy', 1_000);
     r.send(b1);
     r.send(b1); // a duplicate request: execution makes no second order
-    const big = request('buy', 2_000n);
+    const big = request('buy', 2_000);
     r.send(big); // denied: 1 + 2 reaches 2.5
     r.system.publish(`exec.order.BTC`, orderUpdate(LiveOrder.of(version(big))));
     r.system.runUntilIdle();
-    r.send(request('buy', 1_499n)); // 1 + 1.499 < 2.5: b1 counted once
+    r.send(request('buy', 1_499)); // 1 + 1.499 < 2.5: b1 counted once
     expect(seen(r.execution).map(([, , why]) => why ?? 'approved')).toEqual(['approved', 'approved', 'MAX_POSITION', 'approved']);
   });
 });
@@ -336,8 +336,8 @@ describe('risk actor: equity between bars', () => {
     r.publish(bar(T0 + MINUTE, 100));
     r.send({
       type: 'fill_report',
-      fill: { clientOrderId: 'f1', exchange: 'x', symbol: 'BTC', side: 'buy', quantity: 10_000n, price: 10_000n, fee: 0n, liquidity: 'taker', ts: T0 + MINUTE },
-      position: 10_000n,
+      fill: { clientOrderId: 'f1', exchange: 'x', symbol: 'BTC', side: 'buy', quantity: 10_000, price: 10_000, fee: 0n, liquidity: 'taker', ts: T0 + MINUTE },
+      position: 10_000,
       order: undefined,
     });
     r.publish(trade(T0 + MINUTE + 10 * SECOND, 97)); // equity 99,970: 30 below the peak
@@ -361,17 +361,17 @@ describe('risk actor: reconfigure', () => {
   const outcomes = (r: ReturnType<typeof rig>) => seen(r.execution).map(([, , why]) => why ?? 'approved');
   const buyFill = (ts: number): FillReport => ({
     type: 'fill_report',
-    fill: { clientOrderId: 'f1', exchange: 'x', symbol: 'BTC', side: 'buy', quantity: 10_000n, price: 10_000n, fee: 0n, liquidity: 'taker', ts },
-    position: 10_000n,
+    fill: { clientOrderId: 'f1', exchange: 'x', symbol: 'BTC', side: 'buy', quantity: 10_000, price: 10_000, fee: 0n, liquidity: 'taker', ts },
+    position: 10_000,
     order: undefined,
   });
 
   it('checks the orders before it against the old limits and the next order against the new ones', async () => {
     const r = rig({ maxOrderQuantity: '2' });
-    r.send(request('buy', 1_500n));
+    r.send(request('buy', 1_500));
     expect(await reconfigure(r, { maxOrderQuantity: '1' })).toEqual({ ok: true });
-    r.send(request('buy', 1_500n));
-    r.send(request('buy', 900n));
+    r.send(request('buy', 1_500));
+    r.send(request('buy', 900));
     expect(outcomes(r)).toEqual(['approved', 'MAX_ORDER_QUANTITY', 'approved']);
     const inForce = r.riskRef.ask<ResolvedRiskConfig>({ type: 'risk_config' });
     r.system.runUntilIdle();
@@ -380,11 +380,11 @@ describe('risk actor: reconfigure', () => {
 
   it('keeps the approvals in the rate window and the open orders: they count against the new limits', async () => {
     const r = rig({ orderRate: { maxOrders: 2, interval: '10s' }, maxPosition: '1.5' });
-    r.send(request('buy', 1_000n), T0); // open: 1 BTC long, one approval at T0
+    r.send(request('buy', 1_000), T0); // open: 1 BTC long, one approval at T0
     expect(await reconfigure(r, { orderRate: { maxOrders: 2, interval: '20s' }, maxPosition: '2.5' }, T0 + SECOND)).toEqual({ ok: true });
-    r.send(request('buy', 1_000n), T0 + 12 * SECOND); // worst case 2 < 2.5; second approval in 20 s
-    r.send(request('buy', 100n), T0 + 13 * SECOND); // the approval at T0 is still inside the new 20 s window
-    r.send(request('buy', 600n), T0 + 21 * SECOND); // T0 left the window; the open 2 + 0.6 reaches 2.5
+    r.send(request('buy', 1_000), T0 + 12 * SECOND); // worst case 2 < 2.5; second approval in 20 s
+    r.send(request('buy', 100), T0 + 13 * SECOND); // the approval at T0 is still inside the new 20 s window
+    r.send(request('buy', 600), T0 + 21 * SECOND); // T0 left the window; the open 2 + 0.6 reaches 2.5
     expect(outcomes(r)).toEqual(['approved', 'approved', 'ORDER_RATE', 'MAX_POSITION']);
   });
 
@@ -394,7 +394,7 @@ describe('risk actor: reconfigure', () => {
     r.send(buyFill(T0 + MINUTE));
     r.publish(bar(T0 + 2 * MINUTE, 90)); // a drawdown of 100: tripped
     expect(await reconfigure(r, { killSwitch: { maxDrawdownAmount: '1000' } })).toEqual({ ok: true });
-    r.send(request('buy', 1n));
+    r.send(request('buy', 1));
     expect(outcomes(r)).toEqual(['TRADING_HALTED']);
     const stats = await r.stats();
     expect(stats.state).toBe('HALTED');
@@ -420,7 +420,7 @@ describe('risk actor: reconfigure', () => {
     const reply = r.riskRef.ask<ReconfigureResult>({ type: 'risk_reconfigure', risk: broken });
     r.system.runUntilIdle();
     expect(await reply).toEqual({ ok: false, detail: expect.stringContaining('maxEvents must be a whole number >= 1') });
-    r.send(request('buy', 1_500n));
+    r.send(request('buy', 1_500));
     expect(outcomes(r)).toEqual(['approved']);
   });
 });

@@ -17,7 +17,7 @@ function ctx(): RiskContext {
   return { now: 0, instrument: btc, portfolio, market: { bid: undefined, ask: undefined, last: 20_000, barClose: undefined, lastTickTs: 0 } };
 }
 
-function mkt(side: OrderSide, lots: bigint): NewOrder {
+function mkt(side: OrderSide, lots: number): NewOrder {
   return { clientOrderId: `o-${side}-${lots}`, exchange: 'binance', symbol: 'BTCUSDT', side, type: 'market', quantity: lots, limitPrice: undefined, ts: 0 };
 }
 
@@ -51,20 +51,20 @@ describe('riskChecks', () => {
 
   it('runs a custom check added to the guard and denies with its reason and detail', () => {
     const g = new RiskGuard(parseRiskConfig({ maxOrderQuantity: '10' }), { quotePrecision: QP, checks: [...riskChecks, noShort] });
-    expect(g.check(mkt('buy', 1_000n), ctx())).toBe(RISK_OK);
-    const verdict = g.check(mkt('sell', 1_000n), ctx());
+    expect(g.check(mkt('buy', 1_000), ctx())).toBe(RISK_OK);
+    const verdict = g.check(mkt('sell', 1_000), ctx());
     expect(verdict).toEqual({ ok: false, reason: 'REDUCE_ONLY', detail: 'no short: a sell of 1000 lots exceeds the position of 0' });
     expect(g.denials().REDUCE_ONLY).toBe(1);
     // The built-in checks still run before it.
-    expect(g.check(mkt('sell', 10_000n), ctx())).toMatchObject({ ok: false, reason: 'MAX_ORDER_QUANTITY' });
+    expect(g.check(mkt('sell', 10_000), ctx())).toMatchObject({ ok: false, reason: 'MAX_ORDER_QUANTITY' });
   });
 
   it('gives precedence by place in the list', () => {
     const config = parseRiskConfig({ initialState: 'HALTED' });
     const first = new RiskGuard(config, { quotePrecision: QP, checks: [noShort, ...riskChecks] });
     const last = new RiskGuard(config, { quotePrecision: QP, checks: [...riskChecks, noShort] });
-    expect(first.check(mkt('sell', 1_000n), ctx())).toMatchObject({ ok: false, reason: 'REDUCE_ONLY' });
-    expect(last.check(mkt('sell', 1_000n), ctx())).toMatchObject({ ok: false, reason: 'TRADING_HALTED' });
+    expect(first.check(mkt('sell', 1_000), ctx())).toMatchObject({ ok: false, reason: 'REDUCE_ONLY' });
+    expect(last.check(mkt('sell', 1_000), ctx())).toMatchObject({ ok: false, reason: 'TRADING_HALTED' });
   });
 
   it('leaves out a check none of whose config keys is set', () => {
@@ -77,9 +77,9 @@ describe('riskChecks', () => {
         return RISK_OK;
       },
     };
-    new RiskGuard(parseRiskConfig({}), { quotePrecision: QP, checks: [counting] }).check(mkt('buy', 1n), ctx());
+    new RiskGuard(parseRiskConfig({}), { quotePrecision: QP, checks: [counting] }).check(mkt('buy', 1), ctx());
     expect(calls).toBe(0);
-    new RiskGuard(parseRiskConfig({ symbols: { BTCUSDT: { maxPosition: '1' } } }), { quotePrecision: QP, checks: [counting] }).check(mkt('buy', 1n), ctx());
+    new RiskGuard(parseRiskConfig({ symbols: { BTCUSDT: { maxPosition: '1' } } }), { quotePrecision: QP, checks: [counting] }).check(mkt('buy', 1), ctx());
     expect(calls).toBe(1);
   });
 });

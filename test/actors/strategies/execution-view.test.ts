@@ -7,12 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { ExecutionView } from '../../../actors/strategies/execution-view.js';
 import { createInstrument } from '../../../src/model/instrument.js';
 import { createLiveOrder, createOrder, LiveOrder } from '../../../src/model/order.js';
-import { orderUpdate } from '../../../actors/execution/execution-messages.js';
+import { orderUpdate, type FillReport } from '../../../actors/execution/execution-messages.js';
 
 const btc = createInstrument({ symbol: 'BTC', priceIncrement: '0.01', sizeIncrement: '0.001' });
 
 function claims(strategy: string, clientOrderId: string, symbol = 'BTC'): boolean {
-  const order = createOrder({ clientOrderId, exchange: 'x', symbol, side: 'buy', type: 'market', quantity: 1000n, ts: 0 }, { ...btc, symbol });
+  const order = createOrder({ clientOrderId, exchange: 'x', symbol, side: 'buy', type: 'market', quantity: 1000, ts: 0 }, { ...btc, symbol });
   return new ExecutionView(strategy).applyOrder(orderUpdate(LiveOrder.of(order))) !== undefined;
 }
 
@@ -52,7 +52,7 @@ describe('ExecutionView', () => {
 
   it('lists each instrument\'s open orders apart, oldest first, without ended ones or another strategy\'s', () => {
     const view = new ExecutionView('s');
-    const live = (id: string, exchange: string, symbol: string) => createLiveOrder({ clientOrderId: id, exchange, symbol, side: 'buy', type: 'market', quantity: 1000n, ts: 0 }, { ...btc, symbol });
+    const live = (id: string, exchange: string, symbol: string) => createLiveOrder({ clientOrderId: id, exchange, symbol, side: 'buy', type: 'market', quantity: 1000, ts: 0 }, { ...btc, symbol });
     const orders = [live('s-BTC-1', 'x', 'BTC'), live('s-ETH-2', 'x', 'ETH'), live('s-BTC-3', 'x', 'BTC'), live('s-BTC-4', 'y', 'BTC'), live('t-BTC-5', 'x', 'BTC'), live('s-BTC-6', 'x', 'BTC')];
     for (const o of orders) view.applyOrder(orderUpdate(o));
     const ended = orders[5]!;
@@ -63,5 +63,22 @@ describe('ExecutionView', () => {
     expect(ids('x:ETH')).toEqual(['s-ETH-2']);
     expect(ids('y:BTC')).toEqual(['s-BTC-4']);
     expect(ids('x:SOL')).toEqual([]);
+  });
+
+  it('takes each instrument\'s signed position in lots from the fill reports, whoever\'s fill, 0 before any', () => {
+    const view = new ExecutionView('s');
+    const report = (id: string, exchange: string, side: 'buy' | 'sell', quantity: number, position: number): FillReport => ({
+      type: 'fill_report',
+      fill: { clientOrderId: id, exchange, symbol: 'BTC', side, quantity, price: 10_000, fee: 0n, liquidity: 'taker', ts: 1 },
+      position,
+      order: undefined,
+    });
+    expect(Object.is(view.position('x:BTC'), 0)).toBe(true);
+    expect(view.applyFill(report('s-BTC-1', 'x', 'buy', 1_500, 1_500))).toBe(true);
+    expect(view.applyFill(report('t-BTC-1', 'x', 'sell', 2_000, -500))).toBe(false);
+    expect(view.applyFill(report('s-BTC-2', 'y', 'sell', 250, -250))).toBe(true);
+    expect(view.position('x:BTC')).toBe(-500);
+    expect(view.position('y:BTC')).toBe(-250);
+    expect(view.position('x:ETH')).toBe(0);
   });
 });

@@ -24,7 +24,7 @@ function bar(close: number, minute: number): TradeBar {
 }
 
 function order(id: string, events: readonly OrderEvent[] = []): Order {
-  let o = createOrder({ clientOrderId: id, exchange: 'binance', symbol: 'BTCUSDT', side: 'buy', type: 'limit', quantity: 2_000n, limitPrice: 10_000n, ts: 1 }, BTC);
+  let o = createOrder({ clientOrderId: id, exchange: 'binance', symbol: 'BTCUSDT', side: 'buy', type: 'limit', quantity: 2_000, limitPrice: 10_000, ts: 1 }, BTC);
   for (const e of events) {
     const r = applyOrderEvent(o, e);
     if (!r.ok) throw new Error(r.reason);
@@ -33,8 +33,8 @@ function order(id: string, events: readonly OrderEvent[] = []): Order {
   return o;
 }
 
-function fill(id: string, quantity: bigint): Fill {
-  return { clientOrderId: id, exchange: 'binance', symbol: 'BTCUSDT', side: 'buy', quantity, price: 10_000n, fee: 0n, liquidity: 'maker', ts: 1 };
+function fill(id: string, quantity: number): Fill {
+  return { clientOrderId: id, exchange: 'binance', symbol: 'BTCUSDT', side: 'buy', quantity, price: 10_000, fee: 0n, liquidity: 'maker', ts: 1 };
 }
 
 function harness(definition: StrategyDefinition<any>) {
@@ -59,7 +59,7 @@ function harness(definition: StrategyDefinition<any>) {
       system.runUntilIdle();
     },
     /** A fill report as execution publishes it: with the change the fill made (`made`), also put on exec.order first. */
-    fill(f: Fill, position: bigint, made?: Order) {
+    fill(f: Fill, position: number, made?: Order) {
       const change = made === undefined ? undefined : orderUpdate(LiveOrder.of(made));
       if (change !== undefined) system.publish('exec.order.binance.BTCUSDT', change);
       system.publish('exec.fill.binance.BTCUSDT', { type: 'fill_report', fill: f, position, order: change } satisfies FillReport);
@@ -118,7 +118,7 @@ describe('strategy runner: fills, orders and position', () => {
   function tracker(withHandlers: boolean) {
     const seen: Seen = { fills: [], orders: [] };
     const views: string[] = [];
-    const view = (api: { position(s: string): bigint; openOrders(s: string): readonly Order[] }) =>
+    const view = (api: { position(s: string): number; openOrders(s: string): readonly Order[] }) =>
       views.push(`${api.position('BTCUSDT')} [${api.openOrders('BTCUSDT').map((o) => o.clientOrderId).join(' ')}]`);
     const base = { name: 'strat', params: z.object({}), init: () => null, onBar: (_s: null, _b: TradeBar, api: Parameters<typeof view>[0]) => void view(api) };
     const s = withHandlers
@@ -138,10 +138,10 @@ describe('strategy runner: fills, orders and position', () => {
     h.order(o1);
     h.order(order('other-BTCUSDT-1', [{ type: 'submit', ts: 2 }])); // another strategy's order: not its own
     h.order(order('strat-BTCUSDT-10', [{ type: 'submit', ts: 2 }]));
-    const f1 = applyOrderEvent(o1, { type: 'fill', ts: 4, quantity: 500n, price: 10_000n });
+    const f1 = applyOrderEvent(o1, { type: 'fill', ts: 4, quantity: 500, price: 10_000 });
     if (!f1.ok) throw new Error(f1.reason);
-    h.fill(fill('strat-BTCUSDT-1', 500n), 500n, f1.order); // the fill's change comes with it, once
-    h.fill(fill('other-BTCUSDT-1', 300n), 800n); // the instrument's position moves; not its fill
+    h.fill(fill('strat-BTCUSDT-1', 500), 500, f1.order); // the fill's change comes with it, once
+    h.fill(fill('other-BTCUSDT-1', 300), 800); // the instrument's position moves; not its fill
     h.order(order('strat-BTCUSDT-10', [{ type: 'submit', ts: 2 }, { type: 'reject', ts: 5 }]));
     expect(seen.orders).toEqual(['strat-BTCUSDT-1 ACCEPTED', 'strat-BTCUSDT-10 SUBMITTED', 'strat-BTCUSDT-1 PARTIALLY_FILLED', 'strat-BTCUSDT-10 REJECTED']);
     expect(seen.fills).toEqual(['strat-BTCUSDT-1 500']);
@@ -165,7 +165,7 @@ describe('strategy runner: fills, orders and position', () => {
     });
     const h = harness(poison);
     h.order(order('strat-BTCUSDT-1', [{ type: 'submit', ts: 2 }]));
-    h.fill(fill('strat-BTCUSDT-1', 500n), 500n);
+    h.fill(fill('strat-BTCUSDT-1', 500), 500);
     h.bar(1, 1);
     h.bar(-1, 2);
     expect(countersOf(h.system, 'strat').restarts).toBe(1);

@@ -12,10 +12,10 @@ describe('equityCsv', () => {
       initialEquity: 10_000n,
       keys: ['x:A', 'x:B'],
       samples: [
-        { ts: 1_704_067_200_186_143, equity: 10_000n, positions: [0n, 0n] },
-        { ts: 1_704_067_260_186_143, equity: 12_000n, positions: [1_500n, 0n] },
-        { ts: 1_704_067_320_186_143, equity: 9_000n, positions: [1_500n, -250n] },
-        { ts: 1_704_067_345_000_000, equity: 13_000n, positions: [0n, -250n] },
+        { ts: 1_704_067_200_186_143, equity: 10_000n, positions: [0, 0] },
+        { ts: 1_704_067_260_186_143, equity: 12_000n, positions: [1_500, 0] },
+        { ts: 1_704_067_320_186_143, equity: 9_000n, positions: [1_500, -250] },
+        { ts: 1_704_067_345_000_000, equity: 13_000n, positions: [0, -250] },
       ],
     };
     expect(equityCsv(curve, [A, B])).toBe(

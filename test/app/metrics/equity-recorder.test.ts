@@ -17,7 +17,7 @@ describe('createEquityRecorder', () => {
       system.publish(topic, message);
     };
     at(1_005, 'md.x.A.trade', trade(100)); //                           no position: equity 1000
-    at(1_012, 'exec.fill.x.A', { type: 'fill_report', fill: fill(A, 'buy', '2', '100', '0.5', 1_012), position: 2000n });
+    at(1_012, 'exec.fill.x.A', { type: 'fill_report', fill: fill(A, 'buy', '2', '100', '0.5', 1_012), position: 2000 });
     //                                                                   cash 1000 − 200 − 0.5; 2 × 100: 999.5
     at(1_020, 'md.x.A.book_ticker', quote(104, 106)); //                 mid 105, on the grid point: 799.5 + 210 = 1009.5
     at(1_025, 'md.x.A.book_ticker', quote(0, 106)); //                   one-sided: no mark (as execution)
@@ -26,11 +26,11 @@ describe('createEquityRecorder', () => {
     expect(curve.keys).toEqual(['x:A', 'x:B']);
     expect(curve.initialEquity).toBe(money('1000'));
     expect(curve.samples.map((s) => [s.ts, s.equity, s.positions[0]])).toEqual([
-      [1_000, money('1000'), 0n],
-      [1_010, money('1000'), 0n],
-      [1_020, money('1009.5'), 2000n],
-      [1_030, money('1009.5'), 2000n],
-      [1_037, money('979.5'), 2000n], // the closing sample, off the grid
+      [1_000, money('1000'), 0],
+      [1_010, money('1000'), 0],
+      [1_020, money('1009.5'), 2000],
+      [1_030, money('1009.5'), 2000],
+      [1_037, money('979.5'), 2000], // the closing sample, off the grid
     ]);
   });
 
@@ -38,15 +38,15 @@ describe('createEquityRecorder', () => {
     const system = createActorSystem({ clock: new SimulatedClock(0) });
     const recorder = createEquityRecorder(system, { instruments: INSTRUMENTS, quotePrecision: QP, initialCash: '50', intervalUs: 10 });
     system.advanceTo(45);
-    system.publish('exec.fill.x.A', { type: 'fill_report', fill: fill(A, 'sell', '1', '10', '0', 45), position: -1000n });
+    system.publish('exec.fill.x.A', { type: 'fill_report', fill: fill(A, 'sell', '1', '10', '0', 45), position: -1000 });
     const curve = recorder.finish(50);
     expect(curve.samples.map((s) => [s.ts, s.positions[0]])).toEqual([
-      [0, 0n],
-      [10, 0n],
-      [20, 0n],
-      [30, 0n],
-      [40, 0n],
-      [50, -1000n],
+      [0, 0],
+      [10, 0],
+      [20, 0],
+      [30, 0],
+      [40, 0],
+      [50, -1000],
     ]);
   });
 
@@ -56,7 +56,7 @@ describe('createEquityRecorder', () => {
       const recorder = createEquityRecorder(system, { instruments: INSTRUMENTS, quotePrecision: QP, initialCash: '1000', intervalUs });
       const events: [number, string, unknown][] = [
         [123_457, 'md.x.A.trade', trade(100)],
-        [123_457, 'exec.fill.x.A', { type: 'fill_report', fill: fill(A, 'buy', '1', '100', '0', 123_457), position: 1000n }],
+        [123_457, 'exec.fill.x.A', { type: 'fill_report', fill: fill(A, 'buy', '1', '100', '0', 123_457), position: 1000 }],
         [600_000, 'md.x.A.trade', trade(101)],
         [777_777, 'md.x.A.trade', trade(99)],
       ];
@@ -74,7 +74,7 @@ describe('createEquityRecorder', () => {
     const direct = run(15);
     expect(direct.requestedIntervalUs).toBeUndefined();
     expect(fine.samples).toEqual(direct.samples);
-    expect(fine.samples.at(-1)).toEqual({ ts: 1_000_003, equity: money('999'), positions: [1000n, 0n] });
+    expect(fine.samples.at(-1)).toEqual({ ts: 1_000_003, equity: money('999'), positions: [1000, 0] });
   });
 
   it('stops listening once finished', () => {
@@ -82,7 +82,7 @@ describe('createEquityRecorder', () => {
     const recorder = createEquityRecorder(system, { instruments: INSTRUMENTS, quotePrecision: QP, initialCash: '50', intervalUs: 10 });
     const curve = recorder.finish(0);
     system.advanceTo(30);
-    system.publish('exec.fill.x.A', { type: 'fill_report', fill: fill(A, 'buy', '1', '10', '0', 30), position: 1000n });
+    system.publish('exec.fill.x.A', { type: 'fill_report', fill: fill(A, 'buy', '1', '10', '0', 30), position: 1000 });
     expect(curve.samples).toHaveLength(1);
   });
 

@@ -4,7 +4,7 @@
  */
 import type { EquityCurve } from '../../../src/app/metrics/equity-curve.js';
 import type { Fill } from '../../../src/model/fill.js';
-import { createInstrument, type Instrument } from '../../../src/model/instrument.js';
+import { createInstrument, priceToTicks, sizeToLots, type Instrument } from '../../../src/model/instrument.js';
 import { toUnits } from '../../../src/model/money.js';
 
 /** Options of `curveOf`. */
@@ -53,8 +53,8 @@ export function fill(instrument: Instrument, side: 'buy' | 'sell', quantity: str
     exchange: instrument.exchange!,
     symbol: instrument.symbol,
     side,
-    quantity: toUnits(quantity, instrument.sizePrecision),
-    price: toUnits(price, instrument.pricePrecision),
+    quantity: sizeToLots(instrument, quantity),
+    price: priceToTicks(instrument, price),
     fee: toUnits(fee, QP),
     liquidity: 'taker',
     ts,

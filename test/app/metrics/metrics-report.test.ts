@@ -8,7 +8,7 @@ import { A, QP, fill } from './metrics-fixtures.js';
 const money = (text: string): bigint => BigInt(Math.round(Number(text) * 1e5));
 
 function curve(equities: readonly string[], intervalUs = DAY_US): EquityCurve {
-  return { intervalUs, quotePrecision: QP, initialEquity: money('1000'), keys: ['x:A'], samples: equities.map((e, k) => ({ ts: k * intervalUs, equity: money(e), positions: [0n] })) };
+  return { intervalUs, quotePrecision: QP, initialEquity: money('1000'), keys: ['x:A'], samples: equities.map((e, k) => ({ ts: k * intervalUs, equity: money(e), positions: [0] })) };
 }
 
 /** Every number in `value`, recursively. */

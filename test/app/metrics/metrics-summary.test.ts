@@ -9,7 +9,7 @@ const money = (text: string): bigint => BigInt(Math.round(Number(text) * 1e5));
 const T0 = 1_704_067_200_000_000; // 2024-01-01T00:00:00Z
 
 function curve(intervalUs: number, equities: readonly string[]): EquityCurve {
-  return { intervalUs, quotePrecision: QP, initialEquity: money('1000'), keys: ['x:A'], samples: equities.map((e, k) => ({ ts: T0 + k * intervalUs, equity: money(e), positions: [0n] })) };
+  return { intervalUs, quotePrecision: QP, initialEquity: money('1000'), keys: ['x:A'], samples: equities.map((e, k) => ({ ts: T0 + k * intervalUs, equity: money(e), positions: [0] })) };
 }
 
 describe('metricsRows', () => {

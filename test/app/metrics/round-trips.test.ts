@@ -38,7 +38,7 @@ describe('roundTrips', () => {
         side: 'long',
         openTs: 1,
         closeTs: 5,
-        quantity: 3000n,
+        quantity: 3000,
         sizePrecision: 3,
         entryNotional: money('303'),
         exitNotional: money('320'),
@@ -55,7 +55,7 @@ describe('roundTrips', () => {
         side: 'short',
         openTs: 5,
         closeTs: 9,
-        quantity: 2000n,
+        quantity: 2000,
         sizePrecision: 3,
         entryNotional: money('210'),
         exitNotional: money('202'),
@@ -88,7 +88,7 @@ describe('roundTrips', () => {
     );
     // A: long 100 -> 90, −10. B: short 1, half bought back: still open, −0.5 lots.
     expect(closed.map((t) => [t.key, t.side, t.grossPnl])).toEqual([['x:A', 'long', money('-10')]]);
-    expect(open).toEqual([{ key: 'x:B', side: 'short', openTs: 2, position: -500n }]);
+    expect(open).toEqual([{ key: 'x:B', side: 'short', openTs: 2, position: -500 }]);
   });
 
   it('counts each pass through zero as one closed trip (flips included)', () => {
@@ -109,6 +109,18 @@ describe('roundTrips', () => {
     expect(roundTrips([], INSTRUMENTS, QP)).toEqual({ closed: [], open: [] });
   });
 
+  it('refuses lots beyond 2^53, in a position or taken in by one trip, rather than sum them inexactly', () => {
+    const lots = (side: 'buy' | 'sell', quantity: number, ts: number): Fill => ({ ...fill(A, side, '1', '100', '0', ts), quantity });
+    const half = 2 ** 52;
+    // Position 2^52 + 2^52 = 2^53: beyond exact numbers.
+    expect(() => roundTrips([lots('buy', half, 1), lots('buy', half, 2)], INSTRUMENTS, QP)).toThrow(/beyond 2\^53/);
+    // The position stays small (2^52, 1, 2^52 + 1), but the trip takes in 2^52 + 2^52 lots.
+    expect(() => roundTrips([lots('buy', half, 1), lots('sell', half - 1, 2), lots('buy', half, 3)], INSTRUMENTS, QP)).toThrow(expect.objectContaining({ code: 'MONEY_INVALID' }));
+    // Just below the bound: exact.
+    const { closed } = roundTrips([lots('buy', half, 1), lots('sell', half - 1, 2), lots('buy', half - 1, 3), lots('sell', half + 1, 4)], INSTRUMENTS, QP);
+    expect(closed.map((t) => t.quantity)).toEqual([2 * half - 1]);
+  });
+
   it("sums to the portfolio's realized PnL and fees once every position is closed (property)", () => {
     const step = fc.record({
       b: fc.boolean(),
@@ -119,19 +131,19 @@ describe('roundTrips', () => {
     });
     fc.assert(
       fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
-        const position = new Map<string, bigint>([['x:A', 0n], ['x:B', 0n]]);
+        const position = new Map<string, number>([['x:A', 0], ['x:B', 0]]);
         const all: Fill[] = [];
         let ts = 0;
-        const push = (instrument: typeof A, buy: boolean, lots: bigint, ticks: bigint, fee: bigint): void => {
+        const push = (instrument: typeof A, buy: boolean, lots: number, ticks: number, fee: bigint): void => {
           const key = `x:${instrument.symbol}`;
           all.push({ clientOrderId: `p${all.length}`, exchange: 'x', symbol: instrument.symbol, side: buy ? 'buy' : 'sell', quantity: lots, price: ticks, fee, liquidity: 'taker', ts: ++ts });
           position.set(key, position.get(key)! + (buy ? lots : -lots));
         };
-        for (const s of steps) push(s.b ? B : A, s.buy, BigInt(s.lots), BigInt(s.ticks), BigInt(s.fee));
+        for (const s of steps) push(s.b ? B : A, s.buy, s.lots, s.ticks, BigInt(s.fee));
         // Flatten what is left, so every trip is closed.
         for (const instrument of [A, B]) {
           const q = position.get(`x:${instrument.symbol}`)!;
-          if (q !== 0n) push(instrument, q < 0n, q < 0n ? -q : q, 12_345n, 7n);
+          if (q !== 0) push(instrument, q < 0, q < 0 ? -q : q, 12_345, 7n);
         }
         const portfolio = new Portfolio({ quotePrecision: QP, initialCash: '1000000' });
         for (const f of all) portfolio.applyFill(f, INSTRUMENTS.get(`x:${f.symbol}`)!);
@@ -142,12 +154,12 @@ describe('roundTrips', () => {
         expect(closed.reduce((s, t) => s + t.netPnl, 0n)).toBe(portfolio.realizedPnl - portfolio.fees);
         // One trip per return to zero or pass through it.
         let crossings = 0;
-        const seen = new Map<string, bigint>([['x:A', 0n], ['x:B', 0n]]);
+        const seen = new Map<string, number>([['x:A', 0], ['x:B', 0]]);
         for (const f of all) {
           const key = `x:${f.symbol}`;
           const before = seen.get(key)!;
           const after = before + (f.side === 'buy' ? f.quantity : -f.quantity);
-          if (before !== 0n && (after === 0n || before > 0n !== after > 0n)) crossings++;
+          if (before !== 0 && (after === 0 || before > 0 !== after > 0)) crossings++;
           seen.set(key, after);
         }
         expect(closed.length).toBe(crossings);

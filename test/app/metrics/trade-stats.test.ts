@@ -4,7 +4,7 @@ import { tradeStats } from '../../../src/app/metrics/trade-stats.js';
 
 /** A closed trip with only what the statistics read: net PnL (units) and holding time (µs). */
 function trip(netPnl: bigint, holdingUs: number): RoundTrip {
-  return { key: 'x:A', side: 'long', openTs: 0, closeTs: holdingUs, quantity: 1n, sizePrecision: 0, entryNotional: 0n, exitNotional: 0n, entryPrice: 0n, exitPrice: 0n, grossPnl: netPnl, fees: 0n, netPnl, holdingUs, fills: 2 };
+  return { key: 'x:A', side: 'long', openTs: 0, closeTs: holdingUs, quantity: 1, sizePrecision: 0, entryNotional: 0n, exitNotional: 0n, entryPrice: 0n, exitPrice: 0n, grossPnl: netPnl, fees: 0n, netPnl, holdingUs, fills: 2 };
 }
 
 describe('tradeStats', () => {

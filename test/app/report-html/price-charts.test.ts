@@ -11,7 +11,7 @@ const prices: PriceCandles[] = [{ key: 'sim:SIMUSDT', source: 'trades', resoluti
 const instrument = { exchange: 'sim', symbol: 'SIMUSDT', pricePrecision: 2 } as Instrument;
 
 function fill(ts: number, side: 'buy' | 'sell', symbol = 'SIMUSDT'): Fill {
-  return { clientOrderId: `o${ts}`, exchange: 'sim', symbol, side, quantity: 1n, price: 10_000n, fee: 0n, liquidity: 'taker', ts };
+  return { clientOrderId: `o${ts}`, exchange: 'sim', symbol, side, quantity: 1, price: 10_000, fee: 0n, liquidity: 'taker', ts };
 }
 
 describe('priceCharts', () => {

@@ -80,7 +80,7 @@ describe('gateway fuzz', () => {
   it('answers and counts 100,000 fuzzed messages without crashing', async () => {
     const rig = await startGateway();
     for (let i = 0; i < 4; i++) rig.gateway.publish(`md.binance.S${i}.trade`, { type: 'trade', price: i });
-    rig.gateway.publish('exec.order.binance.S0', { type: 'order_update', quantity: 1n });
+    rig.gateway.publish('exec.order.binance.S0', { type: 'order_update', quantity: 1, fillNotional: 1n });
     const client = await GatewayTestClient.connect(rig.urlWith(OPERATOR));
     const next = fuzzer(20_240_601);
     let sent = 0;

@@ -21,7 +21,7 @@ describe('gateway protocol', () => {
     rig.gateway.publish('md.binance.BTCUSDT.book_ticker', { type: 'book_ticker' });
     rig.gateway.publish('md.okx.ETHUSDT.trade', trade('okx', 'ETHUSDT', 3));
     rig.gateway.publish('md.binance.trade', { type: 'odd' });
-    rig.gateway.publish('exec.order.binance.BTCUSDT', { type: 'order_update', quantity: 5n });
+    rig.gateway.publish('exec.order.binance.BTCUSDT', { type: 'order_update', quantity: 5, fillNotional: 500n });
     await barrier(prefix);
     await barrier(star);
 
@@ -29,8 +29,8 @@ describe('gateway protocol', () => {
     expect(topics(prefix)).toEqual(['md.binance.BTCUSDT.trade', 'md.binance.BTCUSDT.book_ticker', 'exec.order.binance.BTCUSDT']);
     expect(topics(star)).toEqual(['md.binance.BTCUSDT.trade', 'md.binance.BTCUSDT2.trade', 'md.okx.ETHUSDT.trade']);
     expect(prefix.live('md.binance.BTCUSDT.trade')[0]).toEqual({ topic: 'md.binance.BTCUSDT.trade', data: trade('binance', 'BTCUSDT', 1) });
-    // Orders carry bigints: sent as decimal strings.
-    expect(prefix.live('exec.order.binance.BTCUSDT')[0]).toEqual({ topic: 'exec.order.binance.BTCUSDT', data: { type: 'order_update', quantity: '5' } });
+    // Orders carry lots and ticks as numbers, sent as JSON numbers, and money as bigints, sent as decimal strings.
+    expect(prefix.live('exec.order.binance.BTCUSDT')[0]).toEqual({ topic: 'exec.order.binance.BTCUSDT', data: { type: 'order_update', quantity: 5, fillNotional: '500' } });
   });
 
   it('stops delivering a pattern after unsubscribe and keeps the others', async () => {
@@ -51,13 +51,13 @@ describe('gateway protocol', () => {
     rig.gateway.publish('md.binance.BTCUSDT.trade', trade('binance', 'BTCUSDT', 1));
     rig.gateway.publish('md.binance.BTCUSDT.trade', trade('binance', 'BTCUSDT', 2));
     rig.gateway.publish('md.binance.ETHUSDT.trade', trade('binance', 'ETHUSDT', 3));
-    rig.gateway.publish('exec.order.binance.BTCUSDT', { type: 'order_update', quantity: 7n });
+    rig.gateway.publish('exec.order.binance.BTCUSDT', { type: 'order_update', quantity: 7, fillNotional: 700n });
     const client = await GatewayTestClient.connect(rig.urlWith(VIEWER));
     const ack = await client.request({ op: 'subscribe', topics: ['md.*.BTCUSDT', 'exec', 'md.binance.BTCUSDT.trade'] });
     expect(ack).toMatchObject({ op: 'subscribed', snapshots: 2 });
     expect(client.frames.slice(0, 2)).toEqual([
       { op: 'snapshot', topic: 'md.binance.BTCUSDT.trade', data: trade('binance', 'BTCUSDT', 2) },
-      { op: 'snapshot', topic: 'exec.order.binance.BTCUSDT', data: { type: 'order_update', quantity: '7' } },
+      { op: 'snapshot', topic: 'exec.order.binance.BTCUSDT', data: { type: 'order_update', quantity: 7, fillNotional: '700' } },
     ]);
     // Live messages follow the snapshot.
     rig.gateway.publish('md.binance.BTCUSDT.trade', trade('binance', 'BTCUSDT', 4));

@@ -21,7 +21,7 @@ function clientStats(rig: Rig, id: number): ClientStats | undefined {
 
 const mdTopic = (i: number) => `md.binance.SYM${i}USDT.book_ticker`;
 const quote = (i: number, round: number) => ({ type: 'book_ticker', exchange: 'binance', symbol: `SYM${i}USDT`, bidPrice: 100 + round / 100, bidAmount: 1.5, askPrice: 100.01 + round / 100, askAmount: 2.5, ts: 1_700_000_000_000_000 + round, tsRecv: 1_700_000_000_000_100 + round });
-const order = (seq: number) => ({ type: 'order_update', order: { clientOrderId: `o-${seq}`, exchange: 'binance', symbol: 'BTCUSDT', side: 'buy', quantity: 100_000n + BigInt(seq), limitPrice: 6_500_000n, status: 'ACCEPTED', seq } });
+const order = (seq: number) => ({ type: 'order_update', order: { clientOrderId: `o-${seq}`, exchange: 'binance', symbol: 'BTCUSDT', side: 'buy', quantity: 100_000 + seq, limitPrice: 6_500_000, filledQuantity: 0, fillNotional: 0n, status: 'ACCEPTED', seq } });
 
 describe('gateway slow consumers', () => {
   it('conflates market data and cuts on orders for a client that never reads, with bounded memory, while publish and a reading client go on', async () => {
@@ -82,7 +82,7 @@ describe('gateway slow consumers', () => {
     // Reconnecting, it gets the latest order as a snapshot.
     const again = await GatewayTestClient.connect(rig.urlWith(VIEWER));
     await again.request({ op: 'subscribe', topics: ['exec'] });
-    expect(again.frames[0]).toMatchObject({ op: 'snapshot', topic: 'exec.order.binance.BTCUSDT', data: { order: { seq: seq - 1, quantity: String(100_000 + seq - 1) } } });
+    expect(again.frames[0]).toMatchObject({ op: 'snapshot', topic: 'exec.order.binance.BTCUSDT', data: { order: { seq: seq - 1, quantity: 100_000 + seq - 1, fillNotional: '0' } } });
 
     const report = {
       md: { messages: MD_ROUNDS * TOPICS, publishUsPerMessage: +mdStats.publishUsPerMessage.toFixed(2), stalledConflated: mdStats.stalled.conflated, stalledFramesOut: mdStats.stalled.framesOut, stalledBuffered: mdStats.stalled.bufferedAmount, stalledQueuedFrames: mdStats.stalled.queuedFrames, stalledQueuedBytes: mdStats.stalled.queuedBytes, readerFrames: mdStats.readerFrames },

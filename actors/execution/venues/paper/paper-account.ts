@@ -65,26 +65,27 @@ export function accountTermsOf(exchange: string, configured: Readonly<Record<str
   return { type: DEFAULT_ACCOUNT_TYPES[exchange] ?? 'cash', leverage: 1, borrowing: false, source: 'default' };
 }
 
-// One instrument's exposure. Every field set in the constructor (hidden class).
+// One instrument's exposure, in lots (signed position, open buys, open sells). Every field set in the
+// constructor (hidden class).
 class Exposure {
   readonly instrument: Instrument;
   readonly terms: ResolvedAccountTerms;
-  lots: bigint;
-  buyOpen: bigint;
-  sellOpen: bigint;
+  lots: number;
+  buyOpen: number;
+  sellOpen: number;
   /** The last limit admitted, in ticks: the price of an instrument with no mark yet. */
-  fallbackTicks: bigint | undefined;
+  fallbackTicks: number | undefined;
 
   constructor(instrument: Instrument, terms: ResolvedAccountTerms) {
     this.instrument = instrument;
     this.terms = terms;
-    this.lots = 0n;
-    this.buyOpen = 0n;
-    this.sellOpen = 0n;
+    this.lots = 0;
+    this.buyOpen = 0;
+    this.sellOpen = 0;
     this.fallbackTicks = undefined;
   }
 
-  worstCase(): bigint {
+  worstCase(): number {
     const up = abs(this.lots + this.buyOpen);
     const down = abs(this.lots - this.sellOpen);
     return up > down ? up : down;
@@ -96,8 +97,9 @@ export interface AccountOrder {
   readonly exchange: string;
   readonly side: OrderSide;
   /** Ticks; 0 for a market order. */
-  readonly limit: bigint;
-  readonly remaining: bigint;
+  readonly limit: number;
+  /** Lots. */
+  readonly remaining: number;
 }
 
 /** The account as decimal strings, for the report. */
@@ -151,7 +153,7 @@ export class PaperAccount {
     const before = e.worstCase();
     if (buy) e.buyOpen += o.remaining;
     else e.sellOpen += o.remaining;
-    if (o.limit > 0n) e.fallbackTicks = o.limit;
+    if (o.limit > 0) e.fallbackTicks = o.limit;
     if (e.worstCase() <= before || this.need(markOf) <= this.equity(markOf)) return undefined;
     if (buy) e.buyOpen -= o.remaining;
     else e.sellOpen -= o.remaining;
@@ -161,17 +163,20 @@ export class PaperAccount {
   /**
    * Lots of a buy fill of `quantity` at `notional` (+ fee) the account lets through: all of it,
    * except on cash terms where the pool would go below zero; then the most it pays for, fee
-   * included (counted as a cut fill). `price` in ticks.
+   * included (counted as a cut fill). `quantity` in lots, `price` in ticks.
    */
-  affordable(key: string, quantity: bigint, price: bigint, rate: Decimal, notional: bigint, fee: bigint): bigint {
+  affordable(key: string, quantity: number, price: number, rate: Decimal, notional: bigint, fee: bigint): number {
     const e = this.exposures.get(key);
     if (e === undefined || e.terms.type !== 'cash' || notional + fee <= this.cash) return quantity;
     this.cutFills++;
-    if (this.cash <= 0n) return 0n;
+    if (this.cash <= 0n) return 0;
     const inc = e.instrument.sizeIncrementLots;
     // Proportional first guess on the grid, then down while it costs too much (at most a few steps).
-    let q = ((quantity * this.cash) / (notional + fee) / inc) * inc;
-    while (q > 0n) {
+    // The guess is exact money arithmetic (floored bigint quotients, as the cash is below the cost),
+    // and below `quantity`, so it is a safe number of lots.
+    const bigInc = BigInt(inc);
+    let q = Number(((BigInt(quantity) * this.cash) / (notional + fee) / bigInc) * bigInc);
+    while (q > 0) {
       const n = fillNotional(e.instrument, price, q, this.quotePrecision);
       if (n + feeFor(n, rate, this.quotePrecision) <= this.cash) break;
       q -= inc;
@@ -180,7 +185,7 @@ export class PaperAccount {
   }
 
   /** A fill of an admitted order: moves the pool and the position, and frees its open quantity. */
-  onFill(key: string, side: OrderSide, quantity: bigint, notional: bigint, fee: bigint): void {
+  onFill(key: string, side: OrderSide, quantity: number, notional: bigint, fee: bigint): void {
     const e = this.exposures.get(key) as Exposure;
     if (side === 'buy') {
       this.cash -= notional + fee;
@@ -197,7 +202,7 @@ export class PaperAccount {
    * Recovery: a journaled fill applied again (the pool and the position move; no open quantity,
    * since the working orders are restored apart with `restoreOpen` at what they have left).
    */
-  restoreFill(key: string, instrument: Instrument, exchange: string, side: OrderSide, quantity: bigint, notional: bigint, fee: bigint): void {
+  restoreFill(key: string, instrument: Instrument, exchange: string, side: OrderSide, quantity: number, notional: bigint, fee: bigint): void {
     const e = this.exposureOf(key, instrument, exchange);
     if (side === 'buy') {
       this.cash -= notional + fee;
@@ -209,15 +214,15 @@ export class PaperAccount {
   }
 
   /** Recovery: a working order restored, counted open by what it has left (no admission check: it was admitted). */
-  restoreOpen(key: string, instrument: Instrument, exchange: string, side: OrderSide, remaining: bigint, limit: bigint): void {
+  restoreOpen(key: string, instrument: Instrument, exchange: string, side: OrderSide, remaining: number, limit: number): void {
     const e = this.exposureOf(key, instrument, exchange);
     if (side === 'buy') e.buyOpen += remaining;
     else e.sellOpen += remaining;
-    if (limit > 0n) e.fallbackTicks = limit;
+    if (limit > 0) e.fallbackTicks = limit;
   }
 
   /** An admitted order left the book with `remaining` unfilled (canceled, or cut). */
-  release(key: string, side: OrderSide, remaining: bigint): void {
+  release(key: string, side: OrderSide, remaining: number): void {
     const e = this.exposures.get(key);
     if (e === undefined) return;
     if (side === 'buy') e.buyOpen -= remaining;
@@ -243,7 +248,7 @@ export class PaperAccount {
       terms[exchange] = e.terms;
       const pair = currencyPairOf(e.instrument.symbol);
       quotes.add(pair.quote);
-      if (e.terms.type === 'cash' && !(e.terms.borrowing && e.lots < 0n)) holdings.set(pair.base, formatSize(e.instrument, e.lots));
+      if (e.terms.type === 'cash' && !(e.terms.borrowing && e.lots < 0)) holdings.set(pair.base, formatSize(e.instrument, e.lots));
       else pool += this.value(key, e, markOf);
     }
     const balances: Record<string, string> = {};
@@ -262,7 +267,7 @@ export class PaperAccount {
     return e;
   }
 
-  private markTicks(key: string, e: Exposure, markOf: MarkLookup): bigint | undefined {
+  private markTicks(key: string, e: Exposure, markOf: MarkLookup): number | undefined {
     const mark = markOf(key);
     return mark === undefined || !(mark > 0) ? e.fallbackTicks : priceToTicks(e.instrument, mark, 'ceil');
   }
@@ -275,11 +280,11 @@ export class PaperAccount {
 
   // Signed value of a position at its mark (0 when flat or not valued yet).
   private value(key: string, e: Exposure, markOf: MarkLookup): bigint {
-    if (e.lots === 0n) return 0n;
+    if (e.lots === 0) return 0n;
     const ticks = this.markTicks(key, e, markOf);
     if (ticks === undefined) return 0n;
     const value = fillNotional(e.instrument, ticks, abs(e.lots), this.quotePrecision);
-    return e.lots > 0n ? value : -value;
+    return e.lots > 0 ? value : -value;
   }
 
   private need(markOf: MarkLookup): bigint {
@@ -296,8 +301,8 @@ export class PaperAccount {
   }
 }
 
-function abs(x: bigint): bigint {
-  return x < 0n ? -x : x;
+function abs(x: number): number {
+  return x < 0 ? -x : x;
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {

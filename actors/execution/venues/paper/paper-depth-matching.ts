@@ -31,10 +31,10 @@
  * whole remaining quantity fills at the touch (taker) or at the limit (resting, on touch).
  */
 import type { Liquidity } from '../../../../src/model/fill.js';
-import { priceToTicks, sizeToLots, type Instrument } from '../../../../src/model/instrument.js';
+import { priceToTicks, type Instrument } from '../../../../src/model/instrument.js';
 import type { OrderBook } from '../../../../src/model/order-book.js';
 import type { Trade } from '../../../../src/model/records.js';
-import { UNKNOWN, type DepthView } from './paper-depth.js';
+import { UNKNOWN, marketLots, type DepthView } from './paper-depth.js';
 import type { FillSink, MatchRules } from './paper-matching.js';
 import type { VenueOrder } from './paper-order.js';
 import type { FillSource } from '../venue-events.js';
@@ -44,7 +44,7 @@ function takeLevel(o: VenueOrder, view: DepthView, ask: boolean, price: number, 
   const instrument = o.instrument as Instrument;
   let q = view.available(ask, price, instrument, o.remaining);
   q -= q % instrument.sizeIncrementLots;
-  if (q <= 0n) return;
+  if (q <= 0) return;
   view.take(ask, price, q, instrument);
   const fillPrice = atLimit ? o.limit : priceToTicks(instrument, price, ask ? 'ceil' : 'floor');
   const liquidity: Liquidity = atLimit ? 'maker' : 'taker';
@@ -65,7 +65,7 @@ function walk(o: VenueOrder, view: DepthView, ask: boolean, bound: number, atLim
   if (!view.deep) return; // no valid L2 book: the touch only
   const book = view.book as OrderBook;
   const n = book.levelCount(ask);
-  for (let i = 0; i < n && o.remaining > 0n; i++) {
+  for (let i = 0; i < n && o.remaining > 0; i++) {
     const p = book.levelPrice(ask, i);
     if (hasQuote && (ask ? p <= q : p >= q)) continue; // the quote is fresher at and inside its touch
     if (ask ? p > bound : p < bound) break;
@@ -78,7 +78,7 @@ export function matchDepth(orders: readonly VenueOrder[], view: DepthView, ts: n
   const unlimited = !rules.partialFills || view.unsized;
   for (let i = 0; i < orders.length; i++) {
     const o = orders[i] as VenueOrder;
-    if (ts < o.arrival || o.remaining === 0n) continue;
+    if (ts < o.arrival || o.remaining === 0) continue;
     const buy = o.side === 'buy';
     const ask = buy; // the side it takes from
     const touch = view.touch(ask);
@@ -99,7 +99,7 @@ export function matchDepth(orders: readonly VenueOrder[], view: DepthView, ts: n
     }
     if (first) {
       if (crossed) walk(o, view, ask, l, false, ts, source, sink);
-      if (o.remaining > 0n) o.queueAhead = view.shown(!ask, l);
+      if (o.remaining > 0) o.queueAhead = view.shown(!ask, l);
       continue;
     }
     const own = view.shown(!ask, l);
@@ -115,31 +115,31 @@ export function matchDepthTrade(orders: readonly VenueOrder[], trade: Trade, rul
   const t = trade.amount;
   if (!(p > 0) || !(t > 0)) return;
   // What our orders already took from this trade, per side, in lots (one instrument per book).
-  let takenBuy = 0n;
-  let takenSell = 0n;
+  let takenBuy = 0;
+  let takenSell = 0;
   for (let i = 0; i < orders.length; i++) {
     const o = orders[i] as VenueOrder;
     // Only resting limits: they have seen a depth record (market orders never fill on trades here).
-    if (o.type !== 'limit' || !o.seen || ts < o.arrival || o.remaining === 0n) continue;
+    if (o.type !== 'limit' || !o.seen || ts < o.arrival || o.remaining === 0) continue;
     const buy = o.side === 'buy';
     const l = o.limitNumber;
     const instrument = o.instrument as Instrument;
     // In lots: the trade rounded down, the queue ahead rounded up (both against the order).
-    let room = rules.partialFills ? sizeToLots(instrument, t, 'down') - (buy ? takenBuy : takenSell) : o.remaining;
+    let room = rules.partialFills ? marketLots(instrument, t, 'down') - (buy ? takenBuy : takenSell) : o.remaining;
     if (buy ? p < l : p > l) {
       o.queueAhead = 0;
     } else if (p === l && trade.side !== o.side) {
       if (o.queueAhead === UNKNOWN) continue;
       const ahead = o.queueAhead;
       o.queueAhead = ahead > t ? ahead - t : 0;
-      if (rules.partialFills && ahead > 0) room -= sizeToLots(instrument, ahead, 'ceil');
-      else if (!rules.partialFills && ahead >= t) room = 0n;
+      if (rules.partialFills && ahead > 0) room -= marketLots(instrument, ahead, 'ceil');
+      else if (!rules.partialFills && ahead >= t) room = 0;
     } else {
       continue;
     }
     let q = room < o.remaining ? room : o.remaining;
     q -= q % instrument.sizeIncrementLots;
-    if (q <= 0n) continue;
+    if (q <= 0) continue;
     if (buy) takenBuy += q;
     else takenSell += q;
     sink.fillOrder(o, q, o.limit, 'maker', ts, ts, 'trade');

@@ -21,17 +21,40 @@
  */
 import { OrderBook } from '../../../../src/model/order-book.js';
 import { sizeToLots, type Instrument } from '../../../../src/model/instrument.js';
+import { divRound, MAX_GRID_UNITS, toUnits } from '../../../../src/model/money.js';
 import type { BookChange, BookTicker, DepthSnapshot } from '../../../../src/model/records.js';
 
 /** `shown` when the data says nothing about a price. */
 export const UNKNOWN = -1;
 
+// Below this many units at the size precision (2^52, with room for a double's rounding), a market
+// size is well inside the grid's exact range and `sizeToLots` takes it.
+const SAFE_SIZE_UNITS = 2 ** 52;
+const MAX_GRID_BIGINT = BigInt(MAX_GRID_UNITS);
+
+/**
+ * A market size (`amount` > 0: a trade's amount, a level's displayed size) as lots of `instrument`,
+ * rounded `down` (what the data offers) or `ceil` (a queue ahead of an order) onto the size
+ * increment, saturating at `MAX_GRID_UNITS`: a size beyond 2^53 lots exceeds anything an order can
+ * want, so it offers (or blocks) as much as an unbounded one would, where `sizeToLots` would refuse
+ * it as off the grid's range. Exact either way.
+ */
+export function marketLots(instrument: Instrument, amount: number, rounding: 'down' | 'ceil'): number {
+  if (amount * 10 ** instrument.sizePrecision < SAFE_SIZE_UNITS) return sizeToLots(instrument, amount, rounding);
+  if (amount === Infinity) return MAX_GRID_UNITS;
+  // Rounding to the precision and then to the increment is one rounding for positive sizes (nested
+  // floors and nested ceilings of positive quotients compose).
+  const inc = BigInt(instrument.sizeIncrementLots);
+  const lots = divRound(toUnits(amount, instrument.sizePrecision, rounding), inc, rounding) * inc;
+  return lots < MAX_GRID_BIGINT ? Number(lots) : MAX_GRID_UNITS;
+}
+
 // What the venue's orders took at one level, in lots of the instrument they were taken with.
 class Taken {
-  lots: bigint;
+  lots: number;
   readonly instrument: Instrument;
 
-  constructor(lots: bigint, instrument: Instrument) {
+  constructor(lots: number, instrument: Instrument) {
     this.lots = lots;
     this.instrument = instrument;
   }
@@ -130,19 +153,19 @@ export class DepthView {
   }
 
   /** Lots an order of `instrument` may take at `price` now (at most `want`): displayed less taken. */
-  available(ask: boolean, price: number, instrument: Instrument, want: bigint): bigint {
+  available(ask: boolean, price: number, instrument: Instrument, want: number): number {
     const s = this.shown(ask, price);
     if (s === Infinity) return want;
-    if (!(s > 0)) return 0n;
-    let lots = sizeToLots(instrument, s, 'down');
+    if (!(s > 0)) return 0;
+    let lots = marketLots(instrument, s, 'down');
     const taken = (ask ? this.askTaken : this.bidTaken).get(price);
     if (taken !== undefined) lots -= taken.lots;
-    if (lots <= 0n) return 0n;
+    if (lots <= 0) return 0;
     return lots < want ? lots : want;
   }
 
   /** Records that `lots` were taken at `price` on a side (the level's consumption grows). */
-  take(ask: boolean, price: number, lots: bigint, instrument: Instrument): void {
+  take(ask: boolean, price: number, lots: number, instrument: Instrument): void {
     const map = ask ? this.askTaken : this.bidTaken;
     const taken = map.get(price);
     if (taken === undefined) map.set(price, new Taken(lots, instrument));
@@ -150,8 +173,8 @@ export class DepthView {
   }
 
   /** Lots taken at `price` on a side and not yet forgotten (for tests and stats). */
-  takenAt(ask: boolean, price: number): bigint {
-    return (ask ? this.askTaken : this.bidTaken).get(price)?.lots ?? 0n;
+  takenAt(ask: boolean, price: number): number {
+    return (ask ? this.askTaken : this.bidTaken).get(price)?.lots ?? 0;
   }
 
   // taken <- min(taken, shown) at every level with consumption; gone when the level shows 0.
@@ -164,8 +187,8 @@ export class DepthView {
     for (const [price, taken] of map) {
       const s = this.shown(ask, price);
       if (s === UNKNOWN) continue;
-      const lots = s === Infinity ? taken.lots : s > 0 ? sizeToLots(taken.instrument, s, 'down') : 0n;
-      if (lots <= 0n) map.delete(price);
+      const lots = s === Infinity ? taken.lots : s > 0 ? marketLots(taken.instrument, s, 'down') : 0;
+      if (lots <= 0) map.delete(price);
       else if (taken.lots > lots) taken.lots = lots;
     }
   }

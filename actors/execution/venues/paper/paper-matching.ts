@@ -32,16 +32,17 @@
  * the size increment.
  */
 import type { Liquidity } from '../../../../src/model/fill.js';
-import { priceToTicks, sizeToLots, type Instrument } from '../../../../src/model/instrument.js';
-import { rescale } from '../../../../src/model/money.js';
+import { priceToTicks, type Instrument } from '../../../../src/model/instrument.js';
+import { MAX_GRID_UNITS, productUnits } from '../../../../src/model/money.js';
 import type { Trade, TradeBar } from '../../../../src/model/records.js';
+import { marketLots } from './paper-depth.js';
 import type { VenueOrder } from './paper-order.js';
 import type { FillSource } from '../venue-events.js';
 
 /** Receives the fills the rules decide. */
 export interface FillSink {
   /** `quantity` lots of `order` traded at `price` ticks at engine time `ts` (a price shown at `priceTs`). */
-  fillOrder(order: VenueOrder, quantity: bigint, price: bigint, liquidity: Liquidity, ts: number, priceTs: number, source: FillSource): void;
+  fillOrder(order: VenueOrder, quantity: number, price: number, liquidity: Liquidity, ts: number, priceTs: number, source: FillSource): void;
 }
 
 /** The settings the rules read. */
@@ -51,8 +52,8 @@ export interface MatchRules {
   readonly crossOnTouch: boolean;
   /** `barVolumeShare`: the share of a bar's volume each side's orders may take at it. */
   readonly barVolumeShare: number;
-  /** `barSlippageBps`, as a bigint for exact tick arithmetic. */
-  readonly barSlippageBps: bigint;
+  /** `barSlippageBps` (a whole number, 0..1000). */
+  readonly barSlippageBps: number;
 }
 
 // Liquidity one record offers to one side, in lots, worked out only when an order wants some (so a
@@ -62,14 +63,14 @@ class Pool {
   amount: number;
   unlimited: boolean;
   ready: boolean;
-  lots: bigint;
+  lots: number;
   precision: number;
 
   constructor() {
     this.amount = 0;
     this.unlimited = false;
     this.ready = false;
-    this.lots = 0n;
+    this.lots = 0;
     this.precision = 0;
   }
 
@@ -80,23 +81,44 @@ class Pool {
   }
 
   /** Lots `instrument`'s order may take now (at most `want`), removed from the pool. */
-  take(instrument: Instrument, want: bigint): bigint {
+  take(instrument: Instrument, want: number): number {
     if (this.unlimited) return want;
     if (!this.ready) {
-      this.lots = this.amount > 0 ? sizeToLots(instrument, this.amount, 'down') : 0n;
+      this.lots = this.amount > 0 ? marketLots(instrument, this.amount, 'down') : 0;
       this.precision = instrument.sizePrecision;
       this.ready = true;
     } else if (this.precision !== instrument.sizePrecision) {
       // Orders of one symbol with differently precise instruments (an inferred instrument refined
-      // between submissions): carry what is left over, rounded down.
-      this.lots = rescale(this.lots, this.precision, instrument.sizePrecision, 'down');
+      // between submissions): carry what is left over, rounded down (saturating like `marketLots`).
+      this.lots = rescaleLotsDown(this.lots, instrument.sizePrecision - this.precision);
       this.precision = instrument.sizePrecision;
     }
     let q = want < this.lots ? want : this.lots;
     q -= q % instrument.sizeIncrementLots;
-    if (q > 0n) this.lots -= q;
+    if (q > 0) this.lots -= q;
     return q;
   }
+}
+
+// `lots` (>= 0) moved `shift` decimals (10^shift times as many lots), rounded down, saturating at
+// `MAX_GRID_UNITS`. Exact: integer products below 2^53 are exact doubles, and `lots - r` is a
+// multiple of the power of ten it is divided by (a power beyond 2^53 leaves 0).
+function rescaleLotsDown(lots: number, shift: number): number {
+  if (shift >= 0) {
+    const scaled = lots * 10 ** shift;
+    return scaled <= MAX_GRID_UNITS ? scaled : MAX_GRID_UNITS;
+  }
+  const d = 10 ** -shift;
+  return (lots - (lots % d)) / d;
+}
+
+// ceil(`ticks` × `bps` / 10000) for `ticks`, `bps` >= 0, exactly: in numbers while the product is
+// below 2^53, else in bigints.
+function slipTicks(ticks: number, bps: number): number {
+  const p = ticks * bps;
+  if (!Number.isSafeInteger(p)) return Number((productUnits(ticks, bps) + 9_999n) / 10_000n);
+  const r = p % 10_000;
+  return (p - r) / 10_000 + (r === 0 ? 0 : 1);
 }
 
 const BUYS = new Pool();
@@ -116,20 +138,20 @@ function give(
 ): void {
   const instrument = order.instrument as Instrument; // working orders always have one
   const quantity = pool.take(instrument, order.remaining);
-  if (quantity <= 0n) return;
+  if (quantity <= 0) return;
   const price = atLimit ? order.limit : priceToTicks(instrument, touch, order.side === 'buy' ? 'ceil' : 'floor');
   sink.fillOrder(order, quantity, price, atLimit ? 'maker' : 'taker', ts, priceTs, source);
 }
 
 // Fills `order` from `pool` at a bar's open as taker, slipped `bps` against it (see the header),
 // never past its limit.
-function giveAtOpen(order: VenueOrder, pool: Pool, open: number, bps: bigint, ts: number, priceTs: number, sink: FillSink): void {
+function giveAtOpen(order: VenueOrder, pool: Pool, open: number, bps: number, ts: number, priceTs: number, sink: FillSink): void {
   const instrument = order.instrument as Instrument; // working orders always have one
   const quantity = pool.take(instrument, order.remaining);
-  if (quantity <= 0n) return;
+  if (quantity <= 0) return;
   const buy = order.side === 'buy';
   const base = priceToTicks(instrument, open, buy ? 'ceil' : 'floor');
-  const slip = (base * bps + 9_999n) / 10_000n;
+  const slip = slipTicks(base, bps);
   let price = buy ? base + slip : base - slip;
   if (order.type === 'limit' && (buy ? price > order.limit : price < order.limit)) price = order.limit;
   sink.fillOrder(order, quantity, price, 'taker', ts, priceTs, 'bar');
@@ -145,7 +167,7 @@ export function matchTrade(orders: readonly VenueOrder[], trade: Trade, rules: M
   const touch = rules.crossOnTouch;
   for (let i = 0; i < orders.length; i++) {
     const o = orders[i] as VenueOrder;
-    if (ts < o.arrival || o.remaining === 0n) continue;
+    if (ts < o.arrival || o.remaining === 0) continue;
     const first = !o.seen;
     o.seen = true;
     const l = o.limitNumber;
@@ -175,7 +197,7 @@ export function matchBar(orders: readonly VenueOrder[], bar: TradeBar, rules: Ma
   for (let i = 0; i < orders.length; i++) {
     const o = orders[i] as VenueOrder;
     // The bar must have opened at or after the order was made: its prices are not from before it.
-    if (ts < o.arrival || bar.openTs < o.ts || o.remaining === 0n) continue;
+    if (ts < o.arrival || bar.openTs < o.ts || o.remaining === 0) continue;
     const first = !o.seen;
     o.seen = true;
     const l = o.limitNumber;

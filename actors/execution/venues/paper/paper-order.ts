@@ -19,9 +19,10 @@ export class VenueOrder {
   readonly symbol: string;
   readonly side: OrderSide;
   readonly type: OrderType;
-  readonly quantity: bigint;
+  /** Lots. */
+  readonly quantity: number;
   /** Ticks; 0 for market orders. */
-  readonly limit: bigint;
+  readonly limit: number;
   /** The limit as a number, for comparing with market numbers without allocating. */
   readonly limitNumber: number;
   /** Submission time (engine µs). */
@@ -34,7 +35,8 @@ export class VenueOrder {
   /** Set when the order will be rejected on arrival. */
   readonly rejectCode: VenueReasonCode | undefined;
   readonly rejectReason: string | undefined;
-  remaining: bigint;
+  /** Lots not yet filled (0 once filled, canceled or cut). */
+  remaining: number;
   /** True once it has seen one eligible market update (after that, a limit rests: maker). */
   seen: boolean;
   /**
@@ -50,8 +52,8 @@ export class VenueOrder {
     symbol: string,
     side: OrderSide,
     type: OrderType,
-    quantity: bigint,
-    limit: bigint,
+    quantity: number,
+    limit: number,
     limitNumber: number,
     ts: number,
     arrival: number,
@@ -134,7 +136,7 @@ export class SymbolBook {
     let j = 0;
     for (let i = 0; i < orders.length; i++) {
       const o = orders[i] as VenueOrder;
-      if (o.remaining > 0n) orders[j++] = o;
+      if (o.remaining > 0) orders[j++] = o;
     }
     orders.length = j;
   }

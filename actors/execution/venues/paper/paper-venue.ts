@@ -108,7 +108,7 @@ export class PaperVenue implements FillSink {
       partialFills: config.partialFills,
       crossOnTouch: config.limitCross === 'touch',
       barVolumeShare: config.barVolumeShare,
-      barSlippageBps: BigInt(config.barSlippageBps),
+      barSlippageBps: config.barSlippageBps,
     };
     this.lookup = options.instruments;
     this.quotePrecision = options.quotePrecision;
@@ -152,10 +152,10 @@ export class PaperVenue implements FillSink {
         reason = `INVALID_ORDER: ${invalid}`;
       }
     }
-    const limit = code === undefined && order.type === 'limit' ? (order.limitPrice as bigint) : 0n;
+    const limit = code === undefined && order.type === 'limit' ? (order.limitPrice as number) : 0;
     const arrival = order.ts + this.config.latencyUs;
     const seq = this.seq++;
-    const limitNumber = limit === 0n ? 0 : ticksToNumber(instrument as Instrument, limit);
+    const limitNumber = limit === 0 ? 0 : ticksToNumber(instrument as Instrument, limit);
     const { clientOrderId, exchange, symbol, side, type, quantity, ts } = order;
     const o = new VenueOrder(clientOrderId, exchange, symbol, side, type, quantity, limit, limitNumber, ts, arrival, seq, instrument, code, reason);
     this.live.set(o.clientOrderId, o);
@@ -196,9 +196,9 @@ export class PaperVenue implements FillSink {
       const key = this.keys.of(order.exchange, order.symbol);
       const instrument = this.instrumentOf(key);
       if (instrument === undefined) continue;
-      const limit = order.type === 'limit' ? (order.limitPrice as bigint) : 0n;
+      const limit = order.type === 'limit' ? (order.limitPrice as number) : 0;
       const arrival = order.timestamps.ACCEPTED ?? order.updatedTs;
-      const o = new VenueOrder(order.clientOrderId, order.exchange, order.symbol, order.side, order.type, order.quantity, limit, limit === 0n ? 0 : ticksToNumber(instrument, limit), order.createdTs, arrival, this.seq++, instrument, undefined, undefined);
+      const o = new VenueOrder(order.clientOrderId, order.exchange, order.symbol, order.side, order.type, order.quantity, limit, limit === 0 ? 0 : ticksToNumber(instrument, limit), order.createdTs, arrival, this.seq++, instrument, undefined, undefined);
       o.remaining = order.quantity - order.filledQuantity;
       o.seen = true;
       o.state = 'working';
@@ -268,7 +268,7 @@ export class PaperVenue implements FillSink {
   }
 
   /** Lots still open at the venue for an order that is pending or working, else `undefined`. */
-  leaves(clientOrderId: string): bigint | undefined {
+  leaves(clientOrderId: string): number | undefined {
     return this.live.get(clientOrderId)?.remaining;
   }
 
@@ -286,7 +286,7 @@ export class PaperVenue implements FillSink {
   }
 
   /** @internal The fill rules' sink: books a fill and emits its event. */
-  fillOrder(o: VenueOrder, quantity: bigint, price: bigint, liquidity: Liquidity, ts: number, priceTs: number, source: FillSource): void {
+  fillOrder(o: VenueOrder, quantity: number, price: number, liquidity: Liquidity, ts: number, priceTs: number, source: FillSource): void {
     const instrument = o.instrument as Instrument;
     const qp = this.quotePrecision ?? instrument.quotePrecision;
     const rate = liquidity === 'maker' ? this.makerRate : this.takerRate;
@@ -298,7 +298,7 @@ export class PaperVenue implements FillSink {
       if (o.side === 'buy') {
         const paid = account.affordable(key, quantity, price, rate, notional, fee);
         if (paid < quantity) {
-          if (paid > 0n) this.fillOrder(o, paid, price, liquidity, ts, priceTs, source);
+          if (paid > 0) this.fillOrder(o, paid, price, liquidity, ts, priceTs, source);
           this.cutShort(o, key, ts);
           return;
         }
@@ -308,7 +308,7 @@ export class PaperVenue implements FillSink {
     o.remaining -= quantity;
     const fill: Fill = { clientOrderId: o.clientOrderId, exchange: o.exchange, symbol: o.symbol, side: o.side, quantity, price, fee, liquidity, ts };
     this.counters.fills++;
-    if (o.remaining === 0n) {
+    if (o.remaining === 0) {
       o.state = 'filled';
       this.live.delete(o.clientOrderId);
       this.closed = true;
@@ -323,17 +323,17 @@ export class PaperVenue implements FillSink {
 
   // Ends what is left of a buy the cash balance cannot pay for (after any part it could).
   private cutShort(o: VenueOrder, key: string, ts: number): void {
-    if (o.remaining === 0n) return;
+    if (o.remaining === 0) return;
     const account = this.account as PaperAccount;
     account.release(key, o.side, o.remaining);
     account.refuse('INSUFFICIENT_BALANCE');
-    o.remaining = 0n;
+    o.remaining = 0;
     o.state = 'canceled';
     this.live.delete(o.clientOrderId);
     this.closed = true;
     this.counters.canceled++;
     const reason = `INSUFFICIENT_BALANCE: the cash balance of ${formatUnits(account.cash, this.quotePrecision ?? 0)} pays for no more of ${o.clientOrderId}`;
-    this.emit(statusEvent('canceled', o.clientOrderId, o.exchange, o.symbol, ts, 0n, 'INSUFFICIENT_BALANCE', reason));
+    this.emit(statusEvent('canceled', o.clientOrderId, o.exchange, o.symbol, ts, 0, 'INSUFFICIENT_BALANCE', reason));
   }
 
   private instrumentOf(key: string): Instrument | undefined {
@@ -384,7 +384,7 @@ export class PaperVenue implements FillSink {
       o.state = 'rejected';
       if (this.live.get(o.clientOrderId) === o) this.live.delete(o.clientOrderId);
       this.counters.rejected++;
-      this.emit(statusEvent('rejected', o.clientOrderId, o.exchange, o.symbol, o.arrival, 0n, code, reason));
+      this.emit(statusEvent('rejected', o.clientOrderId, o.exchange, o.symbol, o.arrival, 0, code, reason));
       return;
     }
     o.state = 'working';
@@ -403,12 +403,12 @@ export class PaperVenue implements FillSink {
       this.bookOf(this.keys.of(o.exchange, o.symbol)).remove(o);
       this.live.delete(o.clientOrderId);
       this.counters.canceled++;
-      this.emit(statusEvent('canceled', o.clientOrderId, exchange, symbol, action.time, 0n, undefined, undefined));
+      this.emit(statusEvent('canceled', o.clientOrderId, exchange, symbol, action.time, 0, undefined, undefined));
       return;
     }
     const code = cancelRefusal(o);
     this.counters.cancelRejected++;
-    const leaves = o !== undefined && o.state === 'pending' ? o.remaining : 0n;
+    const leaves = o !== undefined && o.state === 'pending' ? o.remaining : 0;
     this.emit(statusEvent('cancelRejected', action.clientOrderId, exchange, symbol, action.time, leaves, code, `${code}: cannot cancel ${action.clientOrderId}`));
   }
 }

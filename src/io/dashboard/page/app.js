@@ -76,7 +76,10 @@ function onTopic(topic, data) {
   }
 }
 
-/** An order version from the bus: lots and ticks (decimal strings) made decimals at its precisions. */
+/**
+ * An order version from the bus made decimals at its precisions: lots and ticks arrive as JSON
+ * numbers, its average fill price (money) as a decimal string; `units` takes either.
+ */
 function onOrder(order) {
   state.precisions.set(`${order.exchange}:${order.symbol}`, { price: order.pricePrecision, size: order.sizePrecision });
   mergeOrder({

@@ -37,9 +37,13 @@ export function toast(text, ok) {
   setTimeout(() => t.remove(), 4000);
 }
 
-/** `text` integer units (bigints arrive as decimal strings) as a decimal at `scale` places. */
-export function units(text, scale) {
-  let digits = String(text);
+/**
+ * Integer units as a decimal at `scale` places. `value` is a JSON number (lots and ticks, integers
+ * below 2^53, which `String` writes as plain digits) or a decimal string (bigint money, and lots
+ * and ticks from earlier versions): both give the same digits.
+ */
+export function units(value, scale) {
+  let digits = String(value);
   const negative = digits.startsWith('-');
   if (negative) digits = digits.slice(1);
   if (scale > 0) {

@@ -70,7 +70,7 @@ function rig(approval: 'auto' | 'manual' = 'manual', extra: Partial<ExecutionCon
   };
 }
 
-function order(clientOrderId: string, ts: number, side: OrderSide = 'buy', quantity = 1000n): NewOrder {
+function order(clientOrderId: string, ts: number, side: OrderSide = 'buy', quantity = 1000): NewOrder {
   return { clientOrderId, exchange: 'x', symbol: 'BTC', side, type: 'market', quantity, limitPrice: undefined, ts };
 }
 
@@ -101,7 +101,7 @@ describe('execution actor: manual approval', () => {
     r.send({ type: 'approve', clientOrderId: 'a' });
     expect(r.venue).toHaveLength(1);
     expect(r.venue[0]!.at).toBe(T0 + TIMEOUT - 1);
-    expect(r.venue[0]!.message).toEqual({ type: 'venue_submit', order: { clientOrderId: 'a', exchange: 'x', symbol: 'BTC', side: 'buy', type: 'market', quantity: 1000n, limitPrice: undefined, ts: T0 + TIMEOUT - 1 } });
+    expect(r.venue[0]!.message).toEqual({ type: 'venue_submit', order: { clientOrderId: 'a', exchange: 'x', symbol: 'BTC', side: 'buy', type: 'market', quantity: 1000, limitPrice: undefined, ts: T0 + TIMEOUT - 1 } });
     expect(await statusOf(r, 'a')).toBe('SUBMITTED');
     expect(await pending(r)).toEqual([]);
     expect(r.updates.map((u) => u.message.status)).toEqual(['INITIALIZED', 'PENDING_APPROVAL', 'SUBMITTED']);
@@ -173,7 +173,7 @@ describe('execution actor: manual approval', () => {
   it('never creates a second order for a duplicate client order id, whatever state the first is in', async () => {
     const r = rig();
     r.send({ type: 'order_request', order: order('a', T0) });
-    r.send({ type: 'order_request', order: order('a', T0, 'sell', 5000n) });
+    r.send({ type: 'order_request', order: order('a', T0, 'sell', 5000) });
     expect(await pending(r)).toEqual(['a']);
     r.send({ type: 'approve', clientOrderId: 'a' });
     r.send({ type: 'order_request', order: order('a', T0) });
@@ -327,9 +327,9 @@ describe('execution actor: equity sampling', () => {
   it('sees a dip between bars that recovers before the bar closes in max drawdown', async () => {
     const r = rig('auto');
     r.send(barAt(T0, 100));
-    r.send({ type: 'order_request', order: order('a', T0, 'buy', 10_000n) }); // 10 BTC
-    const filled: Fill = { clientOrderId: 'a', exchange: 'x', symbol: 'BTC', side: 'buy', quantity: 10_000n, price: 10_000n, fee: 0n, liquidity: 'taker', ts: T0 };
-    r.send({ type: 'venue_event', event: fillEvent(filled, 0n, 'trade', T0) });
+    r.send({ type: 'order_request', order: order('a', T0, 'buy', 10_000) }); // 10 BTC
+    const filled: Fill = { clientOrderId: 'a', exchange: 'x', symbol: 'BTC', side: 'buy', quantity: 10_000, price: 10_000, fee: 0n, liquidity: 'taker', ts: T0 };
+    r.send({ type: 'venue_event', event: fillEvent(filled, 0, 'trade', T0) });
     r.send(trade(T0 + 10 * SECOND, 94.5)); // equity 99,945: 55 below the peak
     r.send(trade(T0 + 20 * SECOND, 100)); // recovered
     r.send(barAt(T0 + 60 * SECOND, 100)); // the bar closes where it opened

@@ -10,7 +10,7 @@ const instruments: Record<string, Instrument> = {
   ETHUSDT: createInstrument({ symbol: 'ETHUSDT', priceIncrement: '0.01', sizeIncrement: '0.0001' }),
 };
 
-function spec(id: string, symbol: string, side: OrderSide, quantity: bigint, ts = 1): NewOrder {
+function spec(id: string, symbol: string, side: OrderSide, quantity: number, ts = 1): NewOrder {
   return { clientOrderId: id, exchange: 'x', symbol, side, type: 'market', quantity, ts };
 }
 
@@ -21,8 +21,8 @@ function create(reg: OrderRegistry, s: NewOrder) {
 describe('OrderRegistry', () => {
   it('returns the existing order for a duplicate client order id and counts it', () => {
     const reg = new OrderRegistry();
-    const first = create(reg, spec('a', 'BTCUSDT', 'buy', 1000n));
-    const again = create(reg, spec('a', 'BTCUSDT', 'sell', 5000n, 2));
+    const first = create(reg, spec('a', 'BTCUSDT', 'buy', 1000));
+    const again = create(reg, spec('a', 'BTCUSDT', 'sell', 5000, 2));
     expect(first.ok && first.created).toBe(true);
     expect(again.ok && !again.created).toBe(true);
     if (first.ok && again.ok) expect(again.order).toBe(first.order);
@@ -33,16 +33,16 @@ describe('OrderRegistry', () => {
 
   it('stays idempotent after the order closed', () => {
     const reg = new OrderRegistry();
-    create(reg, spec('a', 'BTCUSDT', 'buy', 1000n));
+    create(reg, spec('a', 'BTCUSDT', 'buy', 1000));
     reg.apply('a', { type: 'deny', ts: 2, reason: 'HALTED' });
-    const again = create(reg, spec('a', 'BTCUSDT', 'buy', 1000n));
+    const again = create(reg, spec('a', 'BTCUSDT', 'buy', 1000));
     expect(again.ok && again.order!.status).toBe('DENIED');
     expect(reg.counters.duplicates).toBe(1);
   });
 
   it('refuses an invalid request without storing it', () => {
     const reg = new OrderRegistry();
-    const bad = create(reg, spec('a', 'BTCUSDT', 'buy', 0n));
+    const bad = create(reg, spec('a', 'BTCUSDT', 'buy', 0));
     expect(bad.ok ? 'ok' : bad.code).toBe('INVALID_ORDER');
     expect(reg.has('a')).toBe(false);
     expect(reg.counters.invalid).toBe(1);
@@ -50,7 +50,7 @@ describe('OrderRegistry', () => {
 
   it('counts illegal transitions and events for unknown orders', () => {
     const reg = new OrderRegistry();
-    create(reg, spec('a', 'BTCUSDT', 'buy', 1000n));
+    create(reg, spec('a', 'BTCUSDT', 'buy', 1000));
     expect(reg.apply('a', { type: 'accept', ts: 2 })?.code).toBe('ILLEGAL_TRANSITION');
     expect(reg.apply('zz', { type: 'cancel', ts: 2 })?.code).toBe('UNKNOWN_ORDER');
     expect(reg.counters.illegalTransitions).toBe(1);
@@ -60,32 +60,32 @@ describe('OrderRegistry', () => {
 
   it('lists open orders per symbol and the signed quantity they still cover', () => {
     const reg = new OrderRegistry();
-    create(reg, spec('b1', 'BTCUSDT', 'buy', 3000n));
-    create(reg, spec('s1', 'BTCUSDT', 'sell', 1000n));
-    create(reg, spec('e1', 'ETHUSDT', 'buy', 7n));
+    create(reg, spec('b1', 'BTCUSDT', 'buy', 3000));
+    create(reg, spec('s1', 'BTCUSDT', 'sell', 1000));
+    create(reg, spec('e1', 'ETHUSDT', 'buy', 7));
     reg.apply('b1', { type: 'submit', ts: 2 });
-    reg.apply('b1', { type: 'fill', ts: 3, quantity: 1200n, price: 100n });
-    expect(reg.openCoverage('x:BTCUSDT')).toBe(1800n - 1000n);
+    reg.apply('b1', { type: 'fill', ts: 3, quantity: 1200, price: 100 });
+    expect(reg.openCoverage('x:BTCUSDT')).toBe(1800 - 1000);
     reg.apply('s1', { type: 'deny', ts: 4, reason: 'MAX_POSITION' });
-    expect(reg.openCoverage('x:BTCUSDT')).toBe(1800n);
+    expect(reg.openCoverage('x:BTCUSDT')).toBe(1800);
     expect(reg.openOrders('x:BTCUSDT').map((o) => o.clientOrderId)).toEqual(['b1']);
     expect(reg.openCount()).toBe(2);
     reg.apply('b1', { type: 'requestCancel', ts: 5 });
-    expect(reg.openCoverage('x:BTCUSDT')).toBe(1800n); // a pending cancel may still fill
+    expect(reg.openCoverage('x:BTCUSDT')).toBe(1800); // a pending cancel may still fill
     reg.apply('b1', { type: 'cancel', ts: 6 });
-    expect(reg.openCoverage('x:BTCUSDT')).toBe(0n);
+    expect(reg.openCoverage('x:BTCUSDT')).toBe(0);
     expect(reg.openOrders('x:BTCUSDT')).toEqual([]);
-    expect(reg.openCoverage('x:ETHUSDT')).toBe(7n);
+    expect(reg.openCoverage('x:ETHUSDT')).toBe(7);
     expect(reg.countByStatus()).toMatchObject({ CANCELED: 1, DENIED: 1, INITIALIZED: 1 });
   });
 
   it('forgets the oldest closed orders past retainClosed but keeps their counts', () => {
     const reg = new OrderRegistry({ retainClosed: 2 });
     for (const id of ['a', 'b', 'c']) {
-      create(reg, spec(id, 'BTCUSDT', 'buy', 1000n));
+      create(reg, spec(id, 'BTCUSDT', 'buy', 1000));
       reg.apply(id, { type: 'deny', ts: 2 });
     }
-    create(reg, spec('open', 'BTCUSDT', 'buy', 1000n));
+    create(reg, spec('open', 'BTCUSDT', 'buy', 1000));
     expect(reg.has('a')).toBe(false);
     expect(reg.has('b') && reg.has('c') && reg.has('open')).toBe(true);
     expect(reg.countByStatus().DENIED).toBe(3);
@@ -94,21 +94,21 @@ describe('OrderRegistry', () => {
   it('keeps the newest closed orders whole and only the ids of older ones, which stay idempotent', () => {
     const reg = new OrderRegistry({ retainClosed: 3, keepClosed: 1 });
     for (const id of ['a', 'b', 'c', 'd']) {
-      create(reg, spec(id, 'BTCUSDT', 'buy', 1000n));
+      create(reg, spec(id, 'BTCUSDT', 'buy', 1000));
       reg.apply(id, { type: 'deny', ts: 2 });
     }
-    create(reg, spec('open', 'BTCUSDT', 'buy', 1000n));
+    create(reg, spec('open', 'BTCUSDT', 'buy', 1000));
     expect(['a', 'b', 'c', 'd', 'open'].map((id) => reg.has(id))).toEqual([false, true, true, true, true]);
     expect([...reg.orders()].map((o) => o.clientOrderId)).toEqual(['d', 'open']);
     expect(reg.get('b')).toBeUndefined();
     expect(reg.size).toBe(4);
     // An id remembered alone is still a duplicate: no second order; an event for it finds no order.
-    expect(create(reg, spec('b', 'BTCUSDT', 'sell', 5000n))).toEqual({ ok: true, order: undefined, created: false });
-    expect(create(reg, spec('d', 'BTCUSDT', 'sell', 5000n))).toMatchObject({ ok: true, created: false, order: { side: 'buy' } });
+    expect(create(reg, spec('b', 'BTCUSDT', 'sell', 5000))).toEqual({ ok: true, order: undefined, created: false });
+    expect(create(reg, spec('d', 'BTCUSDT', 'sell', 5000))).toMatchObject({ ok: true, created: false, order: { side: 'buy' } });
     expect(reg.counters.duplicates).toBe(2);
     expect(reg.apply('b', { type: 'cancel', ts: 3 })?.code).toBe('UNKNOWN_ORDER');
     // A forgotten id is free again.
-    expect(create(reg, spec('a', 'BTCUSDT', 'sell', 5000n))).toMatchObject({ ok: true, created: true });
+    expect(create(reg, spec('a', 'BTCUSDT', 'sell', 5000))).toMatchObject({ ok: true, created: true });
     expect(reg.countByStatus().DENIED).toBe(4);
   });
 
@@ -117,7 +117,7 @@ describe('OrderRegistry', () => {
       fc.property(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 3_000 }), (retain, keep, n) => {
         const reg = new OrderRegistry({ retainClosed: retain, keepClosed: keep });
         for (let i = 0; i < n; i++) {
-          create(reg, spec(`o${i}`, 'BTCUSDT', 'buy', 1000n));
+          create(reg, spec(`o${i}`, 'BTCUSDT', 'buy', 1000));
           reg.apply(`o${i}`, { type: 'deny', ts: 2 });
         }
         const whole = Math.min(keep, retain);
@@ -135,7 +135,7 @@ describe('OrderRegistry', () => {
 
 // Commands over a small pool of ids, so duplicates and events for unknown ids are common.
 type Command =
-  | { kind: 'create'; id: string; symbol: string; side: OrderSide; quantity: bigint }
+  | { kind: 'create'; id: string; symbol: string; side: OrderSide; quantity: number }
   | { kind: 'event'; id: string; event: OrderEvent };
 
 const ids = ['o1', 'o2', 'o3', 'o4', 'o5'];
@@ -145,7 +145,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
     id: fc.constantFrom(...ids),
     symbol: fc.constantFrom('BTCUSDT', 'ETHUSDT'),
     side: fc.constantFrom<OrderSide>('buy', 'sell'),
-    quantity: fc.bigInt({ min: 1n, max: 5000n }),
+    quantity: fc.integer({ min: 1, max: 5000 }),
   }),
   fc.record({
     kind: fc.constant('event' as const),
@@ -158,8 +158,8 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
       fc.record({
         type: fc.constant('fill' as const),
         ts: fc.nat(1000),
-        quantity: fc.bigInt({ min: 0n, max: 3000n }),
-        price: fc.bigInt({ min: 1n, max: 1_000_000n }),
+        quantity: fc.integer({ min: 0, max: 3000 }),
+        price: fc.integer({ min: 1, max: 1_000_000 }),
       }),
     ),
   }),
@@ -218,10 +218,10 @@ describe('OrderRegistry (property)', () => {
         const counts = reg.countByStatus();
         expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(firstSpec.size);
         for (const symbol of ['BTCUSDT', 'ETHUSDT']) {
-          let cover = 0n;
+          let cover = 0;
           for (const o of reg.orders()) {
             if (o.symbol !== symbol || isTerminalStatus(o.status)) continue;
-            cover += (o.side === 'buy' ? 1n : -1n) * (o.quantity - o.filledQuantity);
+            cover += (o.side === 'buy' ? 1 : -1) * (o.quantity - o.filledQuantity);
           }
           expect(reg.openCoverage(`x:${symbol}`)).toBe(cover);
         }

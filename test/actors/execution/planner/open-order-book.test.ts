@@ -14,7 +14,7 @@ function target(lots: number): TargetPosition {
 
 /** The totals worked out from the orders themselves. */
 function recount(orders: Iterable<PlannerOpenOrder>) {
-  const t = { workingBuy: 0n, workingSell: 0n, workingBuyCount: 0, workingSellCount: 0, pendingCancelBuy: 0n, pendingCancelSell: 0n };
+  const t = { workingBuy: 0, workingSell: 0, workingBuyCount: 0, workingSellCount: 0, pendingCancelBuy: 0, pendingCancelSell: 0 };
   for (const o of orders) {
     const remaining = o.quantity - o.filledQuantity;
     if (o.status === 'PENDING_CANCEL') {
@@ -44,22 +44,22 @@ const operations = fc.array(
     kind: fc.constantFrom('add', 'update', 'remove'),
     id: fc.integer({ min: 0, max: 7 }),
     side: fc.constantFrom<'buy' | 'sell'>('buy', 'sell'),
-    quantity: fc.bigInt({ min: 1n, max: 2_000n }),
+    quantity: fc.integer({ min: 1, max: 2_000 }),
     filledShare: fc.integer({ min: 0, max: 99 }),
     status: fc.constantFrom(...STATUSES),
   }),
   { maxLength: 40 },
 );
 
-function play(ops: readonly { kind: string; id: number; side: 'buy' | 'sell'; quantity: bigint; filledShare: number; status: OrderStatus }[]): OpenOrderBook {
+function play(ops: readonly { kind: string; id: number; side: 'buy' | 'sell'; quantity: number; filledShare: number; status: OrderStatus }[]): OpenOrderBook {
   const book = new OpenOrderBook();
   for (const op of ops) {
     const id = `o${op.id}`;
-    if (op.kind === 'add') book.add({ clientOrderId: id, side: op.side, quantity: op.quantity, filledQuantity: 0n, status: op.status });
+    if (op.kind === 'add') book.add({ clientOrderId: id, side: op.side, quantity: op.quantity, filledQuantity: 0, status: op.status });
     else if (op.kind === 'remove') book.remove(id);
     else {
       const o = book.get(id);
-      if (o !== undefined) book.update(id, (o.quantity * BigInt(op.filledShare)) / 100n, op.status);
+      if (o !== undefined) book.update(id, Math.floor((o.quantity * op.filledShare) / 100), op.status); // test data: any share below the whole
     }
   }
   return book;
@@ -77,15 +77,15 @@ describe('OpenOrderBook', () => {
 
   it('keeps creation order, and a re-added id goes last', () => {
     const book = new OpenOrderBook();
-    for (const id of ['a', 'b', 'c']) book.add({ clientOrderId: id, side: 'buy', quantity: 1n, filledQuantity: 0n, status: 'ACCEPTED' });
-    book.add({ clientOrderId: 'a', side: 'buy', quantity: 2n, filledQuantity: 0n, status: 'ACCEPTED' });
+    for (const id of ['a', 'b', 'c']) book.add({ clientOrderId: id, side: 'buy', quantity: 1, filledQuantity: 0, status: 'ACCEPTED' });
+    book.add({ clientOrderId: 'a', side: 'buy', quantity: 2, filledQuantity: 0, status: 'ACCEPTED' });
     expect([...book].map((o) => o.clientOrderId)).toEqual(['b', 'c', 'a']);
-    expect(book.workingBuy).toBe(4n);
+    expect(book.workingBuy).toBe(4);
   });
 
   it('plans from its totals exactly what the walk over the same orders plans (property)', () => {
     fc.assert(
-      fc.property(operations, fc.integer({ min: -6_000, max: 6_000 }), fc.bigInt({ min: -3_000n, max: 3_000n }), (ops, t, position) => {
+      fc.property(operations, fc.integer({ min: -6_000, max: 6_000 }), fc.integer({ min: -3_000, max: 3_000 }), (ops, t, position) => {
         const book = play(ops);
         const fromBook = planWithCancels(target(t), position, book, btc, createClientOrderIdFactory());
         const fromWalk = planWithCancels(target(t), position, [...book], btc, createClientOrderIdFactory());

@@ -42,7 +42,7 @@ describe('planner actor', () => {
     planner.tell(target(2_000, -1)); // flip: cancel the buy, sell 1
     system.runUntilIdle();
     expect(sent.slice(1).map((r) => r.message.type)).toEqual(['cancel', 'order_request']);
-    expect(sent[2]!.message.order).toMatchObject({ side: 'sell', quantity: 1000n });
+    expect(sent[2]!.message.order).toMatchObject({ side: 'sell', quantity: 1000 });
 
     update(stale); // must not bring the buy back into planning
     planner.tell(target(2_100, -1));
@@ -81,10 +81,10 @@ describe('planner actor', () => {
       },
       target: (ts: number, qty: number) => tell(target(ts, qty), ts),
       update: (order: Order) => tell(orderUpdate(LiveOrder.of(order))),
-      fill: (order: Order, quantity: bigint, position: bigint) =>
+      fill: (order: Order, quantity: number, position: number) =>
         tell({
           type: 'fill_report',
-          fill: { clientOrderId: order.clientOrderId, exchange: 'x', symbol: 'BTC', side: order.side, quantity, price: 10_000n, fee: 0n, liquidity: 'taker', ts: clock.now() },
+          fill: { clientOrderId: order.clientOrderId, exchange: 'x', symbol: 'BTC', side: order.side, quantity, price: 10_000, fee: 0n, liquidity: 'taker', ts: clock.now() },
           position,
           order: undefined,
         } satisfies FillReport),
@@ -124,9 +124,9 @@ describe('planner actor', () => {
     p.target(3_000, 1);
     expect(p.said(3)).toEqual(['cancel s-BTC-2']);
     // b1 fills before its cancel lands: the order update comes first, then the fill with the position.
-    const filled = step(step(b1, { type: 'requestCancel', ts: 2_001 }), { type: 'fill', ts: 4_000, quantity: 1_000n, price: 10_000n });
+    const filled = step(step(b1, { type: 'requestCancel', ts: 2_001 }), { type: 'fill', ts: 4_000, quantity: 1_000, price: 10_000 });
     p.update(filled);
-    p.fill(filled, 1_000n, 1_000n);
+    p.fill(filled, 1_000, 1_000);
     // Long 1 on a target of 1 (the sell is pending cancel and may not fill): nothing to order.
     // Planned at the order update, before the fill's position, it would have bought 1 more.
     expect(p.said(4)).toEqual([]);
@@ -147,10 +147,10 @@ describe('planner actor', () => {
     p.system.publish('md.x.BTC.book_ticker', quote(1_100, 99.5, 99.7)); // it subscribed when the touch target came
     p.system.runUntilIdle();
     expect(p.said()).toEqual(['buy 1000 s-BTC-1']);
-    expect(p.order(0)).toMatchObject({ type: 'limit', limitPrice: 9_950n });
+    expect(p.order(0)).toMatchObject({ type: 'limit', limitPrice: 9_950 });
     p.tell(touchTarget(2_000, -1)); // flip: cancel the buy, sell at the ask
     expect(p.said(1)).toEqual(['cancel s-BTC-1', 'sell 1000 s-BTC-2']);
-    expect(p.order(2)).toMatchObject({ type: 'limit', limitPrice: 9_970n });
+    expect(p.order(2)).toMatchObject({ type: 'limit', limitPrice: 9_970 });
   });
 
   it('cancels a touch limit still open at its timeout and orders the rest at market once the cancel is confirmed', () => {
@@ -162,9 +162,9 @@ describe('planner actor', () => {
     p.tell(quote(1_000, 99.5, 99.7));
     expect(p.said()).toEqual(['buy 1000 s-BTC-1']);
     let b1 = step(step(createOrder(p.order(0), BTC), { type: 'submit', ts: 1_001 }), { type: 'accept', ts: 1_002 });
-    b1 = step(b1, { type: 'fill', ts: 3_000, quantity: 400n, price: 9_950n });
+    b1 = step(b1, { type: 'fill', ts: 3_000, quantity: 400, price: 9_950 });
     p.update(b1);
-    p.fill(b1, 400n, 400n);
+    p.fill(b1, 400, 400);
     p.advance(5_999);
     expect(p.said(1)).toEqual([]); // not yet
     p.advance(6_000);
@@ -178,9 +178,9 @@ describe('planner actor', () => {
     const p = rig();
     p.tell(quote(1_000, 99.5, 99.7));
     p.tell(touchTarget(1_000, 1, 5_000));
-    const b1 = step(step(createOrder(p.order(0), BTC), { type: 'submit', ts: 1_001 }), { type: 'fill', ts: 2_000, quantity: 1_000n, price: 9_950n });
+    const b1 = step(step(createOrder(p.order(0), BTC), { type: 'submit', ts: 1_001 }), { type: 'fill', ts: 2_000, quantity: 1_000, price: 9_950 });
     p.update(b1);
-    p.fill(b1, 1_000n, 1_000n);
+    p.fill(b1, 1_000, 1_000);
     p.advance(10_000);
     expect(p.said()).toEqual(['buy 1000 s-BTC-1']);
 

@@ -122,20 +122,20 @@ describe('PaperVenue depth rules (properties)', () => {
             if (e.kind !== 'fill') continue;
             expect(o.base).toBeDefined();
             const base = o.base!;
-            const q = Number(e.fill.quantity);
+            const q = e.fill.quantity;
             const ask = o.spec.side === 'buy'; // the side it takes from
             const s = ask ? 1 : 0;
             seen[e.fill.liquidity]++;
             if (e.fill.liquidity === 'taker') {
               if (e.source === 'book') seen.walked++;
-              const i = Number(e.fill.price) - LO;
+              const i = e.fill.price - LO;
               const total = (o.takerAt.get(i) ?? 0) + q;
               o.takerAt.set(i, total);
               expect(total).toBeLessThanOrEqual(model.since(base, s, i));
               takerTotal[s]![i]! += q;
               expect(takerTotal[s]![i]!).toBeLessThanOrEqual(model.supply[s]![i]!);
             } else {
-              const l = Number(o.spec.limitPrice) - LO;
+              const l = (o.spec.limitPrice as number) - LO;
               let bound = o.traded;
               for (let i = 0; i < N; i++) if (ask ? i <= l : i >= l) bound += model.since(base, s, i);
               o.maker += q;
@@ -165,7 +165,7 @@ describe('PaperVenue depth rules (properties)', () => {
             const p = Math.round(record.price * 100);
             for (const o of orders.values()) {
               if (o.base === undefined || o.spec.type !== 'limit') continue;
-              const l = Number(o.spec.limitPrice);
+              const l = o.spec.limitPrice as number;
               if (o.spec.side === 'buy' ? p <= l : p >= l) o.traded += Math.round(record.amount * 1000);
             }
           }
@@ -203,8 +203,8 @@ describe('PaperVenue depth rules (properties)', () => {
             if (step.kind === 'submit') {
               const id = `o${ids.length}`;
               const spec: NewOrder = {
-                clientOrderId: id, exchange: 'x', symbol: 'BTC', side: step.side, type: step.type, quantity: BigInt(step.lots),
-                limitPrice: step.type === 'limit' ? BigInt(step.limit) : undefined, ts: now,
+                clientOrderId: id, exchange: 'x', symbol: 'BTC', side: step.side, type: step.type, quantity: step.lots,
+                limitPrice: step.type === 'limit' ? step.limit : undefined, ts: now,
               };
               venue.submit(spec);
               ids.push(id);

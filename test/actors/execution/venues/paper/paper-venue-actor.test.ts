@@ -35,7 +35,7 @@ function rig(latencyUs: number, reportLatencyUs: number | undefined) {
 describe('paperVenueActor: latency both ways', () => {
   it('delivers acknowledgements and fills reportLatencyUs after the venue acts, in order', () => {
     const r = rig(100, 300);
-    r.venue.tell({ type: 'venue_submit', order: { clientOrderId: 'a', exchange: 'x', symbol: 'BTC', side: 'buy', type: 'market', quantity: 1000n, ts: T0 } });
+    r.venue.tell({ type: 'venue_submit', order: { clientOrderId: 'a', exchange: 'x', symbol: 'BTC', side: 'buy', type: 'market', quantity: 1000, ts: T0 } });
     r.venue.tell({ type: 'venue_cancel', clientOrderId: 'nope', ts: T0 });
     r.at(T0 + 200);
     r.system.publish('md.x.BTC.book_ticker', quote(T0 + 200, 100, 101));
@@ -48,7 +48,7 @@ describe('paperVenueActor: latency both ways', () => {
 
   it('delivers at once with the default reportLatencyUs of 0', () => {
     const r = rig(100, undefined);
-    r.venue.tell({ type: 'venue_submit', order: { clientOrderId: 'a', exchange: 'x', symbol: 'BTC', side: 'buy', type: 'market', quantity: 1000n, ts: T0 } });
+    r.venue.tell({ type: 'venue_submit', order: { clientOrderId: 'a', exchange: 'x', symbol: 'BTC', side: 'buy', type: 'market', quantity: 1000, ts: T0 } });
     r.at(T0 + 200);
     r.system.publish('md.x.BTC.book_ticker', quote(T0 + 200, 100, 101));
     r.at(T0 + 1000);

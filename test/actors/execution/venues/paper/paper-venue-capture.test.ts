@@ -31,7 +31,7 @@ describe('PaperVenue on the Binance spot capture', () => {
         if (next > 0 && r.tsRecv >= next) {
           keep(venue.onTime(next));
           const side: OrderSide = n % 2 === 0 ? 'buy' : 'sell';
-          venue.submit({ clientOrderId: `m${n++}`, exchange: 'binance', symbol: 'BTCUSDT', side, type: 'market', quantity: 500_000n, ts: next });
+          venue.submit({ clientOrderId: `m${n++}`, exchange: 'binance', symbol: 'BTCUSDT', side, type: 'market', quantity: 500_000, ts: next });
           next += 30_000_000;
         }
         keep(venue.onMarket(r));

@@ -52,7 +52,7 @@ const scenario = fc.record({
 interface Sent {
   readonly spec: NewOrder;
   readonly arrival: number;
-  filled: bigint;
+  filled: number;
   accepted: boolean;
   closed: boolean;
 }
@@ -60,18 +60,19 @@ interface Sent {
 // The price (ticks) an order of `side` would take at `record`'s touch, and the lots it shows there:
 // for a bar, the open slipped `bps` against the order (ceil(open x bps / 10000) ticks) and the cap
 // `floor(volume x share)` (none when the bar shows no volume).
-function touchOf(record: MarketRecord, side: OrderSide, bps = 0, shareTenths = 10): { price: bigint; shown: bigint | undefined } {
-  const t = (x: number): bigint => BigInt(Math.round(x * 100));
-  const l = (x: number): bigint => BigInt(Math.round(x * 1000));
+function touchOf(record: MarketRecord, side: OrderSide, bps = 0, shareTenths = 10): { price: number; shown: number | undefined } {
+  const t = (x: number): number => Math.round(x * 100);
+  const l = (x: number): number => Math.round(x * 1000);
   if (record.type === 'book_ticker') {
     return side === 'buy' ? { price: t(record.askPrice), shown: l(record.askAmount) } : { price: t(record.bidPrice), shown: l(record.bidAmount) };
   }
   if (record.type === 'trade') return { price: t(record.price), shown: l(record.amount) };
   if (record.type === 'trade_bar') {
     const open = t(record.open);
-    const slip = (open * BigInt(bps) + 9_999n) / 10_000n;
+    // Small integers (ticks near 10^4, bps at most 30): these floored quotients are exact.
+    const slip = Math.floor((open * bps + 9_999) / 10_000);
     const vol = l(record.volume);
-    return { price: side === 'buy' ? open + slip : open - slip, shown: vol > 0n ? (vol * BigInt(shareTenths)) / 10n : undefined };
+    return { price: side === 'buy' ? open + slip : open - slip, shown: vol > 0 ? Math.floor((vol * shareTenths) / 10) : undefined };
   }
   throw new Error('no touch');
 }
@@ -92,7 +93,7 @@ describe('PaperVenue (properties)', () => {
         let lastBarClose = now;
 
         const check = (events: readonly VenueEvent[], record: MarketRecord | undefined): void => {
-          const takenBySide = { buy: 0n, sell: 0n };
+          const takenBySide = { buy: 0, sell: 0 };
           for (const e of events) {
             expect(e.ts).toBeGreaterThanOrEqual(lastTs); // engine-time order
             lastTs = e.ts;
@@ -111,7 +112,7 @@ describe('PaperVenue (properties)', () => {
                 expect(p).toBe(price);
                 expect(e.fill.liquidity).toBe('taker');
               } else {
-                const lim = o.spec.limitPrice as bigint;
+                const lim = o.spec.limitPrice as number;
                 expect(p === price || p === lim).toBe(true);
                 expect(o.spec.side === 'buy' ? p <= lim : p >= lim).toBe(true);
               }
@@ -120,7 +121,7 @@ describe('PaperVenue (properties)', () => {
               o.filled += e.fill.quantity;
               expect(o.filled).toBeLessThanOrEqual(o.spec.quantity);
               expect(e.leavesQuantity).toBe(o.spec.quantity - o.filled);
-              if (e.leavesQuantity === 0n) o.closed = true;
+              if (e.leavesQuantity === 0) o.closed = true;
             } else if (e.kind === 'accepted') {
               expect(o?.arrival).toBe(e.ts);
               if (o) o.accepted = true;
@@ -164,13 +165,13 @@ describe('PaperVenue (properties)', () => {
           if (step.kind === 'submit') {
             const id = `o${ids.length}`;
             const spec: NewOrder = {
-              clientOrderId: id, exchange: 'x', symbol: 'BTC', side: step.side, type: step.type, quantity: BigInt(step.lots),
-              limitPrice: step.type === 'limit' ? BigInt(step.limit) : undefined, ts: now,
+              clientOrderId: id, exchange: 'x', symbol: 'BTC', side: step.side, type: step.type, quantity: step.lots,
+              limitPrice: step.type === 'limit' ? step.limit : undefined, ts: now,
             };
             const arrival = venue.submit(spec);
             expect(arrival).toBe(now + latencyUs);
             ids.push(id);
-            sent.set(id, { spec, arrival: now + latencyUs, filled: 0n, accepted: false, closed: false });
+            sent.set(id, { spec, arrival: now + latencyUs, filled: 0, accepted: false, closed: false });
             registry.create(spec, BTC);
             registry.apply(id, { type: 'submit', ts: now });
           } else if (step.kind === 'cancel' && ids.length > 0) {
