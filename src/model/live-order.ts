@@ -47,7 +47,6 @@ export class LiveOrder implements Order {
   status: OrderStatus;
   filledQuantity: number;
   fillNotional: bigint;
-  avgFillPrice: bigint | undefined;
   fillCount: number;
   updatedTs: number;
   readonly timestamps: StatusTimes;
@@ -73,7 +72,6 @@ export class LiveOrder implements Order {
     this.status = at?.status ?? 'INITIALIZED';
     this.filledQuantity = at?.filledQuantity ?? 0;
     this.fillNotional = at?.fillNotional ?? 0n;
-    this.avgFillPrice = at?.avgFillPrice;
     this.fillCount = at?.fillCount ?? 0;
     this.updatedTs = at?.updatedTs ?? terms.createdTs;
     this.timestamps = copyTimes(at === undefined ? { INITIALIZED: terms.createdTs } : at.timestamps);
@@ -88,10 +86,18 @@ export class LiveOrder implements Order {
   }
 
   /**
+   * `fillNotional / filledQuantity` at the quote precision, half-even (`undefined` before a fill),
+   * made when read: it was a BigInt division on every fill that nothing on the hot path reads.
+   */
+  get avgFillPrice(): bigint | undefined {
+    return this.filledQuantity === 0 ? undefined : averageFillPrice(this, this.fillNotional, this.filledQuantity);
+  }
+
+  /**
    * Applies one event through the transition table, in place. Refusals (`ILLEGAL_TRANSITION`; for
    * fills `INVALID_FILL` for a non-positive quantity and `OVERFILL` beyond the remaining quantity)
-   * change nothing. A fill adds to `filledQuantity` and the exact `fillNotional`, and recomputes
-   * `avgFillPrice` (half-even at the quote precision). Returns the refusal, or `undefined`.
+   * change nothing. A fill adds to `filledQuantity` and the exact `fillNotional` (`avgFillPrice`
+   * follows from them when read). Returns the refusal, or `undefined`.
    */
   apply(event: OrderEvent): OrderRefusal | undefined {
     const target = transitionTarget(this.status, event.type);
@@ -102,7 +108,6 @@ export class LiveOrder implements Order {
       if (event.quantity > remaining) return { code: 'OVERFILL', reason: `fill of ${event.quantity} lots exceeds the ${remaining} remaining` };
       this.filledQuantity += event.quantity;
       this.fillNotional += productUnits(event.price, event.quantity);
-      this.avgFillPrice = averageFillPrice(this, this.fillNotional, this.filledQuantity);
       this.fillCount++;
       this.status = this.filledQuantity === this.quantity ? 'FILLED' : 'PARTIALLY_FILLED';
     } else {
