@@ -1,12 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineStrategy, type StrategyDefinition } from '../../actors/strategies/define-strategy.js';
 import { strategies } from '../../actors/strategies/strategies.js';
-import { main } from '../../src/app/cli.js';
-import { waveJournalLines } from '../support/wave-journal.js';
+import { runCli, useCliScratch } from '../support/cli-scratch.js';
+import { writeWaveJournal } from '../support/wave-journal.js';
 
 // Test strategies go where a user's would: one entry in the registry (removed after the tests).
 const registry = strategies as unknown as Record<string, StrategyDefinition>;
@@ -34,31 +33,22 @@ const flaky = defineStrategy({
   },
 });
 
-const tmp = mkdtempSync(join(tmpdir(), 'tickflow-failure-'));
+const tmp = useCliScratch('failure');
 let journal = '';
 
 beforeAll(() => {
-  vi.stubEnv('TICKFLOW_LOG__LEVEL', 'silent');
   registry['test-unplannable'] = unplannable as unknown as StrategyDefinition;
   registry['test-flaky'] = flaky as unknown as StrategyDefinition;
   // One trade a second for ten minutes on a slow wave: sixty 10 s bars.
-  const lines = waveJournalLines();
-  journal = join(tmp, 'sim.ndjson');
-  writeFileSync(journal, lines.join('\n') + '\n');
+  journal = writeWaveJournal(tmp, 'sim.ndjson');
 });
 afterAll(() => {
   delete registry['test-unplannable'];
   delete registry['test-flaky'];
-  vi.unstubAllEnvs();
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 async function backtest(strategy: string, out: string, ...sets: string[]) {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  const args = ['backtest', '--data', journal, '--strategy', strategy, '--bar', '10s', '--out', out, ...sets.flatMap((s) => ['--set', s])];
-  const code = await main(args, (l) => lines.push(l), (l) => errors.push(l));
-  return { code, out: lines.join('\n'), err: errors.join('\n') };
+  return runCli(['backtest', '--data', journal, '--strategy', strategy, '--bar', '10s', '--out', out, ...sets.flatMap((s) => ['--set', s])]);
 }
 
 describe('a backtest whose trading actor fails', () => {

@@ -2,25 +2,23 @@
  * `--bar` on an input of bars: used as they are, resampled into a coarser time spec (exact OHLCV,
  * aligned to the spec's boundaries), or refused with exit 64; the summary says which.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { firstValueFrom, toArray } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BarShapes, DEFAULT_BAR_SPEC, decideBarInput } from '../../src/app/bar-input.js';
 import { runBacktest } from '../../src/app/backtest.js';
-import { main } from '../../src/app/cli.js';
 import { parseConfig } from '../../src/app/config.js';
 import type { TradeBar } from '../../src/model/records.js';
 import { isTickflowError } from '../../src/runtime/errors.js';
 import { parseBarSpec } from '../../streams/operators/bar-spec.js';
 import { observeTopic } from '../../streams/observe-topic.js';
+import { runCli, useCliScratch } from '../support/cli-scratch.js';
 import { dataPath } from '../support/data.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'tickflow-bar-input-'));
+const tmp = useCliScratch('bar-input');
 let minuteBars = '';
 beforeAll(() => {
-  vi.stubEnv('TICKFLOW_LOG__LEVEL', 'silent');
   // Three hours of 1-minute bars from 10:00 UTC, closes on a slow wave.
   const t0 = Date.UTC(2024, 0, 2, 10, 0, 0);
   const rows = ['timestamp,open,high,low,close,volume'];
@@ -31,18 +29,11 @@ beforeAll(() => {
   minuteBars = join(tmp, 'minutes.csv');
   writeFileSync(minuteBars, rows.join('\n') + '\n');
 });
-afterAll(() => {
-  vi.unstubAllEnvs();
-  rmSync(tmp, { recursive: true, force: true });
-});
-
 async function backtest(data: string, ...flags: string[]) {
   const out = join(tmp, `out-${Math.random().toString(36).slice(2)}`);
-  const lines: string[] = [];
-  const errors: string[] = [];
-  const code = await main(['backtest', '--data', `${data}@BTC`, '--strategy', 'ema-cross', '--set', 'fast=1', '--set', 'slow=2', '--out', out, ...flags], (l) => lines.push(l), (l) => errors.push(l));
+  const run = await runCli(['backtest', '--data', `${data}@BTC`, '--strategy', 'ema-cross', '--set', 'fast=1', '--set', 'slow=2', '--out', out, ...flags]);
   const report = () => JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Record<string, any>;
-  return { code, out: lines.join('\n'), err: errors.join('\n'), report };
+  return { ...run, report };
 }
 
 describe('--bar on a file of 1-minute bars', () => {

@@ -1,41 +1,23 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/app/cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, useCliScratch, type CliOutput } from '../support/cli-scratch.js';
 import { waveJournalLines } from '../support/wave-journal.js';
 import { dataPath } from '../support/data.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'tickflow-cli-'));
+const tmp = useCliScratch('cli');
 let runs = 0;
 
-beforeAll(() => {
-  // The CLI logs JSON to stderr through pino; keep test output quiet (an env override, as users do).
-  vi.stubEnv('TICKFLOW_LOG__LEVEL', 'silent');
-});
-afterAll(() => {
-  vi.unstubAllEnvs();
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-interface CliRun {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
+interface CliRun extends CliOutput {
   readonly dir: string;
   report(): Record<string, any>;
 }
 
 async function cli(args: readonly string[], withOut = true): Promise<CliRun> {
   const dir = join(tmp, `run-${++runs}`);
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(withOut ? [...args, '--out', dir] : args, (l) => out.push(l), (l) => err.push(l));
   return {
-    code,
-    out: out.join('\n'),
-    err: err.join('\n'),
+    ...(await runCli(withOut ? [...args, '--out', dir] : args)),
     dir,
     report: () => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Record<string, any>,
   };

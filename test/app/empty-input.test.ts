@@ -2,27 +2,19 @@
  * Inputs that hold nothing to replay are data errors (exit 65) naming the file and why, and no
  * report is written: an all-zero report of nothing would pass for a run that traded nothing.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/app/cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, useCliScratch } from '../support/cli-scratch.js';
 import { waveJournalLines } from '../support/wave-journal.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'tickflow-empty-'));
-beforeAll(() => vi.stubEnv('TICKFLOW_LOG__LEVEL', 'silent'));
-afterAll(() => {
-  vi.unstubAllEnvs();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const tmp = useCliScratch('empty');
 
 async function backtest(data: readonly string[], ...flags: string[]) {
   const out = join(tmp, `out-${Math.random().toString(36).slice(2)}`);
-  const lines: string[] = [];
-  const errors: string[] = [];
-  const code = await main(['backtest', ...data.flatMap((d) => ['--data', d]), '--strategy', 'ema-cross', '--out', out, ...flags], (l) => lines.push(l), (l) => errors.push(l));
-  return { code, out: lines.join('\n'), err: errors.join('\n'), report: existsSync(join(out, 'report.json')) };
+  const run = await runCli(['backtest', ...data.flatMap((d) => ['--data', d]), '--strategy', 'ema-cross', '--out', out, ...flags]);
+  return { ...run, report: existsSync(join(out, 'report.json')) };
 }
 
 function file(name: string, content: string | Buffer): string {

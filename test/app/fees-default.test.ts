@@ -4,24 +4,15 @@
  * (not in `config/default.yaml`, whose risk limits must not come along), and the summary prints the
  * fee model.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAKER_FEE, DEFAULT_TAKER_FEE, parsePaperVenueConfig } from '../../actors/execution/venues/paper/paper-venue-config.js';
-import { main } from '../../src/app/cli.js';
 import { loadConfig } from '../../src/app/config.js';
-import { waveJournalLines } from '../support/wave-journal.js';
+import { runCli, useCliScratch } from '../support/cli-scratch.js';
+import { writeWaveJournal } from '../support/wave-journal.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'tickflow-fees-'));
-
-beforeAll(() => {
-  vi.stubEnv('TICKFLOW_LOG__LEVEL', 'silent');
-});
-afterAll(() => {
-  vi.unstubAllEnvs();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const tmp = useCliScratch('fees');
 
 describe('default fees', () => {
   it('are non-zero in the paper venue schema, taker at least maker', () => {
@@ -53,11 +44,9 @@ describe('default fees', () => {
 
 describe('tickflow backtest without --config', () => {
   it('charges fees on every fill and prints the fee model in the summary', async () => {
-    const journal = join(tmp, 'wave.ndjson');
-    writeFileSync(journal, waveJournalLines().join('\n') + '\n');
+    const journal = writeWaveJournal(tmp);
     const dir = join(tmp, 'run');
-    const out: string[] = [];
-    const code = await main(['backtest', '--data', journal, '--strategy', 'ema-cross', '--bar', '10s', '--out', dir], (l) => out.push(l), () => {});
+    const { code, out } = await runCli(['backtest', '--data', journal, '--strategy', 'ema-cross', '--bar', '10s', '--out', dir]);
     expect(code).toBe(0);
 
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Record<string, any>;
@@ -69,18 +58,15 @@ describe('tickflow backtest without --config', () => {
     expect(rows).toHaveLength(report['fills']);
     for (const row of rows) expect(Number(row.split(',')[feeColumn])).toBeGreaterThan(0);
 
-    const summary = out.join('\n');
-    expect(summary).toMatch(new RegExp(`^fee model +taker ${DEFAULT_TAKER_FEE}, maker ${DEFAULT_MAKER_FEE} of notional \\(defaults\\b`, 'm'));
+    expect(out).toMatch(new RegExp(`^fee model +taker ${DEFAULT_TAKER_FEE}, maker ${DEFAULT_MAKER_FEE} of notional \\(defaults\\b`, 'm'));
   });
 
   it('prints configured rates without calling them defaults', async () => {
-    const journal = join(tmp, 'wave2.ndjson');
-    writeFileSync(journal, waveJournalLines().join('\n') + '\n');
+    const journal = writeWaveJournal(tmp, 'wave2.ndjson');
     const config = join(tmp, 'fees.yaml');
     writeFileSync(config, 'execution:\n  venue:\n    takerFee: "0.001"\n    makerFee: "-0.0001"\n');
-    const out: string[] = [];
-    const code = await main(['backtest', '--data', journal, '--strategy', 'ema-cross', '--bar', '10s', '--config', config, '--out', join(tmp, 'run2')], (l) => out.push(l), () => {});
+    const { code, out } = await runCli(['backtest', '--data', journal, '--strategy', 'ema-cross', '--bar', '10s', '--config', config, '--out', join(tmp, 'run2')]);
     expect(code).toBe(0);
-    expect(out.join('\n')).toMatch(/^fee model +taker 0\.001, maker -0\.0001 of notional$/m);
+    expect(out).toMatch(/^fee model +taker 0\.001, maker -0\.0001 of notional$/m);
   });
 });

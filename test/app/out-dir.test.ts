@@ -1,28 +1,18 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/app/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { checkOutDir } from '../../src/app/out-dir.js';
-import { waveJournalLines } from '../support/wave-journal.js';
+import { runCli, useCliScratch } from '../support/cli-scratch.js';
+import { writeWaveJournal } from '../support/wave-journal.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'tickflow-out-'));
+const tmp = useCliScratch('out');
 let journal = '';
 beforeAll(() => {
-  vi.stubEnv('TICKFLOW_LOG__LEVEL', 'silent');
-  journal = join(tmp, 'wave.ndjson');
-  writeFileSync(journal, waveJournalLines().join('\n') + '\n');
-});
-afterAll(() => {
-  vi.unstubAllEnvs();
-  rmSync(tmp, { recursive: true, force: true });
+  journal = writeWaveJournal(tmp);
 });
 
 async function backtest(data: string, out: string) {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  const code = await main(['backtest', '--data', data, '--strategy', 'ema-cross', '--bar', '10s', '--out', out], (l) => lines.push(l), (l) => errors.push(l));
-  return { code, out: lines.join('\n'), err: errors.join('\n') };
+  return runCli(['backtest', '--data', data, '--strategy', 'ema-cross', '--bar', '10s', '--out', out]);
 }
 
 describe('the --out check', () => {

@@ -4,7 +4,7 @@
  * belongs to.
  */
 import * as fs from 'node:fs';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -12,7 +12,7 @@ import { runBacktest, type BacktestOutcome } from '../../src/app/backtest.js';
 import { parseConfig } from '../../src/app/config.js';
 import { REPORT_FILES, writeFailure, writeReport } from '../../src/app/report.js';
 import { isTickflowError } from '../../src/runtime/errors.js';
-import { waveJournalLines } from '../support/wave-journal.js';
+import { writeWaveJournal } from '../support/wave-journal.js';
 
 // Every byte of output goes through `writeSync` (the atomic writer); `writeFileSync` is made to
 // fail, so a report file written any other way fails this test.
@@ -26,8 +26,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'tickflow-report-atomic-'));
 let outcome: BacktestOutcome;
 
 beforeAll(async () => {
-  const journal = join(tmp, 'wave.ndjson');
-  writeFileSync(journal, waveJournalLines().join('\n') + '\n');
+  const journal = writeWaveJournal(tmp);
   const config = parseConfig({ log: { level: 'silent' }, strategy: { name: 'ema-cross' }, bars: { spec: '10s' } }, 'test');
   outcome = await runBacktest({ input: { kind: 'files', data: [journal] }, config, sets: [] });
   // From here on a direct `writeFileSync` is a bug in the writers.

@@ -3,15 +3,14 @@
  * error and the line of the user's code that threw; restarts the run survived are in the summary
  * of a run that succeeded.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineStrategy, type StrategyDefinition } from '../../actors/strategies/define-strategy.js';
 import { strategies } from '../../actors/strategies/strategies.js';
-import { main } from '../../src/app/cli.js';
-import { waveJournalLines } from '../support/wave-journal.js';
+import { runCli, useCliScratch } from '../support/cli-scratch.js';
+import { writeWaveJournal } from '../support/wave-journal.js';
 
 const registry = strategies as unknown as Record<string, StrategyDefinition>;
 const THIS_FILE = 'test/app/strategy-failure.test.ts';
@@ -55,31 +54,24 @@ const badTarget = defineStrategy({
   },
 });
 
-const tmp = mkdtempSync(join(tmpdir(), 'tickflow-strategy-failure-'));
+const tmp = useCliScratch('strategy-failure');
 let journal = '';
 
 beforeAll(() => {
-  vi.stubEnv('TICKFLOW_LOG__LEVEL', 'silent');
   registry['test-always-throws'] = alwaysThrows as unknown as StrategyDefinition;
   registry['test-flaky-where'] = flaky as unknown as StrategyDefinition;
   registry['test-bad-target'] = badTarget as unknown as StrategyDefinition;
-  journal = join(tmp, 'wave.ndjson');
-  writeFileSync(journal, waveJournalLines().join('\n') + '\n');
+  journal = writeWaveJournal(tmp);
 });
 afterAll(() => {
   delete registry['test-always-throws'];
   delete registry['test-flaky-where'];
   delete registry['test-bad-target'];
-  vi.unstubAllEnvs();
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 async function backtest(strategy: string, bar = '10s') {
   const out = join(tmp, strategy);
-  const lines: string[] = [];
-  const errors: string[] = [];
-  const code = await main(['backtest', '--data', journal, '--strategy', strategy, '--bar', bar, '--out', out], (l) => lines.push(l), (l) => errors.push(l));
-  return { code, dir: out, out: lines.join('\n'), err: errors.join('\n') };
+  return { ...(await runCli(['backtest', '--data', journal, '--strategy', strategy, '--bar', bar, '--out', out])), dir: out };
 }
 
 describe('a strategy that throws', () => {

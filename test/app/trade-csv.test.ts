@@ -3,14 +3,14 @@
  * microseconds, sizes, prices and fees at the instrument's precisions, the exchange beside the
  * symbol; and the summary's period in ISO 8601 too.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBacktest, type BacktestOutcome } from '../../src/app/backtest.js';
 import { parseConfig } from '../../src/app/config.js';
 import { formatSummary, writeReport } from '../../src/app/report.js';
-import { waveJournalLines } from '../support/wave-journal.js';
+import { writeWaveJournal } from '../support/wave-journal.js';
 
 const ISO_US = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 const tmp = mkdtempSync(join(tmpdir(), 'tickflow-trade-csv-'));
@@ -32,8 +32,7 @@ function rows(file: string): Record<string, string>[] {
 }
 
 beforeAll(async () => {
-  const journal = join(tmp, 'wave.ndjson');
-  writeFileSync(journal, waveJournalLines().join('\n') + '\n');
+  const journal = writeWaveJournal(tmp);
   const config = parseConfig({ log: { level: 'silent' }, strategy: { name: 'ema-cross' }, bars: { spec: '10s' } }, 'test');
   outcome = await runBacktest({ input: { kind: 'files', data: [journal] }, config, sets: [] });
   dir = join(tmp, 'out');

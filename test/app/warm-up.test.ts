@@ -2,33 +2,24 @@
  * A strategy that never leaves warm-up: the summary says so, and why no trade is no decision, and
  * report.json records how far each instrument got.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/app/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, useCliScratch } from '../support/cli-scratch.js';
 import { dataPath } from '../support/data.js';
-import { waveJournalLines } from '../support/wave-journal.js';
+import { writeWaveJournal } from '../support/wave-journal.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'tickflow-warm-up-'));
+const tmp = useCliScratch('warm-up');
 let journal = '';
 beforeAll(() => {
-  vi.stubEnv('TICKFLOW_LOG__LEVEL', 'silent');
-  journal = join(tmp, 'wave.ndjson');
-  writeFileSync(journal, waveJournalLines().join('\n') + '\n');
-});
-afterAll(() => {
-  vi.unstubAllEnvs();
-  rmSync(tmp, { recursive: true, force: true });
+  journal = writeWaveJournal(tmp);
 });
 
 async function backtest(data: string, bar: string, ...sets: string[]) {
   const out = join(tmp, `${bar}-${sets.join('-')}-${Math.random().toString(36).slice(2)}`);
-  const lines: string[] = [];
-  const errors: string[] = [];
-  const code = await main(['backtest', '--data', data, '--strategy', 'ema-cross', '--bar', bar, '--out', out, ...sets.flatMap((s) => ['--set', s])], (l) => lines.push(l), (l) => errors.push(l));
+  const run = await runCli(['backtest', '--data', data, '--strategy', 'ema-cross', '--bar', bar, '--out', out, ...sets.flatMap((s) => ['--set', s])]);
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { warmUp: unknown; signals: number };
-  return { code, out: lines.join('\n'), err: errors.join('\n'), report };
+  return { ...run, report };
 }
 
 describe('a strategy that never leaves warm-up', () => {

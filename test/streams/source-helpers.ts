@@ -1,7 +1,8 @@
 /** Helpers for the stream tests: in-memory sources, draining sources, temporary files. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import type { MarketRecord } from '../../src/model/records.js';
 import type { LineDecoder } from '../../streams/line-decoder.js';
 import { createLineSource, type LineSourceOptions } from '../../streams/line-source.js';
@@ -44,8 +45,14 @@ export function textSource(text: string | Buffer, decoder: LineDecoder, options:
 }
 
 let dir: string | undefined;
+// Registered while the importing test file is collected (each file imports this module afresh),
+// so the folder goes when that file's tests are done.
+afterAll(() => {
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
 
-/** Writes a file in a fresh temporary folder (one per test file) and returns its path. */
+/** Writes a file in a fresh temporary folder (one per test file, removed after it) and returns its path. */
 export function tmpFile(name: string, content: string | Buffer): string {
   dir ??= mkdtempSync(join(tmpdir(), 'tickflow-streams-'));
   const path = join(dir, name);

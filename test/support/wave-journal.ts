@@ -1,4 +1,6 @@
 /** A synthetic tickflow journal shared by the CLI tests. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { encodeRecord } from '../../src/model/journal-codec.js';
 import type { Trade } from '../../src/model/records.js';
 
@@ -16,4 +18,11 @@ export function waveJournalLines(): string[] {
     lines.push(encodeRecord(trade));
   }
   return lines;
+}
+
+/** Writes `waveJournalLines()` as a journal file `name` in `dir`; returns its path. */
+export function writeWaveJournal(dir: string, name = 'wave.ndjson'): string {
+  const path = join(dir, name);
+  writeFileSync(path, waveJournalLines().join('\n') + '\n');
+  return path;
 }
