@@ -9,6 +9,9 @@
 import type { Session } from 'node:inspector/promises';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+// Every contender runs as the command line does (see `v8-tuning.ts`: without it, which of two
+// speeds a process gets is a coin flip made in its first collections).
+import '../src/app/v8-tuning.js';
 
 /** One measured figure beside its baseline. */
 export interface BenchRow {

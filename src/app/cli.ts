@@ -23,6 +23,8 @@
  * marked partial; a second Ctrl-C exits at once).
  * Every error message says what was wrong and what would be right.
  */
+// First: sets the V8 flags before any other module is loaded (see the module).
+import './v8-tuning.js';
 import { pino } from 'pino';
 import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
