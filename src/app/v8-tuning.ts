@@ -1,8 +1,9 @@
 /**
  * V8 settings the command line runs with (the daemon, backtests, sweeps). Importing this module
- * sets them: it is the command line's first import, so they hold before any other module is
- * loaded (V8 decides on allocation sites from the first collections, which loading the CLI's
- * modules already causes). The library entry (`src/index.ts`) does not import it.
+ * sets them. It is the command line's first import, so it is evaluated before any other of its
+ * modules: V8 decides on allocation sites from the first collections, and evaluating the CLI's
+ * modules already causes some (set after the imports, an early switch still slipped through in one
+ * run of three). The library entry (`src/index.ts`) does not import it.
  *
  * `--no-allocation-site-pretenuring`. V8 watches each object literal's allocations and, when
  * nearly all of a young collection's survivors from one site are still alive, makes that site
