@@ -18,12 +18,4 @@
  */
 import { setFlagsFromString } from 'node:v8';
 
-/** The flags `tuneV8` sets. */
-export const V8_FLAGS: readonly string[] = ['--no-allocation-site-pretenuring'];
-
-/** Sets `V8_FLAGS` for this process (done once on import; more calls change nothing). */
-export function tuneV8(): void {
-  for (const flag of V8_FLAGS) setFlagsFromString(flag);
-}
-
-tuneV8();
+setFlagsFromString('--no-allocation-site-pretenuring');

@@ -7,7 +7,7 @@
  * two exchanges is two positions, each marked at its own venue's prices. Money (cash, cost basis,
  * realized PnL, fees) is one `bigint` each, at the portfolio's `quotePrecision`.
  *
- * Exactness. A fill's notional (`price × quantity`, multiplied exactly: `productUnits`) is brought to
+ * Exactness. A fill's notional (`price × quantity`, multiplied exactly: `fillNotional`) is brought to
  * the quote precision half-even once (exact when the instrument's decimals fit), and cash moves by
  * exactly that notional plus the fee.
  * The cost basis is the signed sum of the notionals that opened the open position. Where a division
@@ -30,11 +30,11 @@
  * drift from it by the roundings.
  */
 import { TickflowError } from '../../../src/runtime/errors.js';
-import type { Fill } from '../../../src/model/fill.js';
+import { fillNotional, type Fill } from '../../../src/model/fill.js';
 import type { Instrument } from '../../../src/model/instrument.js';
 import { instrumentKey } from '../../../src/model/instrument-key.js';
 import { markValue } from './mark-value.js';
-import { decimalOfNumber, divHalfEven, divToScale, formatUnits, mulUnits, parseDecimal, productUnits, rescale, toUnits, type Decimal } from '../../../src/model/money.js';
+import { decimalOfNumber, divHalfEven, divToScale, formatUnits, mulUnits, parseDecimal, toUnits, type Decimal } from '../../../src/model/money.js';
 
 /** The parts of a fill the portfolio needs (a `Fill` fits). */
 export type PortfolioFill = Pick<Fill, 'exchange' | 'symbol' | 'side' | 'quantity' | 'price' | 'fee'>;
@@ -199,7 +199,7 @@ export class Portfolio {
     if (!Number.isSafeInteger(after)) {
       throw new TickflowError('MONEY_INVALID', `${p.key}: a position of ${after} lots is beyond 2^53`, { exchange: fill.exchange, symbol: fill.symbol });
     }
-    const notional = notionalOf(p, fill.price, fill.quantity, qp);
+    const notional = fillNotional(instrument, fill.price, fill.quantity, qp);
     const signedNotional = buy ? notional : -notional;
     const valueBefore = this.valueOf(p);
 
@@ -220,7 +220,7 @@ export class Portfolio {
         p.costBasis -= removed;
       } else {
         // Full close, or a flip: the closing part's notional, rounded; the rest opens the new side.
-        const closing = fill.quantity === held ? notional : notionalOf(p, fill.price, held, qp);
+        const closing = fill.quantity === held ? notional : fillNotional(instrument, fill.price, held, qp);
         const signedClosing = buy ? closing : -closing;
         realized = -(signedClosing + p.costBasis);
         p.costBasis = signedNotional - signedClosing;
@@ -425,14 +425,6 @@ export class Portfolio {
     if (p.quantity === 0) return undefined;
     return divToScale(p.costBasis, this.quotePrecision, BigInt(p.quantity), p.sizePrecision, this.quotePrecision);
   }
-}
-
-/**
- * `price × lots` (ticks × lots of the position's instrument) in quote units at `quotePrecision`,
- * half-even: the product is exact (`productUnits`), the one rounding is the rescale.
- */
-function notionalOf(p: PositionState, price: number, lots: number, quotePrecision: number): bigint {
-  return rescale(productUnits(price, lots), p.pricePrecision + p.sizePrecision, quotePrecision, 'halfEven');
 }
 
 /** The position's mark as an exact decimal, read from the raw mark on first use. */
